@@ -1,0 +1,84 @@
+import { defineConfig } from '@adonisjs/core/app'
+
+export default defineConfig({
+  experimental: {},
+
+  /*
+  | Application commands live in app/commands; packages bring their own.
+  */
+  directories: {
+    commands: 'app/commands',
+    providers: 'app/providers',
+  },
+  commands: [
+    () => import('@adonisjs/core/commands'),
+    () => import('@adonisjs/lucid/commands'),
+    () => import('@adonisjs/inertia/commands'),
+  ],
+
+  providers: [
+    () => import('@adonisjs/core/providers/app_provider'),
+    () => import('@adonisjs/core/providers/hash_provider'),
+    {
+      file: () => import('@adonisjs/core/providers/repl_provider'),
+      environment: ['repl', 'test'],
+    },
+    () => import('@adonisjs/core/providers/vinejs_provider'),
+    () => import('@adonisjs/core/providers/edge_provider'),
+    () => import('@adonisjs/session/session_provider'),
+    () => import('@adonisjs/vite/vite_provider'),
+    () => import('@adonisjs/shield/shield_provider'),
+    () => import('@adonisjs/static/static_provider'),
+    () => import('@adonisjs/lucid/database_provider'),
+    () => import('@adonisjs/auth/auth_provider'),
+    () => import('@adonisjs/inertia/inertia_provider'),
+    () => import('@adonisjs/i18n/i18n_provider'),
+    () => import('@adonisjs/bouncer/bouncer_provider'),
+    () => import('#providers/queue_provider'),
+    () => import('#providers/plugin_provider'),
+  ],
+
+  preloads: [
+    () => import('#start/routes'),
+    () => import('#start/kernel'),
+  ],
+
+  /*
+  | Suites pick up core tests and every plugin's tests. Patterns use
+  | `**` + braces: Node's fs.glob does not understand `(.ts|.js)`.
+  */
+  tests: {
+    suites: [
+      {
+        name: 'unit',
+        files: ['tests/unit/**/*.spec.{ts,js}', 'plugins/*/tests/unit/**/*.spec.{ts,js}'],
+        timeout: 10_000,
+      },
+      {
+        name: 'functional',
+        files: [
+          'tests/functional/**/*.spec.{ts,js}',
+          'plugins/*/tests/functional/**/*.spec.{ts,js}',
+        ],
+        timeout: 30_000,
+      },
+      {
+        name: 'browser',
+        files: ['tests/browser/**/*.spec.{ts,js}', 'plugins/*/tests/browser/**/*.spec.{ts,js}'],
+        timeout: 60_000,
+      },
+    ],
+    forceExit: true,
+  },
+
+  metaFiles: [
+    { pattern: 'resources/views/**/*.edge', reloadServer: false },
+    { pattern: 'resources/lang/**/*.{json,yaml,yml}', reloadServer: true },
+    { pattern: 'plugins/*/lang/**/*.{json,yaml,yml}', reloadServer: true },
+    { pattern: 'public/**', reloadServer: false },
+  ],
+
+  hooks: {
+    buildStarting: [() => import('@adonisjs/vite/build_hook')],
+  },
+})

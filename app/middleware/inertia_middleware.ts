@@ -1,0 +1,53 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
+import app from '@adonisjs/core/services/app'
+import ClientMessages from '#services/client_messages'
+import { SUPPORTED_LOCALES } from '#config/i18n'
+
+/**
+ * Props every page receives. Only what the shell shows: the signed-in
+ * user's display name, the language and its messages, flash and errors.
+ */
+export default class InertiaMiddleware extends BaseInertiaMiddleware {
+  async share(ctx: HttpContext) {
+    const plugins = await app.container.make('plugins')
+    const user = ctx.auth?.user
+    return {
+      errors: ctx.inertia.always(this.getValidationErrors(ctx)),
+      i18n: ctx.inertia.always({
+        locale: ctx.i18n.locale,
+        locales: [...SUPPORTED_LOCALES],
+        messages: ClientMessages.for(
+          ctx.i18n.locale,
+          plugins.plugins.map((plugin) => plugin.id)
+        ),
+      }),
+      auth: ctx.inertia.always({ user: user ? { fullName: user.fullName } : null }),
+    }
+  }
+
+  flash(ctx: HttpContext) {
+    return {
+      notice: ctx.session.flashMessages.get('notice') as string | undefined,
+      alert: ctx.session.flashMessages.get('alert') as string | undefined,
+    }
+  }
+
+  async handle(ctx: HttpContext, next: NextFn) {
+    await this.init(ctx)
+    const output = await next()
+    this.dispose(ctx)
+    return output
+  }
+}
+
+declare module '@adonisjs/inertia/types' {
+  type MiddlewareSharedProps = InferSharedProps<InertiaMiddleware>
+  export interface SharedProps extends MiddlewareSharedProps {}
+  // Page names are validated at render time by the client resolver; props
+  // are typed on the Vue side with defineProps.
+  export interface InertiaPages {
+    [page: string]: Record<string, any>
+  }
+}

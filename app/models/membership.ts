@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import User from '#models/user'
+import Municipality from '#models/municipality'
+import Provider from '#models/provider'
+
+export const ROLES = [
+  'platform_operator',
+  'municipal_admin',
+  'municipal_staff',
+  'provider_admin',
+  'provider_staff',
+  'resident',
+] as const
+export type Role = (typeof ROLES)[number]
+
+export default class Membership extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare userId: number
+
+  @column()
+  declare municipalityId: number | null
+
+  @column()
+  declare providerId: number | null
+
+  @column()
+  declare role: Role
+
+  @belongsTo(() => User)
+  declare user: BelongsTo<typeof User>
+
+  @belongsTo(() => Municipality)
+  declare municipality: BelongsTo<typeof Municipality>
+
+  @belongsTo(() => Provider)
+  declare provider: BelongsTo<typeof Provider>
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}

@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import Membership from '#models/membership'
+import Resident from '#models/resident'
+
+export default class Municipality extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare code: string
+
+  @column()
+  declare slug: string
+
+  @column()
+  declare nameJa: string
+
+  @column()
+  declare nameEn: string
+
+  @hasMany(() => Membership)
+  declare memberships: HasMany<typeof Membership>
+
+  @hasMany(() => Resident)
+  declare residents: HasMany<typeof Resident>
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+
+  nameIn(locale: string) {
+    return locale === 'en' ? this.nameEn : this.nameJa
+  }
+}

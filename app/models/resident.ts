@@ -1,0 +1,46 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import Municipality from '#models/municipality'
+import User from '#models/user'
+
+export default class Resident extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare municipalityId: number
+
+  @column()
+  declare userId: number | null
+
+  @column()
+  declare residentNumber: string
+
+  @column()
+  declare familyName: string
+
+  @column()
+  declare givenName: string
+
+  @column()
+  declare familyNameKana: string
+
+  @column()
+  declare givenNameKana: string
+
+  @column()
+  declare phone: string | null
+
+  @belongsTo(() => Municipality)
+  declare municipality: BelongsTo<typeof Municipality>
+
+  @belongsTo(() => User)
+  declare user: BelongsTo<typeof User>
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime
+}

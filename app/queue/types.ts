@@ -1,0 +1,23 @@
+import type { Job } from '#queue/job'
+
+export type JobConstructor<Payload = any> = {
+  new (): Job<Payload>
+  jobName: string
+  attempts?: number
+  backoff?: BackoffOptions
+}
+
+export type JobLoader = () => Promise<{ default: JobConstructor }>
+
+export type BackoffOptions = { type: 'fixed' | 'exponential'; delay: number }
+
+export type QueueConfig = {
+  redis: { host: string; port: number; password?: string; db: number } | null
+  queueName: string
+  concurrency: number
+  defaults: { attempts: number; backoff: BackoffOptions }
+  jobs: Record<string, JobLoader>
+  schedules: Record<string, string>
+}
+
+export type DispatchResult = { id: string; driver: 'redis' | 'in_process' }

@@ -1,0 +1,39 @@
+/*
+| `npm start`: the embedded default in one command. Prepares .env (with a
+| fresh APP_KEY) on first run, migrates, seeds the demo data (idempotent),
+| then serves on http://localhost:3333 with the Vite dev server.
+| Running it again reuses .env and the SQLite file.
+*/
+import { spawnSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+
+const root = new URL('../', import.meta.url)
+const envFile = new URL('.env', root)
+
+if (!existsSync(envFile)) {
+  const template = readFileSync(new URL('.env.example', root), 'utf8')
+  const key = randomBytes(32).toString('base64url')
+  writeFileSync(envFile, template.replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`), { mode: 0o600 })
+  console.log('Created .env with a new APP_KEY')
+}
+mkdirSync(new URL('tmp/', root), { recursive: true })
+
+function ace(...args) {
+  const result = spawnSync(process.execPath, ['ace', ...args], { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) {
+    console.error(`\n"node ace ${args.join(' ')}" failed (exit ${result.status}).`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+ace('migration:run', '--force')
+ace('db:seed', '--files', './database/seeders/demo_seeder.ts')
+
+console.log('\n  Tomoni is starting on http://localhost:3333 (demo accounts listed above)\n')
+
+const server = spawn(process.execPath, ['ace', 'serve'], { cwd: root, stdio: 'inherit' })
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => server.kill(signal))
+}
+server.on('exit', (code) => process.exit(code ?? 0))

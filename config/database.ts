@@ -1,0 +1,66 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/lucid'
+import { pluginIds } from '#plugins/index'
+
+/*
+| The core's migrations and seeders run first, then each plugin's, in
+| registry order. Lucid records a migration under a name that includes its
+| folder, so a plugin folder must never be renamed after release.
+*/
+const migrationPaths = [
+  './database/migrations',
+  ...pluginIds.map((id) => `./plugins/${id}/database/migrations`),
+]
+const seederPaths = ['./database/seeders', ...pluginIds.map((id) => `./plugins/${id}/database/seeders`)]
+
+const dbConfig = defineConfig({
+  connection: env.get('DB_CONNECTION', 'sqlite'),
+  prettyPrintDebugQueries: true,
+  connections: {
+    sqlite: {
+      client: 'sqlite3',
+      connection: {
+        filename: app.makePath(env.get('SQLITE_FILE', 'tmp/tomoni.sqlite3')),
+      },
+      useNullAsDefault: true,
+      /*
+      | Foreign keys are off by default in SQLite; a busy timeout lets
+      | concurrent writers wait for the lock instead of failing at once.
+      */
+      pool: {
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          connection.run('PRAGMA foreign_keys = ON', () => {
+            connection.run('PRAGMA journal_mode = WAL', () => {
+              connection.run('PRAGMA busy_timeout = 5000', (error: Error | null) =>
+                done(error, connection)
+              )
+            })
+          })
+        },
+      },
+      migrations: { naturalSort: true, paths: migrationPaths },
+      seeders: { paths: seederPaths },
+      // Models declare their columns; no generated schema classes.
+      schemaGeneration: { enabled: false },
+    },
+    postgres: {
+      client: 'pg',
+      connection: {
+        host: env.get('PG_HOST', '127.0.0.1'),
+        port: env.get('PG_PORT', 5432),
+        user: env.get('PG_USER', 'postgres'),
+        password: env.get('PG_PASSWORD', ''),
+        database: env.get('PG_DB_NAME', 'tomoni'),
+        ssl: env.get('PG_SSL', false) ? { rejectUnauthorized: true } : false,
+      },
+      pool: { min: 0, max: 10 },
+      migrations: { naturalSort: true, paths: migrationPaths },
+      seeders: { paths: seederPaths },
+      // Models declare their columns; no generated schema classes.
+      schemaGeneration: { enabled: false },
+    },
+  },
+})
+
+export default dbConfig

@@ -1,0 +1,39 @@
+import env from '#start/env'
+import type { QueueConfig } from '#queue/types'
+
+/*
+| With REDIS_HOST set, jobs go to BullMQ on Redis and `node ace queue:work`
+| runs them. Without it, jobs run in this process with the same retries.
+*/
+const redisHost = env.get('REDIS_HOST')
+
+const queueConfig: QueueConfig = {
+  redis: redisHost
+    ? {
+        host: redisHost,
+        port: env.get('REDIS_PORT', 6379),
+        password: env.get('REDIS_PASSWORD'),
+        db: env.get('REDIS_DB', 0),
+      }
+    : null,
+  queueName: env.get('QUEUE_NAME', 'tomoni'),
+  concurrency: env.get('QUEUE_CONCURRENCY', 5),
+  defaults: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1000 },
+  },
+  /*
+  | Core jobs, by name. Plugins add theirs through their manifest.
+  */
+  jobs: {
+    prune_expired_sessions: () => import('#jobs/prune_expired_sessions_job'),
+  },
+  /*
+  | Recurring jobs: cron pattern (server time zone) per job name.
+  */
+  schedules: {
+    prune_expired_sessions: '17 * * * *',
+  },
+}
+
+export default queueConfig

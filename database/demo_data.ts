@@ -1,0 +1,82 @@
+import db from '@adonisjs/lucid/services/db'
+import Municipality from '#models/municipality'
+import Provider from '#models/provider'
+import User from '#models/user'
+import Membership, { type Role } from '#models/membership'
+import Resident from '#models/resident'
+
+/**
+ * One municipality, its staff, one provider with staff, a few residents.
+ * Looked up by natural keys (code, email, resident number) so that running
+ * it twice changes nothing.
+ */
+export const DEMO_PASSWORD = 'tomoni-demo-2026'
+
+type DemoAccount = {
+  email: string
+  fullName: string
+  role: Role
+  inMunicipality: boolean
+  atProvider: boolean
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { email: 'operator@tomoni.example', fullName: '運営 太郎', role: 'platform_operator', inMunicipality: false, atProvider: false },
+  { email: 'admin@minato.example', fullName: '港 管理者', role: 'municipal_admin', inMunicipality: true, atProvider: false },
+  { email: 'staff@minato.example', fullName: '子ども 家庭', role: 'municipal_staff', inMunicipality: true, atProvider: false },
+  { email: 'owner@aozora.example', fullName: '青空 社長', role: 'provider_admin', inMunicipality: true, atProvider: true },
+  { email: 'helper@aozora.example', fullName: '青空 ヘルパー', role: 'provider_staff', inMunicipality: true, atProvider: true },
+  { email: 'hanako@example.jp', fullName: '山田 花子', role: 'resident', inMunicipality: true, atProvider: false },
+  { email: 'yui@example.jp', fullName: '佐藤 結衣', role: 'resident', inMunicipality: true, atProvider: false },
+]
+
+const DEMO_RESIDENTS = [
+  { email: 'hanako@example.jp', residentNumber: 'MN-000101', familyName: '山田', givenName: '花子', familyNameKana: 'ヤマダ', givenNameKana: 'ハナコ', phone: '090-0000-0101' },
+  { email: 'yui@example.jp', residentNumber: 'MN-000102', familyName: '佐藤', givenName: '結衣', familyNameKana: 'サトウ', givenNameKana: 'ユイ', phone: '090-0000-0102' },
+  { email: null, residentNumber: 'MN-000103', familyName: '鈴木', givenName: '一郎', familyNameKana: 'スズキ', givenNameKana: 'イチロウ', phone: null },
+]
+
+export default class DemoData {
+  static async seed() {
+    await db.transaction(async (trx) => {
+      const minato = await Municipality.firstOrCreate(
+        { code: '131032' },
+        { slug: 'minato', nameJa: '港区', nameEn: 'Minato City' },
+        { client: trx }
+      )
+      const aozora = await Provider.firstOrCreate(
+        { nameJa: 'あおぞら家事支援サービス' },
+        { nameEn: 'Aozora Home Support', phone: '03-0000-0000' },
+        { client: trx }
+      )
+
+      const users = new Map<string, User>()
+      for (const account of DEMO_ACCOUNTS) {
+        const user = await User.firstOrCreate(
+          { email: account.email },
+          { fullName: account.fullName, password: DEMO_PASSWORD, preferredLocale: 'ja' },
+          { client: trx }
+        )
+        users.set(account.email, user)
+        await Membership.firstOrCreate(
+          {
+            userId: user.id,
+            role: account.role,
+            municipalityId: account.inMunicipality ? minato.id : null,
+            providerId: account.atProvider ? aozora.id : null,
+          },
+          {},
+          { client: trx }
+        )
+      }
+
+      for (const { email, ...resident } of DEMO_RESIDENTS) {
+        await Resident.firstOrCreate(
+          { municipalityId: minato.id, residentNumber: resident.residentNumber },
+          { ...resident, userId: email ? users.get(email)!.id : null },
+          { client: trx }
+        )
+      }
+    })
+  }
+}

@@ -1,0 +1,18 @@
+import { BaseSeeder } from '@adonisjs/lucid/seeders'
+import DemoData, { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#database/demo_data'
+
+/**
+ * Demo data for the embedded default: safe to run again and again.
+ */
+export default class DemoSeeder extends BaseSeeder {
+  static environment = ['development', 'test']
+
+  async run() {
+    await DemoData.seed()
+    if (process.env.NODE_ENV === 'test') return
+    console.log(`\n  Demo accounts (password for all: ${DEMO_PASSWORD})`)
+    for (const account of DEMO_ACCOUNTS) {
+      console.log(`    ${account.role.padEnd(18)} ${account.email}`)
+    }
+  }
+}

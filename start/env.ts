@@ -1,0 +1,41 @@
+/*
+| Environment variables: validated and cast once at boot. A missing or
+| malformed variable stops the process with a message naming it.
+*/
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+  PORT: Env.schema.number(),
+  HOST: Env.schema.string({ format: 'host' }),
+  APP_KEY: Env.schema.secret(),
+  APP_URL: Env.schema.string({ format: 'url', tld: false }),
+  LOG_LEVEL: Env.schema.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+
+  /*
+  | Database: an SQLite file by default, PostgreSQL when DB_CONNECTION=postgres
+  */
+  DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'postgres'] as const),
+  SQLITE_FILE: Env.schema.string.optional(),
+  PG_HOST: Env.schema.string.optional({ format: 'host' }),
+  PG_PORT: Env.schema.number.optional(),
+  PG_USER: Env.schema.string.optional(),
+  PG_PASSWORD: Env.schema.string.optional(),
+  PG_DB_NAME: Env.schema.string.optional(),
+  PG_SSL: Env.schema.boolean.optional(),
+
+  /*
+  | Queue: BullMQ on Redis when REDIS_HOST is set, in-process otherwise
+  */
+  REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
+  REDIS_PORT: Env.schema.number.optional(),
+  REDIS_PASSWORD: Env.schema.string.optional(),
+  REDIS_DB: Env.schema.number.optional(),
+  QUEUE_NAME: Env.schema.string.optional(),
+  QUEUE_CONCURRENCY: Env.schema.number.optional(),
+
+  /*
+  | Sessions are stored server-side in the database
+  */
+  SESSION_DRIVER: Env.schema.enum(['database'] as const),
+})

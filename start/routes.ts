@@ -1,0 +1,30 @@
+/*
+| Core routes. Each plugin's routes are registered by the plugin host under
+| /p/<plugin id>.
+*/
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const SessionController = () => import('#controllers/session_controller')
+const LocaleController = () => import('#controllers/locale_controller')
+const HomeController = () => import('#controllers/home_controller')
+const HealthController = () => import('#controllers/health_controller')
+
+router.get('/health/live', [HealthController, 'live']).as('health.live')
+router.get('/health/ready', [HealthController, 'ready']).as('health.ready')
+
+router.put('/locale', [LocaleController, 'update']).as('locale.update')
+
+router
+  .group(() => {
+    router.get('/login', [SessionController, 'create']).as('session.create')
+    router.post('/login', [SessionController, 'store']).as('session.store')
+  })
+  .use(middleware.guest())
+
+router
+  .group(() => {
+    router.get('/', [HomeController, 'show']).as('home')
+    router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
+  })
+  .use(middleware.auth())

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs'
+import { assert } from '@japa/assert'
+import { apiClient } from '@japa/api-client'
+import { browserClient } from '@japa/browser-client'
+import { pluginAdonisJS } from '@japa/plugin-adonisjs'
+import type { Config } from '@japa/runner/types'
+import app from '@adonisjs/core/services/app'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
+import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
+import { authApiClient } from '@adonisjs/auth/plugins/api_client'
+import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
+import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
+import { inertiaApiClient } from '@adonisjs/inertia/plugins/api_client'
+import { chromium } from 'playwright'
+
+/*
+| Debian's Chromium drives the browser suite. Without it, a developer's run
+| says so and skips the browser tests; CI (CI set) refuses to go on.
+*/
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const chromiumAvailable = existsSync(CHROMIUM_PATH)
+
+export const plugins: Config['plugins'] = [
+  assert(),
+  pluginAdonisJS(app),
+  apiClient(),
+  sessionApiClient(app),
+  shieldApiClient(),
+  authApiClient(app),
+  inertiaApiClient(app),
+  browserClient({
+    runInSuites: ['browser'],
+    launcher: (config) =>
+      chromium.launch({
+        ...config,
+        executablePath: CHROMIUM_PATH,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      }),
+  }),
+  sessionBrowserClient(app),
+  authBrowserClient(app),
+]
+
+export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
+  setup: [
+    () => testUtils.db().migrate(),
+    async () => {
+      // With Redis configured, jobs really go through BullMQ: run a worker here.
+      const queue = await app.container.make('queue')
+      if (queue.driver !== 'redis') return
+      await queue.bullQueue().obliterate({ force: true })
+      queue.startWorker()
+    },
+  ],
+  teardown: [],
+}
+
+export const configureSuite: Config['configureSuite'] = (suite) => {
+  if (['browser', 'functional'].includes(suite.name)) {
+    suite.setup(() => testUtils.httpServer().start())
+  }
+  if (suite.name === 'browser' && !chromiumAvailable) {
+    if (process.env.CI) {
+      throw new Error(`Chromium not found at ${CHROMIUM_PATH}: CI must run the browser suite`)
+    }
+    console.warn(
+      `\n  Browser suite skipped: Chromium not found at ${CHROMIUM_PATH}.` +
+        `\n  Install it with: apt-get install -y chromium\n`
+    )
+    const reason = 'Chromium not installed (apt-get install -y chromium)'
+    suite.onTest((test) => test.skip(true, reason))
+    suite.onGroup((group) => group.tap((test) => test.skip(true, reason)))
+  }
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import adonisjs from '@adonisjs/vite/client'
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    adonisjs({
+      entryPoints: ['resources/js/app.ts'],
+      reload: ['resources/views/**/*.edge'],
+    }),
+  ],
+  resolve: {
+    alias: {
+      '~/': `${import.meta.dirname}/resources/js/`,
+    },
+  },
+  server: {
+    watch: { ignored: ['**/tmp/**', '**/build/**'] },
+  },
+  /*
+  | `node ace build` builds client and SSR environments into one folder and
+  | the second overwrites the manifest: build the client only (no SSR).
+  */
+  builder: {
+    async buildApp(builder) {
+      await builder.build(builder.environments.client)
+    },
+  },
+})

@@ -3,6 +3,7 @@
 | /p/<plugin id>.
 */
 import router from '@adonisjs/core/services/router'
+import { errors as httpErrors } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 
 const SessionController = () => import('#controllers/session_controller')
@@ -28,3 +29,13 @@ router
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
   })
   .use(middleware.auth())
+
+/*
+| Unmatched URLs go through the router middleware too (session, language,
+| Inertia), so the 404 page is translated like every other page.
+*/
+router
+  .any('*', ({ request }) => {
+    throw new httpErrors.E_ROUTE_NOT_FOUND([request.method(), request.url()])
+  })
+  .as('not_found')

@@ -6,13 +6,9 @@ import { pluginAdonisJS } from '@japa/plugin-adonisjs'
 import type { Config } from '@japa/runner/types'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
-import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
-import { authApiClient } from '@adonisjs/auth/plugins/api_client'
-import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
-import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import { inertiaApiClient } from '@adonisjs/inertia/plugins/api_client'
 import { chromium } from 'playwright'
+import DemoData from '#database/demo_data'
 
 /*
 | Debian's Chromium drives the browser suite. Without it, a developer's run
@@ -21,13 +17,15 @@ import { chromium } from 'playwright'
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const chromiumAvailable = existsSync(CHROMIUM_PATH)
 
+/*
+| No session/auth/shield test doubles: they swap in a memory session store.
+| Tests sign in through the real pages (tests/helpers/browser_session.ts),
+| so sessions, CSRF and cookies are the ones users get.
+*/
 export const plugins: Config['plugins'] = [
   assert(),
   pluginAdonisJS(app),
   apiClient(),
-  sessionApiClient(app),
-  shieldApiClient(),
-  authApiClient(app),
   inertiaApiClient(app),
   browserClient({
     runInSuites: ['browser'],
@@ -47,13 +45,13 @@ export const plugins: Config['plugins'] = [
         ],
       }),
   }),
-  sessionBrowserClient(app),
-  authBrowserClient(app),
 ]
 
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   setup: [
     () => testUtils.db().migrate(),
+    // The demo data is the shared fixture; tests roll their own changes back.
+    () => DemoData.seed(),
     async () => {
       // With Redis configured, jobs really go through BullMQ: run a worker here.
       const queue = await app.container.make('queue')

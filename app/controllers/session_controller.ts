@@ -2,7 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import { loginValidator } from '#validators/session_validator'
 import { rememberLocale } from '#services/locale_preference'
-import { isSupportedLocale } from '#middleware/detect_user_locale_middleware'
+import { isSupportedLocale, LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
+import { DEFAULT_LOCALE } from '#config/i18n'
 
 export default class SessionController {
   async create({ inertia }: HttpContext) {
@@ -18,17 +19,31 @@ export default class SessionController {
     const { email, password } = await request.validateUsing(loginValidator)
     const user = await User.verifyCredentials(email.toLowerCase(), password)
     if (user.disabledAt) {
-      session.flashErrors({ E_INVALID_CREDENTIALS: i18n.t('errors.E_INVALID_CREDENTIALS') })
+      session.flash('error', i18n.t('errors.E_INVALID_CREDENTIALS'))
       session.flashExcept(['password'])
       return response.redirect().back()
     }
     await auth.use('web').login(user)
-    if (isSupportedLocale(user.preferredLocale)) await rememberLocale(ctx, user.preferredLocale)
+    // Tagging lets an account disable or "sign out everywhere" end every session.
+    await session.tag(String(user.id))
+    await rememberLocale(ctx, this.#localeAfterLogin(ctx, user))
     return response.redirect().toRoute('home')
   }
 
+  /**
+   * A language chosen on this device wins (and is saved on the account);
+   * otherwise the account's language follows the person to this device.
+   */
+  #localeAfterLogin(ctx: HttpContext, user: User) {
+    const chosenHere = ctx.request.plainCookie(LOCALE_COOKIE)
+    if (isSupportedLocale(chosenHere)) return chosenHere
+    return isSupportedLocale(user.preferredLocale) ? user.preferredLocale : DEFAULT_LOCALE
+  }
+
   async destroy({ auth, response, session, i18n }: HttpContext) {
+    const user = auth.getUserOrFail()
     await auth.use('web').logout()
+    await session.untag(String(user.id))
     session.flash('notice', i18n.t('ui.auth.signed_out'))
     return response.redirect().toRoute('session.create')
   }

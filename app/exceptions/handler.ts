@@ -1,4 +1,5 @@
 import app from '@adonisjs/core/services/app'
+import i18nManager from '@adonisjs/i18n/services/main'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
@@ -15,9 +16,21 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected renderStatusPages = !app.inDev
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
-    '403': (_, { inertia }) => inertia.render('errors/status', { kind: 'forbidden' }),
-    '404': (_, { inertia }) => inertia.render('errors/status', { kind: 'not_found' }),
-    '500..599': (_, { inertia }) => inertia.render('errors/status', { kind: 'server_error' }),
+    '403': (_, ctx) => this.#renderStatus(ctx, 'forbidden'),
+    '404': (_, ctx) => this.#renderStatus(ctx, 'not_found'),
+    '500..599': (_, ctx) => this.#renderStatus(ctx, 'server_error'),
+  }
+
+  /**
+   * The translated Inertia page when the request got that far; a plain
+   * translated line when it failed before Inertia (or i18n) was set up.
+   */
+  #renderStatus(ctx: HttpContext, kind: 'forbidden' | 'not_found' | 'server_error') {
+    if (ctx.inertia && ctx.i18n) return ctx.inertia.render('errors/status', { kind })
+    const i18n = ctx.i18n ?? i18nManager.locale(i18nManager.defaultLocale)
+    return ctx.response.send(
+      `${i18n.t(`ui.errors.${kind}.title`)}\n${i18n.t(`ui.errors.${kind}.body`)}`
+    )
   }
 
   async handle(error: unknown, ctx: HttpContext) {

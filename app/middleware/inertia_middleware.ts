@@ -30,7 +30,8 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
   flash(ctx: HttpContext) {
     return {
       notice: ctx.session.flashMessages.get('notice') as string | undefined,
-      alert: ctx.session.flashMessages.get('alert') as string | undefined,
+      // "error" is also where the auth package flashes failed sign-ins
+      error: ctx.session.flashMessages.get('error') as string | undefined,
     }
   }
 

@@ -1,0 +1,38 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import Municipality from '#models/municipality'
+import BrowserSession from '#tests/helpers/browser_session'
+import { DEMO_PASSWORD } from '#database/demo_data'
+
+test.group('sample_program: wiring of a plugin', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('its route is mounted under /p/<id> and guarded like core routes', async ({ client }) => {
+    const response = await client.get('/p/sample_program/notes').redirects(0)
+    response.assertStatus(302)
+    response.assertHeader('location', '/login')
+  })
+
+  test('its migration ran, and its page renders with its own translations', async ({
+    client,
+    assert,
+  }) => {
+    const minato = await Municipality.findByOrFail('code', '131032')
+    await db.table('sample_program_notes').insert({
+      municipality_id: minato.id,
+      body: '初回訪問',
+      created_at: new Date(),
+    })
+    const browser = new BrowserSession(client)
+    await browser.signIn('staff@minato.example', DEMO_PASSWORD)
+    const response = await browser.get('/p/sample_program/notes')
+    response.assertStatus(200)
+    response.assertInertiaComponent('sample_program/notes')
+    assert.deepEqual(
+      response.body().props.notes.map((note: { body: string }) => note.body),
+      ['初回訪問']
+    )
+    assert.equal(response.body().props.i18n.messages['sample_program.notes.title'], 'サンプル制度のメモ')
+  })
+})

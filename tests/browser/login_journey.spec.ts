@@ -1,0 +1,79 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import type { Page } from 'playwright'
+import { DEMO_PASSWORD } from '#database/demo_data'
+
+const VIEWPORTS = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 800 },
+}
+
+/**
+ * Collects what the browser itself complains about: CSP violations,
+ * script errors, failed requests.
+ */
+function watchForProblems(page: Page) {
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  return problems
+}
+
+test.group('Login journey', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+    test(`on a ${name}: Japanese login page, switch to English, sign in`, async ({
+      browserContext,
+      assert,
+    }) => {
+      await browserContext.setDefaultTimeout(15_000)
+      const page = await browserContext.newPage()
+      await page.setViewportSize(viewport)
+      const problems = watchForProblems(page)
+
+      await page.goto('/login')
+      await page.getByRole('heading', { level: 1, name: 'ログイン' }).waitFor()
+      assert.equal(await page.getAttribute('html', 'lang'), 'ja')
+      assert.equal(await page.title(), 'ログイン | Tomoni')
+
+      // The skip link is the first thing a keyboard reaches, and it is visible then.
+      await page.keyboard.press('Tab')
+      const focused = page.locator(':focus')
+      assert.equal(await focused.textContent(), '本文へ移動')
+      assert.isTrue(await focused.isVisible())
+
+      await page.getByRole('button', { name: 'English' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+      assert.equal(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true')
+
+      await page.reload()
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+
+      await page.getByLabel('Email address').fill('hanako@example.jp')
+      await page.getByLabel('Password').fill('wrong password')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('alert').waitFor()
+      assert.include(await page.getByRole('alert').textContent(), 'The email address or password is not correct.')
+
+      await page.getByLabel('Password').fill(DEMO_PASSWORD)
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Hello, 山田 花子' }).waitFor()
+      assert.include(await page.locator('main').textContent(), 'Resident')
+
+      // Every tap target in the header is at least 44px high.
+      for (const button of await page.locator('header button, header a').all()) {
+        const box = await button.boundingBox()
+        assert.isAtLeast(box!.height, 44)
+      }
+
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.getByRole('status').waitFor()
+      assert.include(await page.getByRole('status').textContent(), 'You have signed out.')
+
+      assert.deepEqual(problems, [])
+    })
+  }
+})

@@ -1,0 +1,75 @@
+import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
+import db from '@adonisjs/lucid/services/db'
+import queue from '#services/queue'
+import Municipality from '#models/municipality'
+import RecordNoteJob from '#plugins/sample_program/jobs/record_note_job'
+import { Job } from '#queue/job'
+
+const attemptsSeen: number[] = []
+
+class FailsOnceJob extends Job {
+  static jobName = 'test:fails_once'
+  static attempts = 3
+  static backoff = { type: 'fixed' as const, delay: 20 }
+  async handle(_: unknown, context: { attempt: number }) {
+    attemptsSeen.push(context.attempt)
+    if (context.attempt === 1) throw new Error('planned failure')
+  }
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value !== undefined) return value
+    await sleep(50)
+  }
+  throw new Error(`nothing after ${timeoutMs} ms`)
+}
+
+/**
+ * The application's own queue, whichever driver this run is configured
+ * with: in-process on the embedded default, BullMQ + Redis in CI.
+ */
+test.group('Queue (configured driver)', (group) => {
+  group.each.teardown(() => db.from('sample_program_notes').delete())
+
+  test('a plugin job dispatched through the app queue runs and does its work', async ({
+    assert,
+  }) => {
+    const minato = await Municipality.findByOrFail('code', '131032')
+    const result = await queue.dispatch(RecordNoteJob, { municipalityId: minato.id, body: '訪問メモ' })
+    assert.equal(result.driver, process.env.REDIS_HOST ? 'redis' : 'in_process')
+    await queue.drain()
+    const note = await waitFor(() =>
+      db.from('sample_program_notes').where('body', '訪問メモ').first()
+    )
+    assert.equal(note.municipality_id, minato.id)
+  })
+
+  test('with Redis the job really passes through BullMQ and completes there', async ({
+    assert,
+  }) => {
+    const minato = await Municipality.findByOrFail('code', '131032')
+    const { id } = await queue.dispatch(RecordNoteJob, { municipalityId: minato.id, body: 'redis' })
+    const state = await waitFor(async () => {
+      const job = await queue.bullQueue().getJob(id)
+      const current = await job?.getState()
+      return current === 'completed' ? current : undefined
+    })
+    assert.equal(state, 'completed')
+    assert.exists(await db.from('sample_program_notes').where('body', 'redis').first())
+  }).skip(!process.env.REDIS_HOST, 'runs in the PostgreSQL + Redis pass (REDIS_HOST set)')
+
+  test('a failed attempt is retried with backoff by the configured driver', async ({ assert }) => {
+    if (!queue.hasJob(FailsOnceJob.jobName)) {
+      queue.register(FailsOnceJob.jobName, async () => ({ default: FailsOnceJob }))
+    }
+    attemptsSeen.length = 0
+    await queue.dispatch(FailsOnceJob, {})
+    await queue.drain()
+    await waitFor(async () => (attemptsSeen.length >= 2 ? true : undefined))
+    assert.deepEqual(attemptsSeen, [1, 2])
+  })
+})

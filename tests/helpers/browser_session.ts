@@ -1,0 +1,71 @@
+import type { ApiClient } from '@japa/api-client'
+import type { ApiResponse } from '@japa/api-client'
+
+type Method = 'get' | 'post' | 'put' | 'delete'
+
+/**
+ * Talks to the app the way a browser does: keeps the cookies it is given
+ * (session, XSRF-TOKEN, language), sends them back, and echoes the
+ * XSRF-TOKEN cookie in the X-XSRF-TOKEN header as Inertia's client does.
+ * Sessions go through the real database store, not a test double.
+ */
+export default class BrowserSession {
+  readonly cookies = new Map<string, string>()
+  #lastPage?: string
+
+  constructor(private client: ApiClient) {}
+
+  get(url: string) {
+    return this.send('get', url)
+  }
+
+  post(url: string, body: Record<string, unknown> = {}) {
+    return this.send('post', url, body)
+  }
+
+  put(url: string, body: Record<string, unknown> = {}) {
+    return this.send('put', url, body)
+  }
+
+  /**
+   * Fetches the login page (for the CSRF cookie), then signs in.
+   */
+  async signIn(email: string, password: string) {
+    await this.get('/login')
+    return this.post('/login', { email, password })
+  }
+
+  async send(method: Method, url: string, body?: Record<string, unknown>, inertia = true) {
+    let request = this.client[method](url).redirects(0)
+    // Raw values, as a browser sends them (Japa's own jar would re-sign them).
+    if (this.cookies.size > 0) {
+      request = request.header(
+        'cookie',
+        [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+      )
+    }
+    const xsrf = this.cookies.get('XSRF-TOKEN')
+    if (xsrf && method !== 'get') request = request.header('x-xsrf-token', decodeURIComponent(xsrf))
+    // Like a browser, tell the server where we came from ("redirect back").
+    if (this.#lastPage) request = request.header('referer', this.#lastPage)
+    if (inertia) request = request.withInertia()
+    if (body) request = request.json(body)
+    const response = await request
+    this.#absorbCookies(response)
+    if (method === 'get') this.#lastPage = url
+    return response
+  }
+
+  #absorbCookies(response: ApiResponse) {
+    const setCookie = response.headers()['set-cookie'] as string[] | string | undefined
+    for (const line of [setCookie ?? []].flat()) {
+      const [pair, ...attributes] = line.split(';')
+      const separator = pair.indexOf('=')
+      const name = pair.slice(0, separator).trim()
+      const value = pair.slice(separator + 1).trim()
+      const expired = attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute))
+      if (expired || value === '') this.cookies.delete(name)
+      else this.cookies.set(name, value)
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import QueueManager, { backoffDelay } from '#queue/queue_manager'
+import { Job } from '#queue/job'
+import type { QueueConfig } from '#queue/types'
+
+/**
+ * Jobs that record what happened to them, so tests can see attempts.
+ */
+const journal: { name: string; attempt: number; payload: unknown }[] = []
+
+class CountingJob extends Job<{ value: number }> {
+  static jobName = 'test:counting'
+  async handle(payload: { value: number }, context: { attempt: number }) {
+    journal.push({ name: CountingJob.jobName, attempt: context.attempt, payload })
+  }
+}
+
+class FlakyJob extends Job<{ failTimes: number }> {
+  static jobName = 'test:flaky'
+  static attempts = 3
+  static backoff = { type: 'fixed' as const, delay: 10 }
+  async handle(payload: { failTimes: number }, context: { attempt: number }) {
+    journal.push({ name: FlakyJob.jobName, attempt: context.attempt, payload })
+    if (context.attempt <= payload.failTimes) throw new Error(`planned failure ${context.attempt}`)
+  }
+}
+
+async function inProcessQueue() {
+  const logger = await app.container.make('logger')
+  const config: QueueConfig = {
+    redis: null,
+    queueName: 'unit',
+    concurrency: 1,
+    defaults: { attempts: 2, backoff: { type: 'fixed', delay: 5 } },
+    jobs: {},
+    schedules: {},
+  }
+  const queue = new QueueManager(config, logger)
+  queue.register(CountingJob.jobName, async () => ({ default: CountingJob }))
+  queue.register(FlakyJob.jobName, async () => ({ default: FlakyJob }))
+  return queue
+}
+
+test.group('Queue (in-process driver)', (group) => {
+  group.each.setup(() => {
+    journal.length = 0
+  })
+
+  test('a dispatched job runs after the current tick, not inline', async ({ assert }) => {
+    const queue = await inProcessQueue()
+    const result = await queue.dispatch(CountingJob, { value: 7 })
+    assert.equal(result.driver, 'in_process')
+    assert.lengthOf(journal, 0)
+    await queue.drain()
+    assert.deepEqual(journal, [{ name: 'test:counting', attempt: 1, payload: { value: 7 } }])
+  })
+
+  test('a failing job is retried until it succeeds', async ({ assert }) => {
+    const queue = await inProcessQueue()
+    await queue.dispatch(FlakyJob, { failTimes: 2 })
+    await queue.drain()
+    assert.deepEqual(
+      journal.map((entry) => entry.attempt),
+      [1, 2, 3]
+    )
+  })
+
+  test('a job that keeps failing stops after its attempts', async ({ assert }) => {
+    const queue = await inProcessQueue()
+    await queue.dispatch(FlakyJob, { failTimes: 99 })
+    await queue.drain()
+    assert.lengthOf(journal, 3)
+  })
+
+  test('an unregistered job is refused at dispatch', async ({ assert }) => {
+    const queue = await inProcessQueue()
+    class UnknownJob extends Job {
+      static jobName = 'test:unknown'
+      async handle() {}
+    }
+    await assert.rejects(() => queue.dispatch(UnknownJob, {}), 'Job "test:unknown" is not registered with the queue')
+  })
+
+  test('a job name can be registered once', async ({ assert }) => {
+    const queue = await inProcessQueue()
+    assert.throws(
+      () => queue.register(CountingJob.jobName, async () => ({ default: CountingJob })),
+      'Job "test:counting" is registered twice'
+    )
+  })
+
+  test('exponential backoff doubles, fixed stays', ({ assert }) => {
+    assert.deepEqual(
+      [1, 2, 3].map((attempt) => backoffDelay({ type: 'exponential', delay: 1000 }, attempt)),
+      [1000, 2000, 4000]
+    )
+    assert.equal(backoffDelay({ type: 'fixed', delay: 250 }, 5), 250)
+  })
+})

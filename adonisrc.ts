@@ -38,10 +38,7 @@ export default defineConfig({
     () => import('#providers/plugin_provider'),
   ],
 
-  preloads: [
-    () => import('#start/routes'),
-    () => import('#start/kernel'),
-  ],
+  preloads: [() => import('#start/routes'), () => import('#start/kernel')],
 
   /*
   | Suites pick up core tests and every plugin's tests. Patterns use

@@ -12,7 +12,10 @@ const migrationPaths = [
   './database/migrations',
   ...pluginIds.map((id) => `./plugins/${id}/database/migrations`),
 ]
-const seederPaths = ['./database/seeders', ...pluginIds.map((id) => `./plugins/${id}/database/seeders`)]
+const seederPaths = [
+  './database/seeders',
+  ...pluginIds.map((id) => `./plugins/${id}/database/seeders`),
+]
 
 const dbConfig = defineConfig({
   connection: env.get('DB_CONNECTION', 'sqlite'),

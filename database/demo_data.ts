@@ -21,19 +21,85 @@ type DemoAccount = {
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { email: 'operator@tomoni.example', fullName: '運営 太郎', role: 'platform_operator', inMunicipality: false, atProvider: false },
-  { email: 'admin@minato.example', fullName: '港 管理者', role: 'municipal_admin', inMunicipality: true, atProvider: false },
-  { email: 'staff@minato.example', fullName: '子ども 家庭', role: 'municipal_staff', inMunicipality: true, atProvider: false },
-  { email: 'owner@aozora.example', fullName: '青空 社長', role: 'provider_admin', inMunicipality: true, atProvider: true },
-  { email: 'helper@aozora.example', fullName: '青空 ヘルパー', role: 'provider_staff', inMunicipality: true, atProvider: true },
-  { email: 'hanako@example.jp', fullName: '山田 花子', role: 'resident', inMunicipality: true, atProvider: false },
-  { email: 'yui@example.jp', fullName: '佐藤 結衣', role: 'resident', inMunicipality: true, atProvider: false },
+  {
+    email: 'operator@tomoni.example',
+    fullName: '運営 太郎',
+    role: 'platform_operator',
+    inMunicipality: false,
+    atProvider: false,
+  },
+  {
+    email: 'admin@minato.example',
+    fullName: '港 管理者',
+    role: 'municipal_admin',
+    inMunicipality: true,
+    atProvider: false,
+  },
+  {
+    email: 'staff@minato.example',
+    fullName: '子ども 家庭',
+    role: 'municipal_staff',
+    inMunicipality: true,
+    atProvider: false,
+  },
+  {
+    email: 'owner@aozora.example',
+    fullName: '青空 社長',
+    role: 'provider_admin',
+    inMunicipality: true,
+    atProvider: true,
+  },
+  {
+    email: 'helper@aozora.example',
+    fullName: '青空 ヘルパー',
+    role: 'provider_staff',
+    inMunicipality: true,
+    atProvider: true,
+  },
+  {
+    email: 'hanako@example.jp',
+    fullName: '山田 花子',
+    role: 'resident',
+    inMunicipality: true,
+    atProvider: false,
+  },
+  {
+    email: 'yui@example.jp',
+    fullName: '佐藤 結衣',
+    role: 'resident',
+    inMunicipality: true,
+    atProvider: false,
+  },
 ]
 
 const DEMO_RESIDENTS = [
-  { email: 'hanako@example.jp', residentNumber: 'MN-000101', familyName: '山田', givenName: '花子', familyNameKana: 'ヤマダ', givenNameKana: 'ハナコ', phone: '090-0000-0101' },
-  { email: 'yui@example.jp', residentNumber: 'MN-000102', familyName: '佐藤', givenName: '結衣', familyNameKana: 'サトウ', givenNameKana: 'ユイ', phone: '090-0000-0102' },
-  { email: null, residentNumber: 'MN-000103', familyName: '鈴木', givenName: '一郎', familyNameKana: 'スズキ', givenNameKana: 'イチロウ', phone: null },
+  {
+    email: 'hanako@example.jp',
+    residentNumber: 'MN-000101',
+    familyName: '山田',
+    givenName: '花子',
+    familyNameKana: 'ヤマダ',
+    givenNameKana: 'ハナコ',
+    phone: '090-0000-0101',
+  },
+  {
+    email: 'yui@example.jp',
+    residentNumber: 'MN-000102',
+    familyName: '佐藤',
+    givenName: '結衣',
+    familyNameKana: 'サトウ',
+    givenNameKana: 'ユイ',
+    phone: '090-0000-0102',
+  },
+  {
+    email: null,
+    residentNumber: 'MN-000103',
+    familyName: '鈴木',
+    givenName: '一郎',
+    familyNameKana: 'スズキ',
+    givenNameKana: 'イチロウ',
+    phone: null,
+  },
 ]
 
 export default class DemoData {

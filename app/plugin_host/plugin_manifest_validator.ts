@@ -67,10 +67,18 @@ export async function validatePluginManifest(
   }
   for (const [jobName, loader] of Object.entries(parsed.jobs ?? {})) {
     if (!jobName.startsWith(`${registryKey}:`)) {
-      throw new PluginManifestError(registryKey, `jobs.${jobName}`, `must start with "${registryKey}:"`)
+      throw new PluginManifestError(
+        registryKey,
+        `jobs.${jobName}`,
+        `must start with "${registryKey}:"`
+      )
     }
     if (typeof loader !== 'function') {
-      throw new PluginManifestError(registryKey, `jobs.${jobName}`, 'must be a lazy import function')
+      throw new PluginManifestError(
+        registryKey,
+        `jobs.${jobName}`,
+        'must be a lazy import function'
+      )
     }
   }
   return parsed

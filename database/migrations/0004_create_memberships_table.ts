@@ -17,7 +17,12 @@ export default class extends BaseSchema {
         .nullable()
         .references('municipalities.id')
         .onDelete('CASCADE')
-      table.integer('provider_id').unsigned().nullable().references('providers.id').onDelete('CASCADE')
+      table
+        .integer('provider_id')
+        .unsigned()
+        .nullable()
+        .references('providers.id')
+        .onDelete('CASCADE')
       table
         .enum('role', [
           'platform_operator',

@@ -25,7 +25,7 @@ createInertiaApp({
   resolve: (name) =>
     resolvePageComponent(candidatesFor(name), { ...corePages, ...pluginPages }, AppShell),
   setup({ el, App, props, plugin }) {
-    createApp({ render: () => h(App, props) })
+    createApp(() => h(App, props))
       .use(plugin)
       .mount(el)
   },

@@ -47,7 +47,10 @@ test.group('Login journey', (group) => {
 
       await page.getByRole('button', { name: 'English' }).click()
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
-      assert.equal(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true')
+      assert.equal(
+        await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'),
+        'true'
+      )
 
       await page.reload()
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
@@ -56,7 +59,10 @@ test.group('Login journey', (group) => {
       await page.getByLabel('Password').fill('wrong password')
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.getByRole('alert').waitFor()
-      assert.include(await page.getByRole('alert').textContent(), 'The email address or password is not correct.')
+      assert.include(
+        await page.getByRole('alert').textContent(),
+        'The email address or password is not correct.'
+      )
 
       await page.getByLabel('Password').fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: 'Sign in' }).click()

@@ -24,11 +24,15 @@ test.group('Language switch', (group) => {
   test('Japanese messages are complete in English too', async ({ client, assert }) => {
     const browser = new BrowserSession(client)
     await browser.get('/login')
-    const ja = (await browser.get('/login')).body().props.i18n.messages
+    const japanesePage = await browser.get('/login')
     await browser.put('/locale', { locale: 'en' })
-    const en = (await browser.get('/login')).body().props.i18n.messages
+    const englishPage = await browser.get('/login')
+    const ja = japanesePage.body().props.i18n.messages
+    const en = englishPage.body().props.i18n.messages
     assert.sameMembers(Object.keys(en), Object.keys(ja))
-    const untranslated = Object.keys(ja).filter((key) => ja[key] === en[key] && /[ぁ-んァ-ン一-龯]/.test(ja[key]))
+    const untranslated = Object.keys(ja).filter(
+      (key) => ja[key] === en[key] && /[ぁ-んァ-ン一-龯]/.test(ja[key])
+    )
     assert.deepEqual(untranslated, [])
   })
 

@@ -18,11 +18,11 @@ class FailsOnceJob extends Job {
   }
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000) {
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const value = await probe()
-    if (value !== undefined) return value
+    if (value !== undefined && value !== null) return value
     await sleep(50)
   }
   throw new Error(`nothing after ${timeoutMs} ms`)
@@ -33,13 +33,18 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_00
  * with: in-process on the embedded default, BullMQ + Redis in CI.
  */
 test.group('Queue (configured driver)', (group) => {
-  group.each.teardown(() => db.from('sample_program_notes').delete())
+  group.each.teardown(async () => {
+    await db.from('sample_program_notes').delete()
+  })
 
   test('a plugin job dispatched through the app queue runs and does its work', async ({
     assert,
   }) => {
     const minato = await Municipality.findByOrFail('code', '131032')
-    const result = await queue.dispatch(RecordNoteJob, { municipalityId: minato.id, body: '訪問メモ' })
+    const result = await queue.dispatch(RecordNoteJob, {
+      municipalityId: minato.id,
+      body: '訪問メモ',
+    })
     assert.equal(result.driver, process.env.REDIS_HOST ? 'redis' : 'in_process')
     await queue.drain()
     const note = await waitFor(() =>

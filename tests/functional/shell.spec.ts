@@ -3,7 +3,7 @@ import { test } from '@japa/runner'
 test.group('Shell: security headers, health, errors', () => {
   test('pages carry a nonce-based CSP and the hardening headers', async ({ client, assert }) => {
     const response = await client.get('/login')
-    const csp = response.header('content-security-policy')
+    const csp = response.header('content-security-policy') ?? ''
     assert.match(csp, /script-src 'self' 'nonce-[\w-]+'/)
     assert.include(csp, "frame-ancestors 'none'")
     assert.include(csp, "object-src 'none'")
@@ -13,10 +13,14 @@ test.group('Shell: security headers, health, errors', () => {
     response.assertTextIncludes(`<meta property="csp-nonce" nonce="${nonce}" />`)
     response.assertHeader('x-frame-options', 'DENY')
     response.assertHeader('x-content-type-options', 'nosniff')
-    assert.match(response.header('strict-transport-security'), /max-age=31536000; includeSubDomains/)
-    const sessionCookie = [response.headers()['set-cookie']]
-      .flat()
-      .find((cookie: string) => cookie.startsWith('tomoni-session='))
+    assert.match(
+      response.header('strict-transport-security') ?? '',
+      /max-age=31536000; includeSubDomains/
+    )
+    const sessionCookie: string =
+      [response.headers()['set-cookie']]
+        .flat()
+        .find((cookie: string) => cookie.startsWith('tomoni-session=')) ?? ''
     assert.match(sessionCookie, /HttpOnly/)
     assert.match(sessionCookie, /SameSite=Lax/)
   })
@@ -36,7 +40,9 @@ test.group('Shell: security headers, health, errors', () => {
     const names = response.body().checks.map((check: { name: string }) => check.name)
     assert.isTrue(names.some((name: string) => name.startsWith('Database health check')))
     assert.equal(names.includes('Redis check'), Boolean(process.env.REDIS_HOST))
-    assert.isTrue(response.body().checks.every((check: { status: string }) => check.status === 'ok'))
+    assert.isTrue(
+      response.body().checks.every((check: { status: string }) => check.status === 'ok')
+    )
   })
 
   test('an unknown page answers 404 with a translated page', async ({ client, assert }) => {

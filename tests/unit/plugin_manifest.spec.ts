@@ -29,13 +29,25 @@ test.group('Plugin manifest validation', () => {
 
   test('{field} problem is refused with a message naming plugin and field')
     .with([
-      { field: 'id', change: { id: 'other_name' }, expected: /is "other_name" but the plugin is registered/ },
+      {
+        field: 'id',
+        change: { id: 'other_name' },
+        expected: /is "other_name" but the plugin is registered/,
+      },
       { field: 'id', change: { id: 'Bad-Id' }, expected: /is invalid/ },
       { field: 'version', change: { version: 'one' }, expected: /"one" is not semver/ },
-      { field: 'requiresCore', change: { requiresCore: '^2.0.0' }, expected: /does not accept the core contract 1\.0\.0/ },
+      {
+        field: 'requiresCore',
+        change: { requiresCore: '^2.0.0' },
+        expected: /does not accept the core contract 1\.0\.0/,
+      },
       { field: 'requiresCore', change: { requiresCore: 'any' }, expected: /is not a semver range/ },
       { field: 'name.en', change: { name: { ja: '子育て支援' } }, expected: /is invalid/ },
-      { field: 'routes', change: { routes: './routes.js' }, expected: /must be a lazy import function/ },
+      {
+        field: 'routes',
+        change: { routes: './routes.js' },
+        expected: /must be a lazy import function/,
+      },
       {
         field: 'jobs.send_mail',
         change: { jobs: { send_mail: async () => ({}) } },

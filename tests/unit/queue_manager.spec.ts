@@ -79,7 +79,10 @@ test.group('Queue (in-process driver)', (group) => {
       static jobName = 'test:unknown'
       async handle() {}
     }
-    await assert.rejects(() => queue.dispatch(UnknownJob, {}), 'Job "test:unknown" is not registered with the queue')
+    await assert.rejects(
+      () => queue.dispatch(UnknownJob, {}),
+      'Job "test:unknown" is not registered with the queue'
+    )
   })
 
   test('a job name can be registered once', async ({ assert }) => {

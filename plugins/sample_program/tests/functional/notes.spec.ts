@@ -33,6 +33,9 @@ test.group('sample_program: wiring of a plugin', (group) => {
       response.body().props.notes.map((note: { body: string }) => note.body),
       ['初回訪問']
     )
-    assert.equal(response.body().props.i18n.messages['sample_program.notes.title'], 'サンプル制度のメモ')
+    assert.equal(
+      response.body().props.i18n.messages['sample_program.notes.title'],
+      'サンプル制度のメモ'
+    )
   })
 })

@@ -32,8 +32,21 @@ ace('db:seed', '--files', './database/seeders/demo_seeder.ts')
 
 console.log('\n  Tomoni is starting on http://localhost:3333 (demo accounts listed above)\n')
 
-const server = spawn(process.execPath, ['ace', 'serve'], { cwd: root, stdio: 'inherit' })
+// Its own process group, so that stopping `npm start` also stops the HTTP
+// server that `ace serve` starts as a grandchild.
+const server = spawn(process.execPath, ['ace', 'serve'], {
+  cwd: root,
+  // No stdin: a background process group must not read the terminal.
+  stdio: ['ignore', 'inherit', 'inherit'],
+  detached: true,
+})
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => server.kill(signal))
+  process.on(signal, () => {
+    try {
+      process.kill(-server.pid, signal)
+    } catch {
+      // already gone
+    }
+  })
 }
 server.on('exit', (code) => process.exit(code ?? 0))

@@ -5,7 +5,7 @@
 | Running it again reuses .env and the SQLite file.
 */
 import { spawnSync, spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 
 const root = new URL('../', import.meta.url)
@@ -17,7 +17,6 @@ if (!existsSync(envFile)) {
   writeFileSync(envFile, template.replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`), { mode: 0o600 })
   console.log('Created .env with a new APP_KEY')
 }
-mkdirSync(new URL('tmp/', root), { recursive: true })
 
 function ace(...args) {
   const result = spawnSync(process.execPath, ['ace', ...args], { cwd: root, stdio: 'inherit' })

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
@@ -17,6 +19,14 @@ const seederPaths = [
   ...pluginIds.map((id) => `./plugins/${id}/database/seeders`),
 ]
 
+/*
+| The SQLite file lives under tmp/, which a fresh clone does not have yet.
+*/
+const sqliteFile = app.makePath(env.get('SQLITE_FILE', 'tmp/tomoni.sqlite3'))
+if (env.get('DB_CONNECTION', 'sqlite') === 'sqlite') {
+  mkdirSync(dirname(sqliteFile), { recursive: true })
+}
+
 const dbConfig = defineConfig({
   connection: env.get('DB_CONNECTION', 'sqlite'),
   prettyPrintDebugQueries: true,
@@ -24,7 +34,7 @@ const dbConfig = defineConfig({
     sqlite: {
       client: 'sqlite3',
       connection: {
-        filename: app.makePath(env.get('SQLITE_FILE', 'tmp/tomoni.sqlite3')),
+        filename: sqliteFile,
       },
       useNullAsDefault: true,
       /*

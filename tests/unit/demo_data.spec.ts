@@ -5,13 +5,12 @@ import DemoData, { DEMO_ACCOUNTS } from '#database/demo_data'
 
 async function counts() {
   const tables = ['municipalities', 'providers', 'users', 'memberships', 'residents']
-  const entries = await Promise.all(
-    tables.map(async (table) => {
-      const row = await db.from(table).count('* as total').first()
-      return [table, Number(row.total)] as const
-    })
-  )
-  return Object.fromEntries(entries)
+  const totals: Record<string, number> = {}
+  for (const table of tables) {
+    const row = await db.from(table).count('* as total').first()
+    totals[table] = Number(row.total)
+  }
+  return totals
 }
 
 test.group('Demo data', (group) => {

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon'
+import { compose } from '@adonisjs/core/helpers'
+import { withLocalizedName } from '#models/mixins/with_localized_name'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import Membership from '#models/membership'
 import Resident from '#models/resident'
 
-export default class Municipality extends BaseModel {
+export default class Municipality extends compose(BaseModel, withLocalizedName) {
   @column({ isPrimary: true })
   declare id: number
 
@@ -13,12 +15,6 @@ export default class Municipality extends BaseModel {
 
   @column()
   declare slug: string
-
-  @column()
-  declare nameJa: string
-
-  @column()
-  declare nameEn: string
 
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>
@@ -31,8 +27,4 @@ export default class Municipality extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
-
-  nameIn(locale: string) {
-    return locale === 'en' ? this.nameEn : this.nameJa
-  }
 }

@@ -1,15 +1,11 @@
 import { DateTime } from 'luxon'
+import { compose } from '@adonisjs/core/helpers'
+import { withLocalizedName } from '#models/mixins/with_localized_name'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 
-export default class Provider extends BaseModel {
+export default class Provider extends compose(BaseModel, withLocalizedName) {
   @column({ isPrimary: true })
   declare id: number
-
-  @column()
-  declare nameJa: string
-
-  @column()
-  declare nameEn: string
 
   @column()
   declare phone: string | null
@@ -19,8 +15,4 @@ export default class Provider extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime
-
-  nameIn(locale: string) {
-    return locale === 'en' ? this.nameEn : this.nameJa
-  }
 }

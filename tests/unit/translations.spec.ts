@@ -1,0 +1,43 @@
+import { test } from '@japa/runner'
+import { readdir, readFile } from 'node:fs/promises'
+import app from '@adonisjs/core/services/app'
+import { pluginIds } from '#plugins/index'
+import { SUPPORTED_LOCALES } from '#config/i18n'
+
+function flatten(value: unknown, prefix = ''): Record<string, string> {
+  if (typeof value === 'string') return { [prefix]: value }
+  return Object.entries(value as Record<string, unknown>).reduce(
+    (result, [key, child]) => ({ ...result, ...flatten(child, prefix ? `${prefix}.${key}` : key) }),
+    {}
+  )
+}
+
+async function catalogue(folder: string, locale: string) {
+  const directory = app.makePath(folder, locale)
+  const messages: Record<string, string> = {}
+  for (const file of await readdir(directory)) {
+    const namespace = file.replace(/\.json$/, '')
+    Object.assign(
+      messages,
+      flatten(JSON.parse(await readFile(`${directory}/${file}`, 'utf8')), namespace)
+    )
+  }
+  return messages
+}
+
+const folders = ['resources/lang', ...pluginIds.map((id) => `plugins/${id}/lang`)]
+
+test.group('Translations', () => {
+  test('{$self}: every message exists in Japanese and in English')
+    .with(folders)
+    .run(async ({ assert }, folder) => {
+      const [ja, en] = await Promise.all(
+        SUPPORTED_LOCALES.map((locale) => catalogue(folder, locale))
+      )
+      assert.deepEqual(Object.keys(en).sort(), Object.keys(ja).sort())
+      const japaneseLeftInEnglish = Object.keys(en).filter((key) =>
+        /[ぁ-んァ-ン一-龯]/.test(en[key])
+      )
+      assert.deepEqual(japaneseLeftInEnglish, [])
+    })
+})

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * The stored row as it is hashed. Every value is text or null, so the same
+ * row hashes the same on SQLite and PostgreSQL whatever types each driver
+ * returns (bigint ids as strings, timestamps as numbers or Dates).
+ */
+export type CanonicalAuditRow = {
+  chain_key: string
+  sequence: string
+  municipality_id: string | null
+  occurred_at: string
+  action: string
+  outcome: string
+  actor_user_id: string | null
+  actor_role: string | null
+  subject_resident_id: string | null
+  purpose: string | null
+  source_ip: string | null
+  source_user_agent: string | null
+  source_channel: string
+  destination: string | null
+  details: string
+}
+
+const FIELDS: (keyof CanonicalAuditRow)[] = [
+  'chain_key',
+  'sequence',
+  'municipality_id',
+  'occurred_at',
+  'action',
+  'outcome',
+  'actor_user_id',
+  'actor_role',
+  'subject_resident_id',
+  'purpose',
+  'source_ip',
+  'source_user_agent',
+  'source_channel',
+  'destination',
+  'details',
+]
+
+function text(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value)
+}
+
+function isoTimestamp(value: unknown): string {
+  const date = value instanceof Date ? value : new Date(value as string | number)
+  return date.toISOString()
+}
+
+/**
+ * Normalizes a row read back from either database to its canonical form.
+ */
+export function canonicalRow(row: Record<string, unknown>): CanonicalAuditRow {
+  const canonical = {} as Record<string, string | null>
+  for (const field of FIELDS) {
+    canonical[field] = field === 'occurred_at' ? isoTimestamp(row[field]) : text(row[field])
+  }
+  return canonical as CanonicalAuditRow
+}
+
+/**
+ * hash = sha256(prev_hash || canonical JSON of the row, fields in fixed order)
+ */
+export function auditHash(prevHash: string, row: CanonicalAuditRow) {
+  const canonical = JSON.stringify(FIELDS.map((field) => [field, row[field]]))
+  return createHash('sha256').update(prevHash).update(canonical).digest('hex')
+}
+
+/**
+ * JSON with keys sorted at every level: the same details always serialize
+ * to the same text.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, child) =>
+    child && typeof child === 'object' && !Array.isArray(child)
+      ? Object.fromEntries(
+          Object.keys(child)
+            .sort()
+            .map((key) => [key, child[key]])
+        )
+      : child
+  )
+}

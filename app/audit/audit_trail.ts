@@ -1,0 +1,60 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { type AuditEventInput, GENESIS_HASH, chainKeyFor } from '#audit/audit_event_input'
+import { auditHash, canonicalJson, canonicalRow } from '#audit/audit_hash'
+
+const MAX_USER_AGENT = 300
+
+/**
+ * Appends events to the hash-chained, append-only audit trail.
+ *
+ * Pass the transaction of the operation being recorded: the event commits
+ * or rolls back with it, and if the audit write fails the operation fails
+ * (fail closed). Appends to one chain are serialized by locking its head
+ * row, so concurrent requests still form one unbroken chain.
+ */
+export default class AuditTrail {
+  static async record(input: AuditEventInput, trx?: TransactionClientContract) {
+    if (trx) return this.#append(input, trx)
+    return db.transaction((ownTrx) => this.#append(input, ownTrx))
+  }
+
+  static async #append(input: AuditEventInput, trx: TransactionClientContract) {
+    const chainKey = chainKeyFor(input.municipalityId)
+
+    await trx
+      .table('audit_chain_heads')
+      .insert({ chain_key: chainKey, last_sequence: 0, last_hash: GENESIS_HASH })
+      .onConflict('chain_key')
+      .ignore()
+    // The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite)
+    // before we read the head: no two appends can read the same head.
+    await trx.from('audit_chain_heads').where('chain_key', chainKey).increment('last_sequence', 1)
+    const head = await trx.from('audit_chain_heads').where('chain_key', chainKey).firstOrFail()
+
+    const occurredAt = new Date()
+    const row = {
+      chain_key: chainKey,
+      sequence: Number(head.last_sequence),
+      municipality_id: input.municipalityId,
+      occurred_at: occurredAt,
+      action: input.action,
+      outcome: input.outcome ?? 'success',
+      actor_user_id: input.actorUserId ?? null,
+      actor_role: input.actorRole ?? null,
+      subject_resident_id: input.subjectResidentId ?? null,
+      purpose: input.purpose ?? null,
+      source_ip: input.source.ip ?? null,
+      source_user_agent: input.source.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      source_channel: input.source.channel,
+      destination: input.destination ?? null,
+      details: canonicalJson(input.details ?? {}),
+    }
+    const prevHash = head.last_hash as string
+    const hash = auditHash(prevHash, canonicalRow(row))
+
+    await trx.table('audit_events').insert({ ...row, prev_hash: prevHash, hash })
+    await trx.from('audit_chain_heads').where('chain_key', chainKey).update({ last_hash: hash })
+    return { chainKey, sequence: row.sequence, hash }
+  }
+}

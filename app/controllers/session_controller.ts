@@ -1,6 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import User from '#models/user'
+import type User from '#models/user'
 import { loginValidator } from '#validators/session_validator'
+import SignIn from '#services/sign_in'
+import AuditTrail from '#audit/audit_trail'
+import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { rememberLocale } from '#services/locale_preference'
 import { isSupportedLocale, LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { DEFAULT_LOCALE } from '#config/i18n'
@@ -17,16 +20,24 @@ export default class SessionController {
   async store(ctx: HttpContext) {
     const { request, auth, response, session, i18n } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
-    const user = await User.verifyCredentials(email.toLowerCase(), password)
-    if (user.disabledAt) {
+    const result = await new SignIn().attempt(email, password, httpAuditSource(ctx))
+
+    if (result.status === 'throttled') {
+      const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60))
+      session.flash('error', i18n.t('errors.login_throttled', { minutes }))
+      session.flashExcept(['password'])
+      return response.redirect().back()
+    }
+    if (result.status === 'refused') {
       session.flash('error', i18n.t('errors.E_INVALID_CREDENTIALS'))
       session.flashExcept(['password'])
       return response.redirect().back()
     }
-    await auth.use('web').login(user)
+
+    await auth.use('web').login(result.user)
     // Tagging lets an account disable or "sign out everywhere" end every session.
-    await session.tag(String(user.id))
-    await rememberLocale(ctx, this.#localeAfterLogin(ctx, user))
+    await session.tag(String(result.user.id))
+    await rememberLocale(ctx, this.#localeAfterLogin(ctx, result.user))
     return response.redirect().toRoute('home')
   }
 
@@ -40,8 +51,16 @@ export default class SessionController {
     return isSupportedLocale(user.preferredLocale) ? user.preferredLocale : DEFAULT_LOCALE
   }
 
-  async destroy({ auth, response, session, i18n }: HttpContext) {
+  async destroy(ctx: HttpContext) {
+    const { auth, response, session, i18n } = ctx
     const user = auth.getUserOrFail()
+    await AuditTrail.record({
+      municipalityId: null,
+      action: 'auth.logout',
+      actorUserId: user.id,
+      source: httpAuditSource(ctx),
+      destination: httpDestination(ctx),
+    })
     await auth.use('web').logout()
     await session.untag(String(user.id))
     session.flash('notice', i18n.t('ui.auth.signed_out'))

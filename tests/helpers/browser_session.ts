@@ -13,7 +13,14 @@ export default class BrowserSession {
   readonly cookies = new Map<string, string>()
   #lastPage?: string
 
-  constructor(private client: ApiClient) {}
+  /**
+   * `ip` poses as a client at that address (the app trusts X-Forwarded-For
+   * from loopback proxies only, and tests connect over loopback).
+   */
+  constructor(
+    private client: ApiClient,
+    private options: { ip?: string } = {}
+  ) {}
 
   get(url: string) {
     return this.send('get', url)
@@ -48,6 +55,7 @@ export default class BrowserSession {
     if (xsrf && method !== 'get') request = request.header('x-xsrf-token', decodeURIComponent(xsrf))
     // Like a browser, tell the server where we came from ("redirect back").
     if (this.#lastPage) request = request.header('referer', this.#lastPage)
+    if (this.options.ip) request = request.header('x-forwarded-for', this.options.ip)
     if (inertia) request = request.withInertia()
     if (body) request = request.json(body)
     const response = await request

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto'
+import { errors as authErrors } from '@adonisjs/auth'
+import User from '#models/user'
+import AuditTrail from '#audit/audit_trail'
+import type { AuditSource } from '#audit/audit_event_input'
+import LoginThrottle from '#services/login_throttle'
+
+export type SignInResult =
+  | { status: 'signed_in'; user: User }
+  | { status: 'refused' }
+  | { status: 'throttled'; retryAfterSeconds: number }
+
+/**
+ * Checks a sign-in attempt: throttling first, then the credentials, then
+ * whether the account is enabled. Every outcome is an audit event on the
+ * platform chain (sign-in is account-wide, not tied to one municipality).
+ * The attempted address is recorded as a digest, never in clear.
+ */
+export default class SignIn {
+  constructor(private throttle = new LoginThrottle()) {}
+
+  async attempt(email: string, password: string, source: AuditSource): Promise<SignInResult> {
+    const normalizedEmail = email.trim().toLowerCase()
+    const ip = source.ip ?? 'unknown'
+    const audit = (action: string, outcome: 'success' | 'denied' | 'failure', user?: User) =>
+      AuditTrail.record({
+        municipalityId: null,
+        action,
+        outcome,
+        actorUserId: user?.id ?? null,
+        source,
+        destination: 'session.store',
+        details: { account_digest: digestOf(normalizedEmail) },
+      })
+
+    const retryAfterSeconds = await this.throttle.retryAfter(normalizedEmail, ip)
+    if (retryAfterSeconds !== null) {
+      await audit('auth.login.throttled', 'denied')
+      return { status: 'throttled', retryAfterSeconds }
+    }
+
+    let user: User
+    try {
+      user = await User.verifyCredentials(normalizedEmail, password)
+    } catch (error) {
+      if (!(error instanceof authErrors.E_INVALID_CREDENTIALS)) throw error
+      await this.throttle.recordFailure(normalizedEmail, ip)
+      await audit('auth.login.failed', 'failure')
+      return { status: 'refused' }
+    }
+
+    if (user.disabledAt) {
+      await this.throttle.recordFailure(normalizedEmail, ip)
+      await audit('auth.login.disabled_account', 'denied', user)
+      return { status: 'refused' }
+    }
+
+    await this.throttle.recordSuccess(normalizedEmail, ip)
+    await audit('auth.login.succeeded', 'success', user)
+    return { status: 'signed_in', user }
+  }
+}
+
+function digestOf(email: string) {
+  return createHash('sha256').update(email).digest('hex').slice(0, 16)
+}

@@ -27,4 +27,5 @@ router.use([
 export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   guest: () => import('#middleware/guest_middleware'),
+  tenant: () => import('#middleware/tenant_middleware'),
 })

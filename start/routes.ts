@@ -10,6 +10,7 @@ const SessionController = () => import('#controllers/session_controller')
 const LocaleController = () => import('#controllers/locale_controller')
 const HomeController = () => import('#controllers/home_controller')
 const HealthController = () => import('#controllers/health_controller')
+const AuditEventsController = () => import('#controllers/audit_events_controller')
 
 router.get('/health/live', [HealthController, 'live']).as('health.live')
 router.get('/health/ready', [HealthController, 'ready']).as('health.ready')
@@ -29,6 +30,19 @@ router
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
   })
   .use(middleware.auth())
+
+/*
+| Everything inside a municipality: /m/<slug>/... The tenant middleware
+| answers 404 (and audits the attempt) to anyone without a membership there.
+*/
+router
+  .group(() => {
+    router.get('/audit', [AuditEventsController, 'index']).as('audit.index')
+    router.get('/audit/export', [AuditEventsController, 'export']).as('audit.export')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant()])
 
 /*
 | Unmatched URLs go through the router middleware too (session, language,

@@ -1,11 +1,27 @@
 /*
-| Pre-registered Bouncer abilities. Resource rules live in policies
-| (app/policies); abilities are for rules that belong to no resource.
+| Pre-registered Bouncer abilities: rules that belong to no single record.
+| Record-level rules live in policies (app/policies).
 */
 import { Bouncer } from '@adonisjs/bouncer'
 import type User from '#models/user'
+import type TenantContext from '#tenancy/tenant_context'
+import Membership from '#models/membership'
 
 /**
- * A disabled account may do nothing, even with a live session.
+ * Platform operators add municipalities and enable plugins; they do not
+ * see residents' data.
  */
-export const useApplication = Bouncer.ability((user: User) => user.disabledAt === null)
+export const operatePlatform = Bouncer.ability(async (user: User) => {
+  const membership = await Membership.query()
+    .where('user_id', user.id)
+    .where('role', 'platform_operator')
+    .first()
+  return membership !== null
+})
+
+/**
+ * The audit trail of a municipality is for its administrators only.
+ */
+export const readAuditTrail = Bouncer.ability((_: User, tenant: TenantContext) =>
+  tenant.hasRole('municipal_admin')
+)

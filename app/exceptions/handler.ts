@@ -1,5 +1,8 @@
 import app from '@adonisjs/core/services/app'
 import i18nManager from '@adonisjs/i18n/services/main'
+import { errors as bouncerErrors } from '@adonisjs/bouncer'
+import AuditTrail from '#audit/audit_trail'
+import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
@@ -34,6 +37,23 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
+      // Every refused action is on the record (fail closed: if this write
+      // fails, the request fails, and it was refused anyway).
+      await AuditTrail.record({
+        municipalityId: ctx.tenant?.municipalityId ?? null,
+        action: 'authz.denied',
+        outcome: 'denied',
+        actorUserId: ctx.auth?.user?.id ?? null,
+        actorRole: ctx.tenant?.primaryRole ?? null,
+        source: httpAuditSource(ctx),
+        destination: httpDestination(ctx),
+      })
+      if (ctx.request.method() === 'GET' && ctx.inertia) {
+        ctx.response.status(403)
+        return ctx.response.send(await this.#renderStatus(ctx, 'forbidden'))
+      }
+    }
     return super.handle(error, ctx)
   }
 

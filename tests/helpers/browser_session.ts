@@ -1,5 +1,6 @@
 import type { ApiClient } from '@japa/api-client'
 import type { ApiResponse } from '@japa/api-client'
+import env from '#start/env'
 
 type Method = 'get' | 'post' | 'put' | 'delete'
 
@@ -40,6 +41,26 @@ export default class BrowserSession {
   async signIn(email: string, password: string) {
     await this.get('/login')
     return this.post('/login', { email, password })
+  }
+
+  /**
+   * A file download, as raw bytes (CSV in Shift_JIS must not be decoded as
+   * UTF-8 on the way).
+   */
+  async download(url: string) {
+    const headers: Record<string, string> = {
+      cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+    }
+    if (this.options.ip) headers['x-forwarded-for'] = this.options.ip
+    const response = await fetch(`http://${env.get('HOST')}:${env.get('PORT')}${url}`, {
+      headers,
+      redirect: 'manual',
+    })
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: Buffer.from(await response.arrayBuffer()),
+    }
   }
 
   async send(method: Method, url: string, body?: Record<string, unknown>, inertia = true) {

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { messages as vineMessages } from '@vinejs/vine/defaults'
 import { readdir, readFile } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import { pluginIds } from '#plugins/index'
@@ -39,5 +40,17 @@ test.group('Translations', () => {
         /[ぁ-んァ-ン一-龯]/.test(en[key])
       )
       assert.deepEqual(japaneseLeftInEnglish, [])
+    })
+})
+
+test.group('Validation messages', () => {
+  test('every VineJS rule has a message in {$self}')
+    .with([...SUPPORTED_LOCALES])
+    .run(async ({ assert }, locale) => {
+      const messages = await catalogue('resources/lang', locale)
+      const missing = Object.keys(vineMessages).filter(
+        (rule) => !(`validator.shared.messages.${rule}` in messages)
+      )
+      assert.deepEqual(missing, [])
     })
 })

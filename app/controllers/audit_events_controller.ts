@@ -1,0 +1,121 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { DateTime } from 'luxon'
+import { readAuditTrail } from '#abilities/main'
+import { auditExportValidator, auditFiltersValidator } from '#validators/audit_validator'
+import AuditSearch, { AUDIT_TIME_ZONE, type AuditFilters } from '#audit/audit_search'
+import AuditTrail from '#audit/audit_trail'
+import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+import { csvContentType, csvStream } from '#csv/csv_export'
+
+function toFilters(input: {
+  resident_number?: string
+  actor?: number
+  action?: string
+  from?: Date
+  to?: Date
+}): AuditFilters {
+  const day = (date?: Date) => (date ? DateTime.fromJSDate(date).toISODate()! : undefined)
+  return {
+    residentNumber: input.resident_number,
+    actorUserId: input.actor,
+    action: input.action,
+    from: day(input.from),
+    to: day(input.to),
+  }
+}
+
+/**
+ * The audit viewer of a municipality (administrators only). Reading the
+ * trail and exporting it are themselves audited.
+ */
+export default class AuditEventsController {
+  async index(ctx: HttpContext) {
+    const { bouncer, request, inertia, tenant, auth } = ctx
+    await bouncer.authorize(readAuditTrail, tenant)
+    const input = await request.validateUsing(auditFiltersValidator)
+    const filters = toFilters(input)
+    const search = new AuditSearch(tenant.municipalityId, filters)
+
+    await AuditTrail.record({
+      municipalityId: tenant.municipalityId,
+      action: 'audit.viewed',
+      actorUserId: auth.user!.id,
+      actorRole: tenant.primaryRole,
+      purpose: 'audit_review',
+      source: httpAuditSource(ctx),
+      destination: httpDestination(ctx),
+      details: { filters, page: input.page ?? 1 },
+    })
+
+    return inertia.render('audit/index', {
+      municipality: {
+        slug: tenant.municipality.slug,
+        name: tenant.municipality.nameIn(ctx.i18n.locale),
+      },
+      filters,
+      result: await search.page(input.page ?? 1),
+      actors: await search.actors(),
+      actions: await search.actions(),
+    })
+  }
+
+  async export(ctx: HttpContext) {
+    const { bouncer, request, response, tenant, auth } = ctx
+    await bouncer.authorize(readAuditTrail, tenant)
+    const input = await request.validateUsing(auditExportValidator)
+    const filters = toFilters(input)
+    const encoding = input.encoding ?? 'utf8_bom'
+    const stamp = DateTime.now().setZone(AUDIT_TIME_ZONE).toFormat('yyyyMMdd-HHmm')
+    const filename = `audit_${tenant.municipality.code}_${stamp}.csv`
+
+    // Recorded before the first byte leaves: no export without its record.
+    await AuditTrail.record({
+      municipalityId: tenant.municipalityId,
+      action: 'audit.exported',
+      actorUserId: auth.user!.id,
+      actorRole: tenant.primaryRole,
+      purpose: 'audit_review',
+      source: httpAuditSource(ctx),
+      destination: `file:${filename}`,
+      details: { filters, encoding },
+    })
+
+    const search = new AuditSearch(tenant.municipalityId, filters)
+    const t = (key: string) => ctx.i18n.t(`ui.audit.columns.${key}`)
+    const header = [
+      'occurred_at',
+      'sequence',
+      'action',
+      'outcome',
+      'actor',
+      'role',
+      'resident_number',
+      'purpose',
+      'source_ip',
+      'channel',
+      'destination',
+    ].map(t)
+    const rows = (async function* () {
+      for await (const event of search.all()) {
+        yield [
+          event.occurredAt,
+          event.sequence,
+          event.action,
+          event.outcome,
+          event.actorName,
+          event.actorRole,
+          event.residentNumber,
+          event.purpose,
+          event.sourceIp,
+          event.sourceChannel,
+          event.destination,
+        ]
+      }
+    })()
+
+    response.header('content-type', csvContentType(encoding))
+    response.header('content-disposition', `attachment; filename="${filename}"`)
+    response.header('cache-control', 'no-store')
+    return response.stream(csvStream(header, rows, encoding))
+  }
+}

@@ -1,0 +1,24 @@
+import Municipality from '#models/municipality'
+import User from '#models/user'
+import Membership, { type Role } from '#models/membership'
+import { DEMO_PASSWORD } from '#database/demo_data'
+
+/**
+ * Shinjuku next to the demo's Minato: a second tenant for isolation tests.
+ */
+export async function createSecondTenant() {
+  const municipality = await Municipality.create({
+    code: '131041',
+    slug: 'shinjuku',
+    nameJa: '新宿区',
+    nameEn: 'Shinjuku City',
+  })
+  const admin = await createMember(municipality, 'municipal_admin', 'admin@shinjuku.example')
+  return { municipality, admin }
+}
+
+export async function createMember(municipality: Municipality, role: Role, email: string) {
+  const user = await User.create({ email, password: DEMO_PASSWORD, fullName: `${role} ${email}` })
+  await Membership.create({ userId: user.id, municipalityId: municipality.id, role })
+  return user
+}

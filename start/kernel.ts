@@ -20,6 +20,7 @@ router.use([
   () => import('#middleware/detect_user_locale_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
+  () => import('#middleware/session_lifetime_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
   () => import('#middleware/inertia_middleware'),
 ])

@@ -11,6 +11,8 @@ const LocaleController = () => import('#controllers/locale_controller')
 const HomeController = () => import('#controllers/home_controller')
 const HealthController = () => import('#controllers/health_controller')
 const AuditEventsController = () => import('#controllers/audit_events_controller')
+const OperatorMunicipalitiesController = () =>
+  import('#controllers/operator/municipalities_controller')
 
 router.get('/health/live', [HealthController, 'live']).as('health.live')
 router.get('/health/ready', [HealthController, 'ready']).as('health.ready')
@@ -29,6 +31,26 @@ router
     router.get('/', [HomeController, 'show']).as('home')
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
   })
+  .use(middleware.auth())
+
+/*
+| The platform operator's console (tenants and their plugins).
+*/
+router
+  .group(() => {
+    router
+      .get('/municipalities', [OperatorMunicipalitiesController, 'index'])
+      .as('municipalities.index')
+    router
+      .post('/municipalities', [OperatorMunicipalitiesController, 'store'])
+      .as('municipalities.store')
+    router
+      .put('/municipalities/:id/plugins', [OperatorMunicipalitiesController, 'updatePlugins'])
+      .where('id', router.matchers.number())
+      .as('municipalities.plugins')
+  })
+  .prefix('/operator')
+  .as('operator')
   .use(middleware.auth())
 
 /*

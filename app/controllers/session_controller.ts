@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type User from '#models/user'
 import { loginValidator } from '#validators/session_validator'
 import SignIn from '#services/sign_in'
+import SessionLifetimeMiddleware from '#middleware/session_lifetime_middleware'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { rememberLocale } from '#services/locale_preference'
@@ -37,8 +38,9 @@ export default class SessionController {
     await auth.use('web').login(result.user)
     // Tagging lets an account disable or "sign out everywhere" end every session.
     await session.tag(String(result.user.id))
+    SessionLifetimeMiddleware.start(ctx)
     await rememberLocale(ctx, this.#localeAfterLogin(ctx, result.user))
-    return response.redirect().toRoute('home')
+    return response.redirect('/')
   }
 
   /**
@@ -64,6 +66,6 @@ export default class SessionController {
     await auth.use('web').logout()
     await session.untag(String(user.id))
     session.flash('notice', i18n.t('ui.auth.signed_out'))
-    return response.redirect().toRoute('session.create')
+    return response.redirect('/login')
   }
 }

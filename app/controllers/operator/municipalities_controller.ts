@@ -1,0 +1,83 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import app from '@adonisjs/core/services/app'
+import Municipality from '#models/municipality'
+import { operatePlatform } from '#abilities/main'
+import {
+  createMunicipalityValidator,
+  municipalityPluginsValidator,
+} from '#validators/municipality_validator'
+import MunicipalityAdmin, { UnknownPluginError } from '#services/municipality_admin'
+import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+
+/**
+ * The operator console: municipalities (tenants) and their plugins.
+ * Operators never see residents' data here.
+ */
+export default class MunicipalitiesController {
+  async index(ctx: HttpContext) {
+    const { bouncer, inertia, i18n } = ctx
+    await bouncer.authorize(operatePlatform)
+    const plugins = await app.container.make('plugins')
+    const municipalities = await Municipality.query().orderBy('code')
+    return inertia.render('operator/municipalities', {
+      municipalities: await Promise.all(
+        municipalities.map(async (municipality) => ({
+          id: municipality.id,
+          code: municipality.code,
+          slug: municipality.slug,
+          name: municipality.nameIn(i18n.locale),
+          plugins: await MunicipalityAdmin.enabledPlugins(municipality.id),
+        }))
+      ),
+      availablePlugins: plugins.plugins.map((plugin) => ({
+        id: plugin.id,
+        name: i18n.locale === 'en' ? plugin.name.en : plugin.name.ja,
+      })),
+    })
+  }
+
+  async store(ctx: HttpContext) {
+    const { bouncer, request, response, session, auth, i18n } = ctx
+    await bouncer.authorize(operatePlatform)
+    const input = await request.validateUsing(createMunicipalityValidator)
+    const municipality = await MunicipalityAdmin.create(
+      { code: input.code, slug: input.slug, nameJa: input.name_ja, nameEn: input.name_en },
+      {
+        actorUserId: auth.user!.id,
+        source: httpAuditSource(ctx),
+        destination: httpDestination(ctx),
+      }
+    )
+    session.flash(
+      'notice',
+      i18n.t('ui.operator.created', { name: municipality.nameIn(i18n.locale) })
+    )
+    return response.redirect('/operator/municipalities')
+  }
+
+  async updatePlugins(ctx: HttpContext) {
+    const { bouncer, request, response, session, auth, i18n, params } = ctx
+    await bouncer.authorize(operatePlatform)
+    const { plugins } = await request.validateUsing(municipalityPluginsValidator)
+    const municipality = await Municipality.findOrFail(params.id)
+    try {
+      await MunicipalityAdmin.setPlugins(municipality.id, plugins, {
+        actorUserId: auth.user!.id,
+        source: httpAuditSource(ctx),
+        destination: httpDestination(ctx),
+      })
+    } catch (error) {
+      if (!(error instanceof UnknownPluginError)) throw error
+      session.flash(
+        'error',
+        i18n.t('ui.operator.unknown_plugins', { ids: error.pluginIds.join(', ') })
+      )
+      return response.redirect().back()
+    }
+    session.flash(
+      'notice',
+      i18n.t('ui.operator.plugins_saved', { name: municipality.nameIn(i18n.locale) })
+    )
+    return response.redirect('/operator/municipalities')
+  }
+}

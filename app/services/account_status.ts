@@ -1,0 +1,61 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import User from '#models/user'
+import AuditTrail from '#audit/audit_trail'
+import type { AuditSource } from '#audit/audit_event_input'
+import AccountSessions from '#services/account_sessions'
+
+export type AccountAction = {
+  actorUserId: number
+  actorRole: string | null
+  municipalityId: number | null
+  source: AuditSource
+  destination?: string | null
+}
+
+/**
+ * Disabling an account takes effect at once: its sessions end in the same
+ * call, and signing in is refused from then on.
+ */
+export default class AccountStatus {
+  static async disable(userId: number, by: AccountAction) {
+    await db.transaction(async (trx) => {
+      const user = await User.findOrFail(userId, { client: trx })
+      user.disabledAt = DateTime.now()
+      await user.save()
+      await AuditTrail.record(
+        {
+          municipalityId: by.municipalityId,
+          action: 'account.disabled',
+          actorUserId: by.actorUserId,
+          actorRole: by.actorRole,
+          source: by.source,
+          destination: by.destination ?? null,
+          details: { user_id: userId },
+        },
+        trx
+      )
+    })
+    return AccountSessions.endAll(userId)
+  }
+
+  static async enable(userId: number, by: AccountAction) {
+    await db.transaction(async (trx) => {
+      const user = await User.findOrFail(userId, { client: trx })
+      user.disabledAt = null
+      await user.save()
+      await AuditTrail.record(
+        {
+          municipalityId: by.municipalityId,
+          action: 'account.enabled',
+          actorUserId: by.actorUserId,
+          actorRole: by.actorRole,
+          source: by.source,
+          destination: by.destination ?? null,
+          details: { user_id: userId },
+        },
+        trx
+      )
+    })
+  }
+}

@@ -1,0 +1,133 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import BrowserSession from '#tests/helpers/browser_session'
+import { DEMO_PASSWORD } from '#database/demo_data'
+import Municipality from '#models/municipality'
+import { chainKeyFor } from '#audit/audit_event_input'
+import { isLocalGovernmentCode } from '#validators/rules/local_government_code'
+
+async function operator(client: any) {
+  const browser = new BrowserSession(client)
+  await browser.signIn('operator@tomoni.example', DEMO_PASSWORD)
+  return browser
+}
+
+test.group('Operator console', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('local government codes are checked with their check digit', ({ assert }) => {
+    for (const valid of ['131032', '131041', '011002', '271004']) {
+      assert.isTrue(isLocalGovernmentCode(valid), valid)
+    }
+    for (const invalid of ['131033', '13103', '1310321', 'abcdef', '']) {
+      assert.isFalse(isLocalGovernmentCode(invalid), invalid)
+    }
+  })
+
+  test('an operator adds a municipality; the creation is audited', async ({ client, assert }) => {
+    const browser = await operator(client)
+    const page = await browser.get('/operator/municipalities')
+    page.assertInertiaComponent('operator/municipalities')
+    assert.deepEqual(
+      page.body().props.availablePlugins.map((plugin: { id: string }) => plugin.id),
+      ['sample_program']
+    )
+    const response = await browser.post('/operator/municipalities', {
+      code: '131041',
+      slug: 'Shinjuku',
+      name_ja: '新宿区',
+      name_en: 'Shinjuku City',
+    })
+    response.assertHeader('location', '/operator/municipalities')
+    const shinjuku = await Municipality.findByOrFail('code', '131041')
+    assert.equal(shinjuku.slug, 'shinjuku')
+    const list = await browser.get('/operator/municipalities')
+    assert.equal(list.body().flash.notice, '新宿区を追加しました。')
+
+    const event = await db
+      .from('audit_events')
+      .where({ chain_key: 'platform', action: 'municipality.created' })
+      .first()
+    assert.include(event.details, `"municipality_id":${shinjuku.id}`)
+  })
+
+  test('bad input is explained field by field and creates nothing', async ({ client, assert }) => {
+    const browser = await operator(client)
+    await browser.get('/operator/municipalities')
+    await browser.post('/operator/municipalities', {
+      code: '131033',
+      slug: 'minato',
+      name_ja: '',
+      name_en: 'X',
+    })
+    const page = await browser.get('/operator/municipalities')
+    const { errors } = page.body().props
+    assert.equal(errors.code, '地方公共団体コードが正しくありません（6桁、最後の1桁は検査数字）。')
+    assert.equal(errors.slug, 'このURL用の名前はすでに使われています。')
+    assert.equal(errors.name_ja, '名称（日本語）を入力してください。')
+    assert.lengthOf(await Municipality.all(), 1)
+  })
+
+  test('an operator enables and disables plugins; the change is audited', async ({
+    client,
+    assert,
+  }) => {
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const browser = await operator(client)
+    await browser.get('/operator/municipalities')
+    await browser.put(`/operator/municipalities/${minato.id}/plugins`, {
+      plugins: ['sample_program'],
+    })
+    let page = await browser.get('/operator/municipalities')
+    assert.deepEqual(page.body().props.municipalities[0].plugins, ['sample_program'])
+
+    await browser.put(`/operator/municipalities/${minato.id}/plugins`, { plugins: [] })
+    page = await browser.get('/operator/municipalities')
+    assert.deepEqual(page.body().props.municipalities[0].plugins, [])
+
+    const events = await db
+      .from('audit_events')
+      .where({ chain_key: chainKeyFor(minato.id), action: 'municipality.plugins_changed' })
+      .orderBy('sequence')
+    assert.deepEqual(
+      events.map((event) => JSON.parse(event.details)),
+      [
+        { disabled: [], enabled: ['sample_program'] },
+        { disabled: ['sample_program'], enabled: [] },
+      ]
+    )
+  })
+
+  test('an unknown plugin is refused and nothing changes', async ({ client, assert }) => {
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const browser = await operator(client)
+    await browser.get('/operator/municipalities')
+    await browser.put(`/operator/municipalities/${minato.id}/plugins`, {
+      plugins: ['sample_program', 'no_such_program'],
+    })
+    const page = await browser.get('/operator/municipalities')
+    assert.equal(page.body().flash.error, '存在しない制度が指定されました: no_such_program')
+    assert.deepEqual(page.body().props.municipalities[0].plugins, [])
+  })
+
+  test('nobody but operators may use the console', async ({ client, assert }) => {
+    for (const email of ['admin@minato.example', 'staff@minato.example', 'hanako@example.jp']) {
+      const browser = new BrowserSession(client)
+      await browser.signIn(email, DEMO_PASSWORD)
+      const page = await browser.get('/operator/municipalities')
+      page.assertStatus(403)
+      await browser.get('/')
+      const attempt = await browser.post('/operator/municipalities', {
+        code: '131041',
+        slug: 'shinjuku',
+        name_ja: '新宿区',
+        name_en: 'Shinjuku City',
+      })
+      attempt.assertStatus(302)
+    }
+    assert.isNull(await Municipality.findBy('code', '131041'))
+    const denied = await db.from('audit_events').where('action', 'authz.denied')
+    assert.lengthOf(denied, 6)
+  })
+})

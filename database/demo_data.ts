@@ -1,3 +1,4 @@
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Municipality from '#models/municipality'
 import Provider from '#models/provider'
@@ -134,6 +135,16 @@ export default class DemoData {
           {},
           { client: trx }
         )
+      }
+
+      // The demo municipality uses every installed program.
+      const plugins = await app.container.make('plugins')
+      for (const plugin of plugins.plugins) {
+        await trx
+          .table('municipality_plugins')
+          .insert({ municipality_id: minato.id, plugin_id: plugin.id, created_at: new Date() })
+          .onConflict(['municipality_id', 'plugin_id'])
+          .ignore()
       }
 
       for (const { email, ...resident } of DEMO_RESIDENTS) {

@@ -29,4 +29,5 @@ export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   guest: () => import('#middleware/guest_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
+  pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
 })

@@ -19,7 +19,10 @@ export type PluginManifest = {
   /** semver range of CORE_CONTRACT_VERSION the plugin works with */
   requiresCore: string
   name: LocalizedText
-  /** Registered under /p/<id>, route names prefixed with "<id>." */
+  /**
+   * Mounted at /m/:municipality/p/<id> behind sign-in, tenancy and the
+   * municipality's enabling of the plugin; route names prefixed "<id>."
+   */
   routes?: () => Promise<{ default: PluginRoutes }>
   /** Job names must start with "<id>:" */
   jobs?: Record<string, JobLoader>

@@ -41,14 +41,25 @@ export default class PluginHost {
     }
   }
 
+  /**
+   * A plugin's routes live inside a municipality, behind sign-in, tenancy
+   * and the municipality's choice to use the plugin:
+   * /m/<municipality>/p/<plugin id>/...
+   */
   async registerRoutes(router: HttpRouterService) {
+    const { middleware } = await import('#start/kernel')
     for (const plugin of this.#plugins.values()) {
       if (!plugin.routes) continue
       const { default: defineRoutes } = await plugin.routes()
       router
         .group(() => defineRoutes(router))
-        .prefix(`/p/${plugin.id}`)
+        .prefix(`/m/:municipality/p/${plugin.id}`)
         .as(plugin.id)
+        .use([
+          middleware.auth(),
+          middleware.tenant(),
+          middleware.pluginEnabled({ pluginId: plugin.id }),
+        ])
     }
   }
 }

@@ -76,15 +76,15 @@ test.group('Operator console', (group) => {
     const minato = await Municipality.findByOrFail('slug', 'minato')
     const browser = await operator(client)
     await browser.get('/operator/municipalities')
+    await browser.put(`/operator/municipalities/${minato.id}/plugins`, { plugins: [] })
+    let page = await browser.get('/operator/municipalities')
+    assert.deepEqual(page.body().props.municipalities[0].plugins, [])
+
     await browser.put(`/operator/municipalities/${minato.id}/plugins`, {
       plugins: ['sample_program'],
     })
-    let page = await browser.get('/operator/municipalities')
-    assert.deepEqual(page.body().props.municipalities[0].plugins, ['sample_program'])
-
-    await browser.put(`/operator/municipalities/${minato.id}/plugins`, { plugins: [] })
     page = await browser.get('/operator/municipalities')
-    assert.deepEqual(page.body().props.municipalities[0].plugins, [])
+    assert.deepEqual(page.body().props.municipalities[0].plugins, ['sample_program'])
 
     const events = await db
       .from('audit_events')
@@ -93,8 +93,8 @@ test.group('Operator console', (group) => {
     assert.deepEqual(
       events.map((event) => JSON.parse(event.details)),
       [
-        { disabled: [], enabled: ['sample_program'] },
         { disabled: ['sample_program'], enabled: [] },
+        { disabled: [], enabled: ['sample_program'] },
       ]
     )
   })
@@ -108,7 +108,7 @@ test.group('Operator console', (group) => {
     })
     const page = await browser.get('/operator/municipalities')
     assert.equal(page.body().flash.error, '存在しない制度が指定されました: no_such_program')
-    assert.deepEqual(page.body().props.municipalities[0].plugins, [])
+    assert.deepEqual(page.body().props.municipalities[0].plugins, ['sample_program'])
   })
 
   test('nobody but operators may use the console', async ({ client, assert }) => {

@@ -17,7 +17,7 @@ test.group('sample_program: a plugin page in the browser', (group) => {
     await page.getByRole('button', { name: 'ログインする' }).click()
     await page.getByRole('heading', { level: 1, name: /こんにちは/ }).waitFor()
 
-    await page.goto('/p/sample_program/notes')
+    await page.goto('/m/minato/p/sample_program/notes')
     await page.getByRole('heading', { level: 1, name: 'サンプル制度のメモ' }).waitFor()
     assert.equal(await page.locator('main p').last().textContent(), 'メモはまだありません。')
     assert.equal(await page.locator('.skip-link').textContent(), '本文へ移動')

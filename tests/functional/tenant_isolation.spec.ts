@@ -1,0 +1,151 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import router from '@adonisjs/core/services/router'
+import db from '@adonisjs/lucid/services/db'
+import BrowserSession from '#tests/helpers/browser_session'
+import { createSecondTenant } from '#tests/helpers/tenants'
+import { DEMO_PASSWORD } from '#database/demo_data'
+import Municipality from '#models/municipality'
+import { chainKeyFor } from '#audit/audit_event_input'
+import type { Role } from '#models/membership'
+
+type TenantRoute = { name: string; pattern: string; methods: string[] }
+
+/**
+ * Every route that acts inside a municipality, as registered right now
+ * (core and plugins). New routes join these tests automatically.
+ */
+function tenantRoutes(): TenantRoute[] {
+  return Object.values(router.toJSON())
+    .flat()
+    .filter((route) => route.pattern.startsWith('/m/:municipality'))
+    .map((route) => ({
+      name: route.name ?? route.pattern,
+      pattern: route.pattern,
+      methods: route.methods.filter((method) => method !== 'HEAD'),
+    }))
+}
+
+/**
+ * Ids for the other route parameters, taken from the victim municipality.
+ * A route with a parameter missing here fails the test until it is added.
+ */
+const VICTIM_IDS: Record<string, (victim: Municipality) => Promise<string | number>> = {}
+
+async function urlFor(route: TenantRoute, victim: Municipality) {
+  let url = route.pattern.replace(':municipality', victim.slug)
+  for (const [, param] of route.pattern.matchAll(/:(\w+)/g)) {
+    if (param === 'municipality') continue
+    const idFor = VICTIM_IDS[param]
+    if (!idFor)
+      throw new Error(`No victim id for ":${param}" in ${route.pattern}: add one to VICTIM_IDS`)
+    url = url.replace(`:${param}`, String(await idFor(victim)))
+  }
+  return url
+}
+
+/**
+ * Who may open each tenant screen. A tenant route missing here fails the
+ * role matrix test until its rule is written down.
+ */
+const ROLE_MATRIX: Record<string, Role[]> = {
+  'tenant.audit.index': ['municipal_admin'],
+  'tenant.audit.export': ['municipal_admin'],
+  'sample_program.notes.index': [
+    'municipal_admin',
+    'municipal_staff',
+    'provider_admin',
+    'provider_staff',
+    'resident',
+  ],
+}
+
+const DEMO_USER_BY_ROLE: Record<Exclude<Role, 'platform_operator'>, string> = {
+  municipal_admin: 'admin@minato.example',
+  municipal_staff: 'staff@minato.example',
+  provider_admin: 'owner@aozora.example',
+  provider_staff: 'helper@aozora.example',
+  resident: 'hanako@example.jp',
+}
+
+test.group('Tenant isolation and role matrix', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('every tenant route answers 404 to another municipality, and audits it', async ({
+    client,
+    assert,
+  }) => {
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const { admin: intruder } = await createSecondTenant()
+    const browser = new BrowserSession(client)
+    await browser.signIn(intruder.email, DEMO_PASSWORD)
+    await browser.get('/')
+
+    const routes = tenantRoutes()
+    assert.isAtLeast(routes.length, 3)
+    for (const route of routes) {
+      for (const method of route.methods) {
+        const url = await urlFor(route, minato)
+        const before = await db.from('audit_events').where('chain_key', chainKeyFor(minato.id))
+        const response = await browser.send(
+          method.toLowerCase() as any,
+          url,
+          method === 'GET' ? undefined : {}
+        )
+        assert.equal(response.status(), 404, `${method} ${url} answered ${response.status()}`)
+        const after = await db
+          .from('audit_events')
+          .where('chain_key', chainKeyFor(minato.id))
+          .orderBy('sequence', 'desc')
+        assert.equal(after.length, before.length + 1, `${method} ${url} was not audited`)
+        assert.equal(after[0].action, 'tenancy.access_denied')
+        assert.equal(Number(after[0].actor_user_id), intruder.id)
+      }
+    }
+  })
+
+  test('an unknown municipality answers the same 404', async ({ client }) => {
+    const browser = new BrowserSession(client)
+    await browser.signIn('admin@minato.example', DEMO_PASSWORD)
+    const response = await browser.get('/m/atlantis/audit')
+    response.assertStatus(404)
+  })
+
+  test('role matrix: each role opens exactly the tenant screens it should', async ({
+    client,
+    assert,
+  }) => {
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const routes = tenantRoutes().filter((route) => route.methods.includes('GET'))
+    const unlisted = routes.filter((route) => !(route.name in ROLE_MATRIX))
+    assert.deepEqual(
+      unlisted.map((route) => route.name),
+      [],
+      'add every tenant screen to ROLE_MATRIX'
+    )
+
+    for (const [role, email] of Object.entries(DEMO_USER_BY_ROLE) as [Role, string][]) {
+      const browser = new BrowserSession(client)
+      await browser.signIn(email, DEMO_PASSWORD)
+      for (const route of routes) {
+        const url = await urlFor(route, minato)
+        const response = await browser.send('get', url, undefined, !route.name.endsWith('export'))
+        const allowed = ROLE_MATRIX[route.name].includes(role)
+        assert.equal(
+          response.status(),
+          allowed ? 200 : 403,
+          `${role} GET ${url}: expected ${allowed ? 200 : 403}, got ${response.status()}`
+        )
+      }
+    }
+  })
+
+  test('the platform operator has no access to tenant screens', async ({ client }) => {
+    const browser = new BrowserSession(client)
+    await browser.signIn('operator@tomoni.example', DEMO_PASSWORD)
+    for (const route of tenantRoutes().filter((candidate) => candidate.methods.includes('GET'))) {
+      const response = await browser.get(route.pattern.replace(':municipality', 'minato'))
+      response.assertStatus(404)
+    }
+  })
+})

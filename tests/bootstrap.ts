@@ -9,6 +9,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { inertiaApiClient } from '@adonisjs/inertia/plugins/api_client'
 import { chromium } from 'playwright'
 import DemoData from '#database/demo_data'
+import limiter from '@adonisjs/limiter/services/main'
 
 /*
 | Debian's Chromium drives the browser suite. Without it, a developer's run
@@ -64,6 +65,12 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
+  // Throttle counters are written outside the test's transaction (the
+  // limiter uses its own connection): start every test with none.
+  const clearThrottles = () => limiter.clear(['database'])
+  suite.onGroup((group) => group.each.setup(clearThrottles))
+  suite.onTest((test) => test.setup(clearThrottles))
+
   if (['browser', 'functional'].includes(suite.name)) {
     suite.setup(() => testUtils.httpServer().start())
   }

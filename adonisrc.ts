@@ -35,6 +35,7 @@ export default defineConfig({
     () => import('@adonisjs/i18n/i18n_provider'),
     () => import('@adonisjs/bouncer/bouncer_provider'),
     () => import('@adonisjs/limiter/limiter_provider'),
+    () => import('@adonisjs/mail/mail_provider'),
     () => import('#providers/queue_provider'),
     () => import('#providers/plugin_provider'),
   ],

@@ -27,6 +27,7 @@ const queueConfig: QueueConfig = {
   */
   jobs: {
     prune_expired_sessions: () => import('#jobs/prune_expired_sessions_job'),
+    send_mail: () => import('#jobs/send_mail_job'),
   },
   /*
   | Recurring jobs: cron pattern (server time zone) per job name.

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Municipality from '#models/municipality'
@@ -121,7 +122,12 @@ export default class DemoData {
       for (const account of DEMO_ACCOUNTS) {
         const user = await User.firstOrCreate(
           { email: account.email },
-          { fullName: account.fullName, password: DEMO_PASSWORD, preferredLocale: 'ja' },
+          {
+            fullName: account.fullName,
+            password: DEMO_PASSWORD,
+            preferredLocale: 'ja',
+            emailVerifiedAt: DateTime.now(),
+          },
           { client: trx }
         )
         users.set(account.email, user)

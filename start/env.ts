@@ -43,6 +43,19 @@ export default await Env.create(new URL('../', import.meta.url), {
   QUEUE_CONCURRENCY: Env.schema.number.optional(),
 
   /*
+  | Mail: "outbox" writes messages to tmp/outbox (open them at /dev/outbox);
+  | "smtp" sends them.
+  */
+  MAIL_MAILER: Env.schema.enum.optional(['outbox', 'smtp'] as const),
+  MAIL_FROM_ADDRESS: Env.schema.string.optional({ format: 'email' }),
+  MAIL_FROM_NAME: Env.schema.string.optional(),
+  SMTP_HOST: Env.schema.string.optional({ format: 'host' }),
+  SMTP_PORT: Env.schema.number.optional(),
+  SMTP_USERNAME: Env.schema.string.optional(),
+  SMTP_PASSWORD: Env.schema.string.optional(),
+  SMTP_SECURE: Env.schema.boolean.optional(),
+
+  /*
   | Sessions are stored server-side in the database
   */
   SESSION_DRIVER: Env.schema.enum(['database'] as const),

@@ -2,6 +2,7 @@
 | Core routes. Each plugin's routes are registered by the plugin host under
 | /p/<plugin id>.
 */
+import app from '@adonisjs/core/services/app'
 import router from '@adonisjs/core/services/router'
 import { errors as httpErrors } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
@@ -10,6 +11,10 @@ const SessionController = () => import('#controllers/session_controller')
 const LocaleController = () => import('#controllers/locale_controller')
 const HomeController = () => import('#controllers/home_controller')
 const HealthController = () => import('#controllers/health_controller')
+const RegistrationController = () => import('#controllers/registration_controller')
+const PasswordResetController = () => import('#controllers/password_reset_controller')
+const AccountController = () => import('#controllers/account_controller')
+const OutboxController = () => import('#controllers/outbox_controller')
 const AuditEventsController = () => import('#controllers/audit_events_controller')
 const OperatorMunicipalitiesController = () =>
   import('#controllers/operator/municipalities_controller')
@@ -23,13 +28,38 @@ router
   .group(() => {
     router.get('/login', [SessionController, 'create']).as('session.create')
     router.post('/login', [SessionController, 'store']).as('session.store')
+    router.get('/register', [RegistrationController, 'create']).as('register.create')
+    router.post('/register', [RegistrationController, 'store']).as('register.store')
+    router.get('/register/sent', [RegistrationController, 'sent']).as('register.sent')
+    router.get('/forgot-password', [PasswordResetController, 'create']).as('password.forgot')
+    router.post('/forgot-password', [PasswordResetController, 'store']).as('password.email')
+    router.get('/forgot-password/sent', [PasswordResetController, 'sent']).as('password.sent')
+    router.get('/reset-password/:token', [PasswordResetController, 'edit']).as('password.reset')
+    router.post('/reset-password/:token', [PasswordResetController, 'update']).as('password.update')
   })
   .use(middleware.guest())
+
+// Links from mails work whether or not the browser is signed in.
+router.get('/verify-email/:token', [RegistrationController, 'verify']).as('email.verify')
+router.post('/verify-email/resend', [RegistrationController, 'resend']).as('email.resend')
+router
+  .get('/account/email/confirm/:token', [AccountController, 'confirmEmail'])
+  .as('account.email.confirm')
+
+/*
+| The local outbox of the embedded default (never in production).
+*/
+if (!app.inProduction) {
+  router.get('/dev/outbox', [OutboxController, 'index']).as('dev.outbox')
+}
 
 router
   .group(() => {
     router.get('/', [HomeController, 'show']).as('home')
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
+    router.get('/account', [AccountController, 'show']).as('account.show')
+    router.put('/account/password', [AccountController, 'updatePassword']).as('account.password')
+    router.put('/account/email', [AccountController, 'updateEmail']).as('account.email')
   })
   .use(middleware.auth())
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { assert } from '@japa/assert'
 import { apiClient } from '@japa/api-client'
 import { browserClient } from '@japa/browser-client'
@@ -9,6 +10,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { inertiaApiClient } from '@adonisjs/inertia/plugins/api_client'
 import { chromium } from 'playwright'
 import DemoData from '#database/demo_data'
+import Outbox from '#mail/outbox'
 import limiter from '@adonisjs/limiter/services/main'
 
 /*
@@ -53,6 +55,7 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
     () => testUtils.db().migrate(),
     // The demo data is the shared fixture; tests roll their own changes back.
     () => DemoData.seed(),
+    () => rm(Outbox.directory, { recursive: true, force: true }),
     async () => {
       // With Redis configured, jobs really go through BullMQ: run a worker here.
       const queue = await app.container.make('queue')

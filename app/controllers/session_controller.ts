@@ -29,6 +29,11 @@ export default class SessionController {
       session.flashExcept(['password'])
       return response.redirect().back()
     }
+    if (result.status === 'unverified') {
+      session.flash('error', i18n.t('errors.email_not_verified'))
+      session.flashExcept(['password'])
+      return response.redirect().back()
+    }
     if (result.status === 'refused') {
       session.flash('error', i18n.t('errors.E_INVALID_CREDENTIALS'))
       session.flashExcept(['password'])

@@ -30,6 +30,9 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column.dateTime()
   declare disabledAt: DateTime | null
 
+  @column.dateTime()
+  declare emailVerifiedAt: DateTime | null
+
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>
 

@@ -1,18 +1,18 @@
-import app from '@adonisjs/core/services/app'
-import { SessionCollection } from '@adonisjs/session'
+import db from '@adonisjs/lucid/services/db'
 
 /**
  * Ends every server-side session of an account at once (disable, password
  * change, "sign out everywhere"). Sessions are tagged with the user id at
- * sign-in, so they can be found without scanning.
+ * sign-in (session.tag), which the database store keeps in sessions.user_id.
+ * We read that table directly rather than through the session package's
+ * SessionCollection singleton, which holds on to the connection it was
+ * first built with.
  */
 export default class AccountSessions {
   static async endAll(userId: number, exceptSessionId?: string) {
-    const sessions = await app.container.make(SessionCollection)
-    const tagged = await sessions.tagged(String(userId))
-    for (const session of tagged) {
-      if (session.id !== exceptSessionId) await sessions.destroy(session.id)
-    }
-    return tagged.length
+    const query = db.from('sessions').where('user_id', String(userId))
+    if (exceptSessionId) query.whereNot('id', exceptSessionId)
+    const ended = await query.delete()
+    return Number(Array.isArray(ended) ? ended[0] : ended)
   }
 }

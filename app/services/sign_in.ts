@@ -3,11 +3,12 @@ import { errors as authErrors } from '@adonisjs/auth'
 import User from '#models/user'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
-import LoginThrottle from '#services/login_throttle'
+import AttemptThrottle, { LOGIN_RULES } from '#services/attempt_throttle'
 
 export type SignInResult =
   | { status: 'signed_in'; user: User }
   | { status: 'refused' }
+  | { status: 'unverified' }
   | { status: 'throttled'; retryAfterSeconds: number }
 
 /**
@@ -17,7 +18,7 @@ export type SignInResult =
  * The attempted address is recorded as a digest, never in clear.
  */
 export default class SignIn {
-  constructor(private throttle = new LoginThrottle()) {}
+  constructor(private throttle = new AttemptThrottle(LOGIN_RULES)) {}
 
   async attempt(email: string, password: string, source: AuditSource): Promise<SignInResult> {
     const normalizedEmail = email.trim().toLowerCase()
@@ -44,18 +45,22 @@ export default class SignIn {
       user = await User.verifyCredentials(normalizedEmail, password)
     } catch (error) {
       if (!(error instanceof authErrors.E_INVALID_CREDENTIALS)) throw error
-      await this.throttle.recordFailure(normalizedEmail, ip)
+      await this.throttle.record(normalizedEmail, ip)
       await audit('auth.login.failed', 'failure')
       return { status: 'refused' }
     }
 
     if (user.disabledAt) {
-      await this.throttle.recordFailure(normalizedEmail, ip)
+      await this.throttle.record(normalizedEmail, ip)
       await audit('auth.login.disabled_account', 'denied', user)
       return { status: 'refused' }
     }
 
-    await this.throttle.recordSuccess(normalizedEmail, ip)
+    await this.throttle.reset('account_and_ip', normalizedEmail, ip)
+    if (!user.emailVerifiedAt) {
+      await audit('auth.login.unverified', 'denied', user)
+      return { status: 'unverified' }
+    }
     await audit('auth.login.succeeded', 'success', user)
     return { status: 'signed_in', user }
   }

@@ -55,8 +55,8 @@ test.group('Login journey', (group) => {
       await page.reload()
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
 
-      await page.getByLabel('Email address').fill('hanako@example.jp')
-      await page.getByLabel('Password').fill('wrong password')
+      await page.getByLabel('Email address', { exact: true }).fill('hanako@example.jp')
+      await page.getByLabel('Password', { exact: true }).fill('wrong password')
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.getByRole('alert').waitFor()
       assert.include(
@@ -64,7 +64,7 @@ test.group('Login journey', (group) => {
         'The email address or password is not correct.'
       )
 
-      await page.getByLabel('Password').fill(DEMO_PASSWORD)
+      await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: 'Sign in' }).click()
       await page.getByRole('heading', { level: 1, name: 'Hello, 山田 花子' }).waitFor()
       assert.include(await page.locator('main').textContent(), 'Resident')

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import Municipality from '#models/municipality'
 import User from '#models/user'
 import Membership, { type Role } from '#models/membership'
@@ -18,7 +19,12 @@ export async function createSecondTenant() {
 }
 
 export async function createMember(municipality: Municipality, role: Role, email: string) {
-  const user = await User.create({ email, password: DEMO_PASSWORD, fullName: `${role} ${email}` })
+  const user = await User.create({
+    email,
+    password: DEMO_PASSWORD,
+    fullName: `${role} ${email}`,
+    emailVerifiedAt: DateTime.now(),
+  })
   await Membership.create({ userId: user.id, municipalityId: municipality.id, role })
   return user
 }

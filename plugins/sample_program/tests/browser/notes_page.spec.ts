@@ -12,8 +12,8 @@ test.group('sample_program: a plugin page in the browser', (group) => {
     const page = await browserContext.newPage()
     await page.setViewportSize({ width: 390, height: 844 })
     await page.goto('/login')
-    await page.getByLabel('メールアドレス').fill('staff@minato.example')
-    await page.getByLabel('パスワード').fill(DEMO_PASSWORD)
+    await page.getByLabel('メールアドレス', { exact: true }).fill('staff@minato.example')
+    await page.getByLabel('パスワード', { exact: true }).fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'ログインする' }).click()
     await page.getByRole('heading', { level: 1, name: /こんにちは/ }).waitFor()
 

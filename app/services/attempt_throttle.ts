@@ -44,8 +44,32 @@ export const LOGIN_RULES: ThrottleRule[] = [
   },
 ]
 
-export default class LoginThrottle {
-  constructor(private rules: ThrottleRule[] = LOGIN_RULES) {}
+/**
+ * Password-reset requests: a few per account, more per address, so the
+ * reset mail cannot be used to flood someone's inbox.
+ */
+export const RESET_RULES: ThrottleRule[] = [
+  {
+    name: 'account',
+    requests: 3,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ email }) => `reset:account:${digest(email)}`,
+  },
+  {
+    name: 'ip',
+    requests: 20,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ ip }) => `reset:ip:${digest(ip)}`,
+  },
+]
+
+/**
+ * Counts attempts against expiring limits (login, password reset).
+ */
+export default class AttemptThrottle {
+  constructor(private rules: ThrottleRule[]) {}
 
   /**
    * Seconds until this account may be tried again from this address, or
@@ -61,19 +85,19 @@ export default class LoginThrottle {
     return wait > 0 ? wait : null
   }
 
-  async recordFailure(email: string, ip: string) {
+  async record(email: string, ip: string) {
     for (const rule of this.rules) {
       await this.#counter(rule).increment(rule.key({ email, ip }))
     }
   }
 
   /**
-   * A successful sign-in clears the account-and-address counter only; the
-   * wider counters keep watching for spread-out attacks.
+   * Clears one rule's counter (a successful sign-in clears the
+   * account-and-address counter; the wider ones keep watching).
    */
-  async recordSuccess(email: string, ip: string) {
-    const pairRule = this.rules[0]
-    await this.#counter(pairRule).delete(pairRule.key({ email, ip }))
+  async reset(ruleName: string, email: string, ip: string) {
+    const rule = this.rules.find((candidate) => candidate.name === ruleName)
+    if (rule) await this.#counter(rule).delete(rule.key({ email, ip }))
   }
 
   #counter(rule: ThrottleRule) {

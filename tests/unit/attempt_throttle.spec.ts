@@ -1,18 +1,18 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import testUtils from '@adonisjs/core/services/test_utils'
-import LoginThrottle, { LOGIN_RULES } from '#services/login_throttle'
+import AttemptThrottle, { LOGIN_RULES } from '#services/attempt_throttle'
 
 test.group('Login throttle', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('blocks expire by themselves: nobody is locked out for good', async ({ assert }) => {
-    const throttle = new LoginThrottle([
+    const throttle = new AttemptThrottle([
       { ...LOGIN_RULES[0], requests: 2, duration: '1 sec', blockDuration: '1 sec' },
     ])
-    await throttle.recordFailure('a@example.jp', '192.0.2.1')
+    await throttle.record('a@example.jp', '192.0.2.1')
     assert.isNull(await throttle.retryAfter('a@example.jp', '192.0.2.1'))
-    await throttle.recordFailure('a@example.jp', '192.0.2.1')
+    await throttle.record('a@example.jp', '192.0.2.1')
     assert.isAbove((await throttle.retryAfter('a@example.jp', '192.0.2.1'))!, 0)
     await sleep(1200)
     assert.isNull(await throttle.retryAfter('a@example.jp', '192.0.2.1'))
@@ -20,9 +20,9 @@ test.group('Login throttle', (group) => {
 
   test('the account rule catches guesses spread over many addresses', async ({ assert }) => {
     const accountRule = LOGIN_RULES.find((rule) => rule.name === 'account')!
-    const throttle = new LoginThrottle([{ ...accountRule, requests: 3 }])
+    const throttle = new AttemptThrottle([{ ...accountRule, requests: 3 }])
     for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) {
-      await throttle.recordFailure('b@example.jp', ip)
+      await throttle.record('b@example.jp', ip)
     }
     assert.isNotNull(await throttle.retryAfter('b@example.jp', '192.0.2.200'))
     assert.isNull(await throttle.retryAfter('c@example.jp', '192.0.2.200'))

@@ -1,0 +1,59 @@
+import { BaseMail } from '@adonisjs/mail'
+import i18nManager from '@adonisjs/i18n/services/main'
+
+export type AccountMailKind =
+  | 'verify_email'
+  | 'already_registered'
+  | 'reset_password'
+  | 'change_email'
+  | 'email_changed'
+  | 'password_changed'
+
+function escapeHtml(text: string) {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+}
+
+/**
+ * The account mails (verification, reset, changes), written in the
+ * recipient's language from resources/lang/<locale>/mail.json. Plain text
+ * and a simple HTML part; the link is the only call to action.
+ */
+export default class AccountMail extends BaseMail {
+  constructor(
+    private options: {
+      to: string
+      locale: string
+      kind: AccountMailKind
+      link?: string
+      values?: Record<string, string>
+    }
+  ) {
+    super()
+  }
+
+  prepare() {
+    const i18n = i18nManager.locale(this.options.locale)
+    const key = `mail.${this.options.kind}`
+    const values = { ...this.options.values, link: this.options.link ?? '' }
+    const subject = i18n.t(`${key}.subject`, values)
+    const body = i18n.t(`${key}.body`, values)
+    const signature = i18n.t('mail.signature')
+    const link = this.options.link
+
+    this.message.to(this.options.to).subject(subject)
+    this.message.text([body, link ?? '', signature].filter(Boolean).join('\n\n'))
+    this.message.html(
+      [
+        `<p>${escapeHtml(body).replaceAll('\n', '<br>')}</p>`,
+        link
+          ? `<p><a href="${escapeHtml(link)}">${escapeHtml(i18n.t(`${key}.action`))}</a></p>`
+          : '',
+        `<p>${escapeHtml(signature)}</p>`,
+      ].join('')
+    )
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import User from '#models/user'
+
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email'
+
+const LIFETIME: Record<TokenPurpose, { hours: number }> = {
+  verify_email: { hours: 48 },
+  reset_password: { hours: 1 },
+  change_email: { hours: 24 },
+}
+
+export function hashToken(token: string) {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/**
+ * A single-use link token. The link carries the secret (256 bits); the
+ * database keeps only its hash, so a database leak yields no usable link.
+ */
+export default class AccountToken extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare userId: number
+
+  @column()
+  declare purpose: TokenPurpose
+
+  @column({ serializeAs: null })
+  declare tokenHash: string
+
+  @column()
+  declare newEmail: string | null
+
+  @column.dateTime()
+  declare expiresAt: DateTime
+
+  @column.dateTime()
+  declare usedAt: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @belongsTo(() => User)
+  declare user: BelongsTo<typeof User>
+
+  /**
+   * Issues a token and returns its secret (shown once, in the mail link).
+   * Earlier unused tokens of the same purpose stop working.
+   */
+  static async issue(
+    user: User,
+    purpose: TokenPurpose,
+    options: { newEmail?: string; client?: TransactionClientContract } = {}
+  ) {
+    const secret = randomBytes(32).toString('base64url')
+    const query = options.client ? this.query({ client: options.client }) : this.query()
+    await query
+      .where('user_id', user.id)
+      .where('purpose', purpose)
+      .whereNull('used_at')
+      .update({ used_at: DateTime.now().toSQL() })
+    await this.create(
+      {
+        userId: user.id,
+        purpose,
+        tokenHash: hashToken(secret),
+        newEmail: options.newEmail ?? null,
+        expiresAt: DateTime.now().plus(LIFETIME[purpose]),
+      },
+      { client: options.client }
+    )
+    return secret
+  }
+
+  /**
+   * Marks a usable token used and returns it, in the caller's transaction.
+   * The UPDATE guarded by "used_at IS NULL" makes a token work once, even
+   * when two requests present it at the same moment. Unknown, expired and
+   * already used tokens all return null.
+   */
+  static async consume(secret: string, purpose: TokenPurpose, client: TransactionClientContract) {
+    const token = await this.query({ client })
+      .where('token_hash', hashToken(secret))
+      .where('purpose', purpose)
+      .first()
+    if (!token || token.usedAt !== null || token.expiresAt < DateTime.now()) return null
+    const updated = await this.query({ client })
+      .where('id', token.id)
+      .whereNull('used_at')
+      .update({ used_at: DateTime.now().toSQL() })
+    const count = Array.isArray(updated) ? updated[0] : updated
+    return Number(count) === 1 ? token : null
+  }
+}

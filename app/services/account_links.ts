@@ -1,0 +1,11 @@
+import { appUrl } from '#config/app'
+
+/**
+ * Absolute links for account mails (they are opened outside the app).
+ */
+export const accountLinks = {
+  verifyEmail: (secret: string) => `${appUrl}/verify-email/${secret}`,
+  resetPassword: (secret: string) => `${appUrl}/reset-password/${secret}`,
+  confirmEmailChange: (secret: string) => `${appUrl}/account/email/confirm/${secret}`,
+  forgotPassword: () => `${appUrl}/forgot-password`,
+}

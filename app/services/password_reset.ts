@@ -1,0 +1,90 @@
+import db from '@adonisjs/lucid/services/db'
+import mail from '@adonisjs/mail/services/main'
+import User from '#models/user'
+import AccountToken from '#models/account_token'
+import AccountMail from '#mails/account_mail'
+import AuditTrail from '#audit/audit_trail'
+import type { AuditSource } from '#audit/audit_event_input'
+import AttemptThrottle, { RESET_RULES } from '#services/attempt_throttle'
+import AccountSessions from '#services/account_sessions'
+import { accountLinks } from '#services/account_links'
+
+/**
+ * "Forgot my password": a single-use link by mail, valid for one hour.
+ * Requests are throttled per account and per address; the answer never
+ * tells whether the address has an account.
+ */
+export default class PasswordReset {
+  constructor(private throttle = new AttemptThrottle(RESET_RULES)) {}
+
+  /**
+   * Returns the seconds to wait when throttled, null otherwise.
+   */
+  async request(email: string, source: AuditSource): Promise<number | null> {
+    const ip = source.ip ?? 'unknown'
+    const wait = await this.throttle.retryAfter(email, ip)
+    if (wait !== null) {
+      await AuditTrail.record({
+        municipalityId: null,
+        action: 'account.password_reset_throttled',
+        outcome: 'denied',
+        source,
+        destination: 'forgot_password',
+      })
+      return wait
+    }
+    await this.throttle.record(email, ip)
+
+    const user = await User.findBy('email', email)
+    if (!user || user.disabledAt) return null
+    const secret = await AccountToken.issue(user, 'reset_password')
+    await AuditTrail.record({
+      municipalityId: null,
+      action: 'account.password_reset_requested',
+      actorUserId: null,
+      source,
+      destination: 'forgot_password',
+      details: { user_id: user.id },
+    })
+    await mail.sendLater(
+      new AccountMail({
+        to: user.email,
+        locale: user.preferredLocale,
+        kind: 'reset_password',
+        link: accountLinks.resetPassword(secret),
+      })
+    )
+    return null
+  }
+
+  /**
+   * Sets the new password if the link is still good, and ends every
+   * session of the account. Returns false for a bad link.
+   */
+  async reset(secret: string, password: string, source: AuditSource) {
+    const user = await db.transaction(async (trx) => {
+      const token = await AccountToken.consume(secret, 'reset_password', trx)
+      if (!token) return null
+      const found = await User.findOrFail(token.userId, { client: trx })
+      found.password = password
+      await found.save()
+      await AuditTrail.record(
+        {
+          municipalityId: null,
+          action: 'account.password_reset',
+          actorUserId: found.id,
+          source,
+          destination: 'reset_password',
+        },
+        trx
+      )
+      return found
+    })
+    if (!user) return false
+    await AccountSessions.endAll(user.id)
+    await mail.sendLater(
+      new AccountMail({ to: user.email, locale: user.preferredLocale, kind: 'password_changed' })
+    )
+    return true
+  }
+}

@@ -15,6 +15,7 @@ const RegistrationController = () => import('#controllers/registration_controlle
 const PasswordResetController = () => import('#controllers/password_reset_controller')
 const AccountController = () => import('#controllers/account_controller')
 const OutboxController = () => import('#controllers/outbox_controller')
+const TwoFactorController = () => import('#controllers/two_factor_controller')
 const AuditEventsController = () => import('#controllers/audit_events_controller')
 const OperatorMunicipalitiesController = () =>
   import('#controllers/operator/municipalities_controller')
@@ -36,6 +37,10 @@ router
     router.get('/forgot-password/sent', [PasswordResetController, 'sent']).as('password.sent')
     router.get('/reset-password/:token', [PasswordResetController, 'edit']).as('password.reset')
     router.post('/reset-password/:token', [PasswordResetController, 'update']).as('password.update')
+    router.get('/two-factor/setup', [TwoFactorController, 'setup']).as('two_factor.setup')
+    router.post('/two-factor/setup', [TwoFactorController, 'confirmSetup']).as('two_factor.confirm')
+    router.get('/two-factor', [TwoFactorController, 'challenge']).as('two_factor.challenge')
+    router.post('/two-factor', [TwoFactorController, 'verify']).as('two_factor.verify')
   })
   .use(middleware.guest())
 
@@ -57,6 +62,9 @@ router
   .group(() => {
     router.get('/', [HomeController, 'show']).as('home')
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
+    router
+      .get('/two-factor/recovery-codes', [TwoFactorController, 'recoveryCodes'])
+      .as('two_factor.recovery_codes')
     router.get('/account', [AccountController, 'show']).as('account.show')
     router.put('/account/password', [AccountController, 'updatePassword']).as('account.password')
     router.put('/account/email', [AccountController, 'updateEmail']).as('account.email')

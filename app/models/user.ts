@@ -33,6 +33,15 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column.dateTime()
   declare emailVerifiedAt: DateTime | null
 
+  @column({ serializeAs: null })
+  declare totpSecret: string | null
+
+  @column.dateTime()
+  declare totpEnabledAt: DateTime | null
+
+  @column({ serializeAs: null, consume: (value) => (value === null ? null : Number(value)) })
+  declare totpLastStep: number | null
+
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>
 

@@ -66,7 +66,21 @@ export const RESET_RULES: ThrottleRule[] = [
 ]
 
 /**
- * Counts attempts against expiring limits (login, password reset).
+ * Second-factor codes: a handful of wrong codes per account, then a pause
+ * (a six-digit code must not be guessable by brute force).
+ */
+export const SECOND_FACTOR_RULES: ThrottleRule[] = [
+  {
+    name: 'account',
+    requests: 5,
+    duration: '15 mins',
+    blockDuration: '15 mins',
+    key: ({ email }) => `second_factor:account:${digest(email)}`,
+  },
+]
+
+/**
+ * Counts attempts against expiring limits (login, password reset, second factor).
  */
 export default class AttemptThrottle {
   constructor(private rules: ThrottleRule[]) {}

@@ -13,8 +13,9 @@ export type SignInResult =
 
 /**
  * Checks a sign-in attempt: throttling first, then the credentials, then
- * whether the account is enabled. Every outcome is an audit event on the
- * platform chain (sign-in is account-wide, not tied to one municipality).
+ * whether the account is enabled and verified. Every refusal is an audit
+ * event on the platform chain (sign-in is account-wide, not tied to one
+ * municipality); success is recorded by SignInCompletion.
  * The attempted address is recorded as a digest, never in clear.
  */
 export default class SignIn {
@@ -61,7 +62,7 @@ export default class SignIn {
       await audit('auth.login.unverified', 'denied', user)
       return { status: 'unverified' }
     }
-    await audit('auth.login.succeeded', 'success', user)
+    // Success is audited when the sign-in completes (after any second factor).
     return { status: 'signed_in', user }
   }
 }

@@ -1,6 +1,7 @@
 import type { ApiClient } from '@japa/api-client'
 import type { ApiResponse } from '@japa/api-client'
 import env from '#start/env'
+import { nextTotpCode } from '#tests/helpers/totp'
 
 type Method = 'get' | 'post' | 'put' | 'delete'
 
@@ -36,11 +37,24 @@ export default class BrowserSession {
   }
 
   /**
-   * Fetches the login page (for the CSRF cookie), then signs in.
+   * Fetches the login page (for the CSRF cookie), then signs in. Staff
+   * accounts go on through their second factor as a person with an
+   * authenticator app would (enrolling on their first sign-in).
    */
   async signIn(email: string, password: string) {
     await this.get('/login')
-    return this.post('/login', { email, password })
+    const response = await this.post('/login', { email, password })
+    const location = response.header('location')
+    if (location === '/two-factor/setup') {
+      const setup = await this.get('/two-factor/setup')
+      const secret = String(setup.body().props.secret).replaceAll(' ', '')
+      return this.post('/two-factor/setup', { otp: await nextTotpCode(email, secret) })
+    }
+    if (location === '/two-factor') {
+      await this.get('/two-factor')
+      return this.post('/two-factor', { otp: await nextTotpCode(email) })
+    }
+    return response
   }
 
   /**

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { DEMO_PASSWORD } from '#database/demo_data'
+import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 
 test.group('sample_program: a plugin page in the browser', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -11,11 +11,7 @@ test.group('sample_program: a plugin page in the browser', (group) => {
   }) => {
     const page = await browserContext.newPage()
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.goto('/login')
-    await page.getByLabel('メールアドレス', { exact: true }).fill('staff@minato.example')
-    await page.getByLabel('パスワード', { exact: true }).fill(DEMO_PASSWORD)
-    await page.getByRole('button', { name: 'ログインする' }).click()
-    await page.getByRole('heading', { level: 1, name: /こんにちは/ }).waitFor()
+    await signInInBrowser(page, 'staff@minato.example')
 
     await page.goto('/m/minato/p/sample_program/notes')
     await page.getByRole('heading', { level: 1, name: 'サンプル制度のメモ' }).waitFor()

@@ -86,6 +86,10 @@ router
       .put('/municipalities/:id/plugins', [OperatorMunicipalitiesController, 'updatePlugins'])
       .where('id', router.matchers.number())
       .as('municipalities.plugins')
+    router
+      .post('/municipalities/:id/admins', [OperatorMunicipalitiesController, 'inviteAdmin'])
+      .where('id', router.matchers.number())
+      .as('municipalities.admins')
   })
   .prefix('/operator')
   .as('operator')

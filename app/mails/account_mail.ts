@@ -8,6 +8,8 @@ export type AccountMailKind =
   | 'change_email'
   | 'email_changed'
   | 'password_changed'
+  | 'invitation'
+  | 'access_granted'
 
 function escapeHtml(text: string) {
   return text

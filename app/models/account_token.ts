@@ -5,12 +5,13 @@ import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import User from '#models/user'
 
-export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email'
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email' | 'invitation'
 
 const LIFETIME: Record<TokenPurpose, { hours: number }> = {
   verify_email: { hours: 48 },
   reset_password: { hours: 1 },
   change_email: { hours: 24 },
+  invitation: { hours: 72 },
 }
 
 export function hashToken(token: string) {
@@ -84,10 +85,14 @@ export default class AccountToken extends BaseModel {
    * when two requests present it at the same moment. Unknown, expired and
    * already used tokens all return null.
    */
-  static async consume(secret: string, purpose: TokenPurpose, client: TransactionClientContract) {
+  static async consume(
+    secret: string,
+    purposes: TokenPurpose | TokenPurpose[],
+    client: TransactionClientContract
+  ) {
     const token = await this.query({ client })
       .where('token_hash', hashToken(secret))
-      .where('purpose', purpose)
+      .whereIn('purpose', [purposes].flat())
       .first()
     if (!token || token.usedAt !== null || token.expiresAt < DateTime.now()) return null
     const updated = await this.query({ client })

@@ -8,4 +8,5 @@ export const accountLinks = {
   resetPassword: (secret: string) => `${appUrl}/reset-password/${secret}`,
   confirmEmailChange: (secret: string) => `${appUrl}/account/email/confirm/${secret}`,
   forgotPassword: () => `${appUrl}/forgot-password`,
+  signIn: () => `${appUrl}/login`,
 }

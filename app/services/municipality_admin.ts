@@ -1,6 +1,13 @@
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
+import { randomBytes } from 'node:crypto'
+import mail from '@adonisjs/mail/services/main'
 import Municipality from '#models/municipality'
+import User from '#models/user'
+import Membership from '#models/membership'
+import AccountToken from '#models/account_token'
+import AccountMail from '#mails/account_mail'
+import { accountLinks } from '#services/account_links'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
 
@@ -38,6 +45,71 @@ export default class MunicipalityAdmin {
       )
       return municipality
     })
+  }
+
+  /**
+   * Gives a person administrator rights in a municipality. A new address
+   * gets an account and a link (72 hours) to choose a password; an existing
+   * account is told by mail. Either way one audit event in that
+   * municipality's trail.
+   */
+  static async inviteAdmin(
+    municipalityId: number,
+    input: { email: string; fullName: string; locale: string },
+    by: OperatorAction
+  ) {
+    const { user, secret } = await db.transaction(async (trx) => {
+      const municipality = await Municipality.findOrFail(municipalityId, { client: trx })
+      let invited = await User.query({ client: trx }).where('email', input.email).first()
+      let invitationSecret: string | null = null
+      if (!invited) {
+        invited = await User.create(
+          {
+            email: input.email,
+            fullName: input.fullName,
+            preferredLocale: input.locale,
+            // Unusable until the invitee chooses one through the link.
+            password: randomBytes(32).toString('base64url'),
+          },
+          { client: trx }
+        )
+        invitationSecret = await AccountToken.issue(invited, 'invitation', { client: trx })
+      }
+      await Membership.firstOrCreate(
+        {
+          userId: invited.id,
+          municipalityId: municipality.id,
+          providerId: null,
+          role: 'municipal_admin',
+        },
+        {},
+        { client: trx }
+      )
+      await AuditTrail.record(
+        {
+          municipalityId: municipality.id,
+          action: 'municipality.admin_invited',
+          actorUserId: by.actorUserId,
+          actorRole: 'platform_operator',
+          source: by.source,
+          destination: by.destination,
+          details: { user_id: invited.id, new_account: invitationSecret !== null },
+        },
+        trx
+      )
+      return { user: invited, secret: invitationSecret }
+    })
+    const municipality = await Municipality.findOrFail(municipalityId)
+    await mail.sendLater(
+      new AccountMail({
+        to: user.email,
+        locale: user.preferredLocale,
+        kind: secret ? 'invitation' : 'access_granted',
+        link: secret ? accountLinks.resetPassword(secret) : accountLinks.signIn(),
+        values: { name: user.fullName, municipality: municipality.nameIn(user.preferredLocale) },
+      })
+    )
+    return user
   }
 
   static async enabledPlugins(municipalityId: number): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
 import User from '#models/user'
@@ -63,10 +64,12 @@ export default class PasswordReset {
    */
   async reset(secret: string, password: string, source: AuditSource) {
     const user = await db.transaction(async (trx) => {
-      const token = await AccountToken.consume(secret, 'reset_password', trx)
+      // An invitation link is a first "reset": it also proves the mailbox.
+      const token = await AccountToken.consume(secret, ['reset_password', 'invitation'], trx)
       if (!token) return null
       const found = await User.findOrFail(token.userId, { client: trx })
       found.password = password
+      if (token.purpose === 'invitation') found.emailVerifiedAt ??= DateTime.now()
       await found.save()
       await AuditTrail.record(
         {

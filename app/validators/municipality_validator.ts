@@ -25,3 +25,10 @@ export const municipalityPluginsValidator = vine.compile(
     plugins: vine.array(vine.string().trim().maxLength(64)).maxLength(100).distinct(),
   })
 )
+
+export const inviteAdminValidator = vine.compile(
+  vine.object({
+    email: vine.string().trim().toLowerCase().email().maxLength(254),
+    full_name: vine.string().trim().minLength(1).maxLength(120),
+  })
+)

@@ -6,6 +6,7 @@ import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#models/municipality'
 import { chainKeyFor } from '#audit/audit_event_input'
 import { isLocalGovernmentCode } from '#validators/rules/local_government_code'
+import { waitForMail, linkIn } from '#tests/helpers/mailbox'
 
 async function operator(client: any) {
   const browser = new BrowserSession(client)
@@ -129,5 +130,87 @@ test.group('Operator console', (group) => {
     assert.isNull(await Municipality.findBy('code', '131041'))
     const denied = await db.from('audit_events').where('action', 'authz.denied')
     assert.lengthOf(denied, 6)
+  })
+})
+
+test.group('Operator console: first administrator', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('an invited administrator sets a password from the mail and reads the audit trail', async ({
+    client,
+    assert,
+  }) => {
+    const since = new Date()
+    const browser = await operator(client)
+    await browser.get('/operator/municipalities')
+    await browser.post('/operator/municipalities', {
+      code: '131041',
+      slug: 'shinjuku',
+      name_ja: '新宿区',
+      name_en: 'Shinjuku City',
+    })
+    const shinjuku = await Municipality.findByOrFail('slug', 'shinjuku')
+    const response = await browser.post(`/operator/municipalities/${shinjuku.id}/admins`, {
+      email: 'Kanri@Shinjuku.example',
+      full_name: '新宿 管理',
+    })
+    response.assertHeader('location', '/operator/municipalities')
+
+    const mail = await waitForMail('kanri@shinjuku.example', since)
+    assert.equal(mail.subject, 'ともに Tomoni の管理者に招待されました')
+    assert.include(mail.text, '新宿区の管理者として')
+    const invitee = new BrowserSession(client)
+    await invitee.get(linkIn(mail))
+    const set = await invitee.post(linkIn(mail), {
+      password: 'しんじゅくの かんりしゃ です',
+      password_confirmation: 'しんじゅくの かんりしゃ です',
+    })
+    set.assertHeader('location', '/login')
+
+    await invitee.signIn('kanri@shinjuku.example', 'しんじゅくの かんりしゃ です')
+    const audit = await invitee.get('/m/shinjuku/audit')
+    audit.assertStatus(200)
+    const actions = audit
+      .body()
+      .props.result.events.map((event: { action: string }) => event.action)
+    assert.includeMembers(actions, ['municipality.admin_invited'])
+    const elsewhere = await invitee.get('/m/minato/audit')
+    elsewhere.assertStatus(404)
+  })
+
+  test('an existing account is given access and told by mail, without a new password', async ({
+    client,
+    assert,
+  }) => {
+    const since = new Date()
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const browser = await operator(client)
+    await browser.get('/operator/municipalities')
+    await browser.post(`/operator/municipalities/${minato.id}/admins`, {
+      email: 'staff@minato.example',
+      full_name: '子ども 家庭',
+    })
+    const mail = await waitForMail('staff@minato.example', since)
+    assert.equal(mail.subject, '管理者の権限が追加されました')
+    const staff = new BrowserSession(client)
+    await staff.signIn('staff@minato.example', DEMO_PASSWORD)
+    const audit = await staff.get('/m/minato/audit')
+    audit.assertStatus(200)
+  })
+
+  test('a bad address is explained and nobody is invited', async ({ client, assert }) => {
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const browser = await operator(client)
+    await browser.get('/operator/municipalities')
+    await browser.post(`/operator/municipalities/${minato.id}/admins`, {
+      email: 'not-an-address',
+      full_name: '',
+    })
+    const page = await browser.get('/operator/municipalities')
+    assert.equal(
+      page.body().props.errors.email,
+      'メールアドレスの形式が正しくありません（例: name@example.jp）。'
+    )
+    assert.equal(page.body().props.errors.full_name, 'お名前を入力してください。')
   })
 })

@@ -5,6 +5,7 @@ import { operatePlatform } from '#abilities/main'
 import {
   createMunicipalityValidator,
   municipalityPluginsValidator,
+  inviteAdminValidator,
 } from '#validators/municipality_validator'
 import MunicipalityAdmin, { UnknownPluginError } from '#services/municipality_admin'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
@@ -77,6 +78,30 @@ export default class MunicipalitiesController {
     session.flash(
       'notice',
       i18n.t('ui.operator.plugins_saved', { name: municipality.nameIn(i18n.locale) })
+    )
+    return response.redirect('/operator/municipalities')
+  }
+
+  async inviteAdmin(ctx: HttpContext) {
+    const { bouncer, request, response, session, auth, i18n, params } = ctx
+    await bouncer.authorize(operatePlatform)
+    const input = await request.validateUsing(inviteAdminValidator)
+    const municipality = await Municipality.findOrFail(params.id)
+    await MunicipalityAdmin.inviteAdmin(
+      municipality.id,
+      { email: input.email, fullName: input.full_name, locale: i18n.locale },
+      {
+        actorUserId: auth.user!.id,
+        source: httpAuditSource(ctx),
+        destination: httpDestination(ctx),
+      }
+    )
+    session.flash(
+      'notice',
+      i18n.t('ui.operator.admin_invited', {
+        email: input.email,
+        name: municipality.nameIn(i18n.locale),
+      })
     )
     return response.redirect('/operator/municipalities')
   }

@@ -30,21 +30,15 @@ function toFilters(input: {
  */
 export default class AuditEventsController {
   async index(ctx: HttpContext) {
-    const { bouncer, request, inertia, tenant, auth } = ctx
+    const { bouncer, request, inertia, tenant } = ctx
     await bouncer.authorize(readAuditTrail, tenant)
     const input = await request.validateUsing(auditFiltersValidator)
     const filters = toFilters(input)
     const search = new AuditSearch(tenant.municipalityId, filters)
 
-    await AuditTrail.record({
-      municipalityId: tenant.municipalityId,
-      action: 'audit.viewed',
-      actorUserId: auth.user!.id,
-      actorRole: tenant.primaryRole,
-      purpose: 'audit_review',
-      source: httpAuditSource(ctx),
-      destination: httpDestination(ctx),
-      details: { filters, page: input.page ?? 1 },
+    await this.#record(ctx, 'audit.viewed', httpDestination(ctx), {
+      filters,
+      page: input.page ?? 1,
     })
 
     return inertia.render('audit/index', {
@@ -60,7 +54,7 @@ export default class AuditEventsController {
   }
 
   async export(ctx: HttpContext) {
-    const { bouncer, request, response, tenant, auth } = ctx
+    const { bouncer, request, response, tenant } = ctx
     await bouncer.authorize(readAuditTrail, tenant)
     const input = await request.validateUsing(auditExportValidator)
     const filters = toFilters(input)
@@ -69,16 +63,7 @@ export default class AuditEventsController {
     const filename = `audit_${tenant.municipality.code}_${stamp}.csv`
 
     // Recorded before the first byte leaves: no export without its record.
-    await AuditTrail.record({
-      municipalityId: tenant.municipalityId,
-      action: 'audit.exported',
-      actorUserId: auth.user!.id,
-      actorRole: tenant.primaryRole,
-      purpose: 'audit_review',
-      source: httpAuditSource(ctx),
-      destination: `file:${filename}`,
-      details: { filters, encoding },
-    })
+    await this.#record(ctx, 'audit.exported', `file:${filename}`, { filters, encoding })
 
     const search = new AuditSearch(tenant.municipalityId, filters)
     const t = (key: string) => ctx.i18n.t(`ui.audit.columns.${key}`)
@@ -117,5 +102,18 @@ export default class AuditEventsController {
     response.header('content-disposition', `attachment; filename="${filename}"`)
     response.header('cache-control', 'no-store')
     return response.stream(csvStream(header, rows, encoding))
+  }
+
+  #record(ctx: HttpContext, action: string, destination: string, details: Record<string, unknown>) {
+    return AuditTrail.record({
+      municipalityId: ctx.tenant.municipalityId,
+      action,
+      actorUserId: ctx.auth.user!.id,
+      actorRole: ctx.tenant.primaryRole,
+      purpose: 'audit_review',
+      source: httpAuditSource(ctx),
+      destination,
+      details,
+    })
   }
 }

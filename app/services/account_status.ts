@@ -19,35 +19,23 @@ export type AccountAction = {
  */
 export default class AccountStatus {
   static async disable(userId: number, by: AccountAction) {
-    await db.transaction(async (trx) => {
-      const user = await User.findOrFail(userId, { client: trx })
-      user.disabledAt = DateTime.now()
-      await user.save()
-      await AuditTrail.record(
-        {
-          municipalityId: by.municipalityId,
-          action: 'account.disabled',
-          actorUserId: by.actorUserId,
-          actorRole: by.actorRole,
-          source: by.source,
-          destination: by.destination ?? null,
-          details: { user_id: userId },
-        },
-        trx
-      )
-    })
+    await this.#setDisabled(userId, true, by)
     return AccountSessions.endAll(userId)
   }
 
   static async enable(userId: number, by: AccountAction) {
+    await this.#setDisabled(userId, false, by)
+  }
+
+  static async #setDisabled(userId: number, disabled: boolean, by: AccountAction) {
     await db.transaction(async (trx) => {
       const user = await User.findOrFail(userId, { client: trx })
-      user.disabledAt = null
+      user.disabledAt = disabled ? DateTime.now() : null
       await user.save()
       await AuditTrail.record(
         {
           municipalityId: by.municipalityId,
-          action: 'account.enabled',
+          action: disabled ? 'account.disabled' : 'account.enabled',
           actorUserId: by.actorUserId,
           actorRole: by.actorRole,
           source: by.source,

@@ -63,15 +63,7 @@ export default class Registration {
       )
       return { user: created, secret: token }
     })
-    await mail.sendLater(
-      new AccountMail({
-        to: user.email,
-        locale: user.preferredLocale,
-        kind: 'verify_email',
-        link: accountLinks.verifyEmail(secret),
-        values: { name: user.fullName },
-      })
-    )
+    await this.#sendVerification(user, secret)
   }
 
   /**
@@ -106,7 +98,10 @@ export default class Registration {
   static async resendVerification(email: string) {
     const user = await User.findBy('email', email)
     if (!user || user.emailVerifiedAt || user.disabledAt) return
-    const secret = await AccountToken.issue(user, 'verify_email')
+    await this.#sendVerification(user, await AccountToken.issue(user, 'verify_email'))
+  }
+
+  static async #sendVerification(user: User, secret: string) {
     await mail.sendLater(
       new AccountMail({
         to: user.email,

@@ -1,0 +1,465 @@
+import { createHash } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import LedgerRefusal from '#ledger/ledger_refusal'
+
+export type EntryKind =
+  'grant' | 'reserve' | 'redeem' | 'release' | 'cancel' | 'expire' | 'revoke' | 'adjust'
+
+export type GrantInput = {
+  municipalityId: number
+  residentId: number
+  pluginId: string
+  programCode: string
+  definitionVersion: string
+  services: string[]
+  windowKey?: string | null
+  validFrom: string
+  validTo: string
+  minutes: number
+  /** The most a window may hold across all active lots, when the program caps it */
+  windowCapMinutes?: number | null
+  actorUserId?: number | null
+}
+
+export type ReserveInput = {
+  municipalityId: number
+  residentId: number
+  pluginId: string
+  programCode: string
+  service: string
+  visitDate: string
+  minutes: number
+  idempotencyKey: string
+  providerId?: number | null
+  /** The program's deduction priority: services earlier in the list are spent first */
+  deductionPriority: string[]
+  actorUserId?: number | null
+}
+
+type LotRow = {
+  id: number
+  services: string
+  valid_to: string
+  available_minutes: number
+}
+
+/**
+ * The program-agnostic hour ledger: grants (lots), two-phase redemptions
+ * (reserve → post, or release) and staff cancellation, every change an
+ * append-only entry, balances cached per lot and never below zero.
+ *
+ * Concurrency: each operation runs in one transaction and debits lots with
+ * guarded UPDATEs (`available_minutes >= n`), after locking the resident's
+ * candidate lots in id order on PostgreSQL (SQLite serializes writers).
+ * Idempotency keys are unique per municipality: a replay returns the first
+ * result; the same key with other parameters is refused.
+ */
+export default class LedgerEngine {
+  static async grant(input: GrantInput, trx?: TransactionClientContract) {
+    if (!Number.isInteger(input.minutes) || input.minutes <= 0) {
+      throw new LedgerRefusal('invalid_amount', { minutes: input.minutes })
+    }
+    return this.#inTransaction(trx, async (client) => {
+      if (input.windowKey && input.windowCapMinutes) {
+        const granted = await client
+          .from('ledger_lots')
+          .where({
+            municipality_id: input.municipalityId,
+            resident_id: input.residentId,
+            plugin_id: input.pluginId,
+            program_code: input.programCode,
+            window_key: input.windowKey,
+          })
+          .whereNot('status', 'revoked')
+          .sum('granted_minutes as total')
+          .first()
+        const already = Number(granted?.total ?? 0)
+        if (already + input.minutes > input.windowCapMinutes) {
+          throw new LedgerRefusal('cap_exceeded', {
+            cap: input.windowCapMinutes,
+            already,
+            requested: input.minutes,
+          })
+        }
+      }
+      const [inserted] = await client
+        .table('ledger_lots')
+        .insert({
+          municipality_id: input.municipalityId,
+          resident_id: input.residentId,
+          plugin_id: input.pluginId,
+          program_code: input.programCode,
+          definition_version: input.definitionVersion,
+          services: JSON.stringify(input.services),
+          window_key: input.windowKey ?? null,
+          valid_from: input.validFrom,
+          valid_to: input.validTo,
+          granted_minutes: input.minutes,
+          available_minutes: input.minutes,
+          status: 'active',
+          created_by_user_id: input.actorUserId ?? null,
+          created_at: new Date(),
+        })
+        .returning('id')
+      const lotId = Number(typeof inserted === 'object' ? inserted.id : inserted)
+      await this.#entry(client, {
+        municipalityId: input.municipalityId,
+        residentId: input.residentId,
+        lotId,
+        kind: 'grant',
+        minutes: input.minutes,
+        delta: input.minutes,
+        actorUserId: input.actorUserId,
+      })
+      return lotId
+    })
+  }
+
+  /**
+   * First phase of a redemption: holds the minutes, spread over the
+   * resident's valid lots in deduction order.
+   */
+  static async reserve(input: ReserveInput, trx?: TransactionClientContract) {
+    if (!Number.isInteger(input.minutes) || input.minutes <= 0) {
+      throw new LedgerRefusal('invalid_amount', { minutes: input.minutes })
+    }
+    const requestHash = hashRequest(input)
+    const replay = (existing: { id: unknown; request_hash: string }) => {
+      if (existing.request_hash !== requestHash) throw new LedgerRefusal('idempotency_conflict')
+      return { redemptionId: Number(existing.id), replayed: true }
+    }
+    const findExisting = (client: TransactionClientContract | typeof db) =>
+      client
+        .from('ledger_redemptions')
+        .where({ municipality_id: input.municipalityId, idempotency_key: input.idempotencyKey })
+        .first()
+
+    try {
+      return await this.#inTransaction(trx, async (client) => {
+        const existing = await findExisting(client)
+        if (existing) return replay(existing)
+        return this.#reserveFresh(client, input, requestHash)
+      })
+    } catch (error) {
+      // Two requests with one key at the same moment: the loser sees the
+      // winner's row once it commits, and answers as a replay.
+      if (trx || !isUniqueViolation(error)) throw error
+      const winner = await findExisting(db)
+      if (!winner) throw error
+      return replay(winner)
+    }
+  }
+
+  static async #reserveFresh(
+    client: TransactionClientContract,
+    input: ReserveInput,
+    requestHash: string
+  ) {
+    const lots = await this.#spendableLots(client, input)
+    const available = lots.reduce((total, lot) => total + Number(lot.available_minutes), 0)
+    if (lots.length === 0) throw new LedgerRefusal('no_valid_lot', { service: input.service })
+    if (available < input.minutes) {
+      throw new LedgerRefusal('not_enough_minutes', { available, requested: input.minutes })
+    }
+
+    const [inserted] = await client
+      .table('ledger_redemptions')
+      .insert({
+        municipality_id: input.municipalityId,
+        resident_id: input.residentId,
+        plugin_id: input.pluginId,
+        program_code: input.programCode,
+        service: input.service,
+        visit_date: input.visitDate,
+        minutes: input.minutes,
+        status: 'reserved',
+        idempotency_key: input.idempotencyKey,
+        request_hash: requestHash,
+        provider_id: input.providerId ?? null,
+        created_at: new Date(),
+      })
+      .returning('id')
+    const redemptionId = Number(typeof inserted === 'object' ? inserted.id : inserted)
+
+    let remaining = input.minutes
+    for (const lot of lots) {
+      if (remaining === 0) break
+      const take = Math.min(remaining, Number(lot.available_minutes))
+      if (take === 0) continue
+      const updated = await client
+        .from('ledger_lots')
+        .where('id', lot.id)
+        .where('available_minutes', '>=', take)
+        .decrement('available_minutes', take)
+      if (affected(updated) !== 1) {
+        throw new LedgerRefusal('not_enough_minutes', { available, requested: input.minutes })
+      }
+      await this.#entry(client, {
+        municipalityId: input.municipalityId,
+        residentId: input.residentId,
+        lotId: lot.id,
+        redemptionId,
+        kind: 'reserve',
+        minutes: take,
+        delta: -take,
+        actorUserId: input.actorUserId,
+      })
+      remaining -= take
+    }
+    return { redemptionId, replayed: false }
+  }
+
+  /**
+   * Second phase on the provider's approval: the held minutes are spent.
+   */
+  static async post(
+    redemptionId: number,
+    actorUserId: number | null,
+    trx?: TransactionClientContract
+  ) {
+    return this.#resolve(
+      redemptionId,
+      'reserved',
+      'posted',
+      'redeem',
+      false,
+      actorUserId,
+      null,
+      trx
+    )
+  }
+
+  /**
+   * Rejection or timeout: the held minutes go back to their lots.
+   */
+  static async release(
+    redemptionId: number,
+    actorUserId: number | null,
+    reason: string | null,
+    trx?: TransactionClientContract
+  ) {
+    return this.#resolve(
+      redemptionId,
+      'reserved',
+      'released',
+      'release',
+      true,
+      actorUserId,
+      reason,
+      trx
+    )
+  }
+
+  /**
+   * Staff cancellation (利用取消) of a posted redemption, with a reason.
+   */
+  static async cancel(
+    redemptionId: number,
+    actorUserId: number | null,
+    reason: string,
+    trx?: TransactionClientContract
+  ) {
+    return this.#resolve(
+      redemptionId,
+      'posted',
+      'cancelled',
+      'cancel',
+      true,
+      actorUserId,
+      reason,
+      trx
+    )
+  }
+
+  /**
+   * Expires what is left on lots whose validity ended before `today`.
+   * Returns how many lots were expired.
+   */
+  static async expireLapsed(today: string) {
+    const lapsed = await db
+      .from('ledger_lots')
+      .where('status', 'active')
+      .where('valid_to', '<', today)
+      .select('id')
+    let expired = 0
+    for (const { id } of lapsed) {
+      await db.transaction(async (client) => {
+        const lot = await this.#lockLot(client, Number(id))
+        if (!lot || lot.status !== 'active') return
+        const left = Number(lot.available_minutes)
+        await client
+          .from('ledger_lots')
+          .where('id', lot.id)
+          .update({ status: 'expired', available_minutes: 0 })
+        if (left > 0) {
+          await this.#entry(client, {
+            municipalityId: Number(lot.municipality_id),
+            residentId: Number(lot.resident_id),
+            lotId: Number(lot.id),
+            kind: 'expire',
+            minutes: left,
+            delta: -left,
+          })
+        }
+        expired++
+      })
+    }
+    return expired
+  }
+
+  static async #resolve(
+    redemptionId: number,
+    from: 'reserved' | 'posted',
+    to: 'posted' | 'released' | 'cancelled',
+    kind: EntryKind,
+    returnsMinutes: boolean,
+    actorUserId: number | null,
+    reason: string | null,
+    trx?: TransactionClientContract
+  ) {
+    return this.#inTransaction(trx, async (client) => {
+      // The guarded status change is what makes approve/reject/cancel
+      // happen once, even when two staff click at the same moment.
+      const changed = await client
+        .from('ledger_redemptions')
+        .where('id', redemptionId)
+        .where('status', from)
+        .update({ status: to, resolved_at: new Date(), reason })
+      if (affected(changed) !== 1) {
+        throw new LedgerRefusal(from === 'reserved' ? 'not_reserved' : 'not_posted')
+      }
+      const held = await client
+        .from('ledger_entries')
+        .where('redemption_id', redemptionId)
+        .where('kind', 'reserve')
+        .orderBy('id')
+      for (const entry of held) {
+        const minutes = Number(entry.minutes)
+        if (returnsMinutes) {
+          await client
+            .from('ledger_lots')
+            .where('id', entry.lot_id)
+            .increment('available_minutes', minutes)
+        }
+        await this.#entry(client, {
+          municipalityId: Number(entry.municipality_id),
+          residentId: Number(entry.resident_id),
+          lotId: Number(entry.lot_id),
+          redemptionId,
+          kind,
+          minutes,
+          delta: returnsMinutes ? minutes : 0,
+          actorUserId,
+          reason,
+        })
+      }
+    })
+  }
+
+  /**
+   * The resident's lots that can pay for this service on the visit date, in
+   * deduction order: lots whose services sit earlier in the program's
+   * priority first (home-helper-only before doula-capable), then earliest
+   * expiry, then oldest. Locked on PostgreSQL for the transaction.
+   */
+  static async #spendableLots(client: TransactionClientContract, input: ReserveInput) {
+    const query = client
+      .from('ledger_lots')
+      .where({
+        municipality_id: input.municipalityId,
+        resident_id: input.residentId,
+        plugin_id: input.pluginId,
+        program_code: input.programCode,
+        status: 'active',
+      })
+      .where('valid_from', '<=', input.visitDate)
+      .where('valid_to', '>=', input.visitDate)
+      .orderBy('id')
+    if (client.dialect.name === 'postgres') query.forUpdate()
+    const rows = (await query) as LotRow[]
+    const rank = (lot: LotRow) =>
+      Math.max(
+        ...(JSON.parse(lot.services) as string[]).map((service) => {
+          const index = input.deductionPriority.indexOf(service)
+          return index === -1 ? input.deductionPriority.length : index
+        })
+      )
+    return rows
+      .filter((lot) => (JSON.parse(lot.services) as string[]).includes(input.service))
+      .sort(
+        (a, b) =>
+          rank(a) - rank(b) || a.valid_to.localeCompare(b.valid_to) || Number(a.id) - Number(b.id)
+      )
+  }
+
+  static async #lockLot(client: TransactionClientContract, lotId: number) {
+    const query = client.from('ledger_lots').where('id', lotId)
+    if (client.dialect.name === 'postgres') query.forUpdate()
+    return query.first()
+  }
+
+  static async #entry(
+    client: TransactionClientContract,
+    entry: {
+      municipalityId: number
+      residentId: number
+      lotId: number
+      redemptionId?: number
+      kind: EntryKind
+      minutes: number
+      delta: number
+      actorUserId?: number | null
+      reason?: string | null
+    }
+  ) {
+    await client.table('ledger_entries').insert({
+      municipality_id: entry.municipalityId,
+      resident_id: entry.residentId,
+      lot_id: entry.lotId,
+      redemption_id: entry.redemptionId ?? null,
+      kind: entry.kind,
+      minutes: entry.minutes,
+      delta_available: entry.delta,
+      actor_user_id: entry.actorUserId ?? null,
+      reason: entry.reason ?? null,
+      created_at: new Date(),
+    })
+  }
+
+  static #inTransaction<T>(
+    trx: TransactionClientContract | undefined,
+    work: (client: TransactionClientContract) => Promise<T>
+  ) {
+    return trx ? work(trx) : db.transaction(work)
+  }
+}
+
+function affected(result: unknown) {
+  return Number(Array.isArray(result) ? result[0] : result)
+}
+
+function hashRequest(input: ReserveInput) {
+  const request = [
+    input.municipalityId,
+    input.residentId,
+    input.pluginId,
+    input.programCode,
+    input.service,
+    input.visitDate,
+    input.minutes,
+    input.providerId ?? null,
+  ]
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex')
+}
+
+/**
+ * A unique-key violation on PostgreSQL (23505) or SQLite (SQLITE_CONSTRAINT).
+ */
+function isUniqueViolation(error: unknown) {
+  const candidate = error as { code?: string; message?: string }
+  return (
+    candidate?.code === '23505' ||
+    (candidate?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(candidate.message ?? ''))
+  )
+}

@@ -1,0 +1,76 @@
+import db from '@adonisjs/lucid/services/db'
+
+export type LedgerViolation = { subject: string; message: string }
+
+/**
+ * Recomputes every lot balance from the journal and checks the invariants:
+ * balances equal the sum of their entries, never negative, never above
+ * the grant; every redemption is pending or resolved, and its entries add
+ * up to its minutes.
+ */
+export default class LedgerVerifier {
+  static async firstViolation(): Promise<LedgerViolation | null> {
+    const lots = await db.from('ledger_lots').orderBy('id')
+    const sums = await db
+      .from('ledger_entries')
+      .groupBy('lot_id')
+      .select('lot_id')
+      .sum('delta_available as delta')
+    const deltaByLot = new Map(sums.map((row) => [Number(row.lot_id), Number(row.delta)]))
+    for (const lot of lots) {
+      const id = Number(lot.id)
+      const available = Number(lot.available_minutes)
+      const derived = deltaByLot.get(id) ?? 0
+      if (available < 0)
+        return { subject: `lot ${id}`, message: `balance ${available} is negative` }
+      if (available > Number(lot.granted_minutes)) {
+        return {
+          subject: `lot ${id}`,
+          message: `balance ${available} exceeds the grant ${lot.granted_minutes}`,
+        }
+      }
+      if (derived !== available) {
+        return {
+          subject: `lot ${id}`,
+          message: `balance ${available} but its entries add up to ${derived}`,
+        }
+      }
+    }
+
+    const redemptions = await db.from('ledger_redemptions').orderBy('id')
+    const entryTotals = await db
+      .from('ledger_entries')
+      .whereNotNull('redemption_id')
+      .groupBy('redemption_id', 'kind')
+      .select('redemption_id', 'kind')
+      .sum('minutes as minutes')
+    const totals = new Map<string, number>()
+    for (const row of entryTotals)
+      totals.set(`${row.redemption_id}:${row.kind}`, Number(row.minutes))
+    const total = (id: number, kind: string) => totals.get(`${id}:${kind}`) ?? 0
+
+    const expected: Record<string, string[]> = {
+      reserved: ['reserve'],
+      posted: ['reserve', 'redeem'],
+      released: ['reserve', 'release'],
+      cancelled: ['reserve', 'redeem', 'cancel'],
+    }
+    for (const redemption of redemptions) {
+      const id = Number(redemption.id)
+      const kinds = expected[redemption.status]
+      if (!kinds) {
+        return { subject: `redemption ${id}`, message: `unknown status "${redemption.status}"` }
+      }
+      for (const kind of ['reserve', 'redeem', 'release', 'cancel']) {
+        const want = kinds.includes(kind) ? Number(redemption.minutes) : 0
+        if (total(id, kind) !== want) {
+          return {
+            subject: `redemption ${id}`,
+            message: `${redemption.status}: ${kind} entries add up to ${total(id, kind)}, expected ${want}`,
+          }
+        }
+      }
+    }
+    return null
+  }
+}

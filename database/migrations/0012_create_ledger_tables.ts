@@ -33,7 +33,11 @@ export default class extends BaseSchema {
       table.index(['status', 'valid_to'])
       table.check('?? >= 0', ['available_minutes'], 'ledger_lots_available_not_negative')
       table.check('?? > 0', ['granted_minutes'], 'ledger_lots_granted_positive')
-      table.check('?? <= ??', ['available_minutes', 'granted_minutes'], 'ledger_lots_available_le_granted')
+      table.check(
+        '?? <= ??',
+        ['available_minutes', 'granted_minutes'],
+        'ledger_lots_available_le_granted'
+      )
     })
 
     this.schema.createTable('ledger_redemptions', (table) => {

@@ -27,6 +27,12 @@ if (env.get('DB_CONNECTION', 'sqlite') === 'sqlite') {
   mkdirSync(dirname(sqliteFile), { recursive: true })
 }
 
+/*
+| Tests move the clock hours ahead (session timeouts); the pool must not
+| take that for idleness and close connections still in use.
+*/
+const idleTimeout = app.inTest ? 7 * 24 * 3_600_000 : 30_000
+
 const dbConfig = defineConfig({
   connection: env.get('DB_CONNECTION', 'sqlite'),
   prettyPrintDebugQueries: true,
@@ -42,6 +48,7 @@ const dbConfig = defineConfig({
       | concurrent writers wait for the lock instead of failing at once.
       */
       pool: {
+        idleTimeoutMillis: idleTimeout,
         afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
           connection.run('PRAGMA foreign_keys = ON', () => {
             connection.run('PRAGMA journal_mode = WAL', () => {
@@ -67,7 +74,7 @@ const dbConfig = defineConfig({
         database: env.get('PG_DB_NAME', 'tomoni'),
         ssl: env.get('PG_SSL', false) ? { rejectUnauthorized: true } : false,
       },
-      pool: { min: 0, max: 10 },
+      pool: { min: 0, max: 10, idleTimeoutMillis: idleTimeout },
       migrations: { naturalSort: true, paths: migrationPaths },
       seeders: { paths: seederPaths },
       // Models declare their columns; no generated schema classes.

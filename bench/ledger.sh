@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Ledger throughput on SQLite, then on PostgreSQL, each on a fresh database.
+#   bash bench/ledger.sh            (PostgreSQL at 127.0.0.1, user postgres)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+export NODE_ENV=development LOG_LEVEL=error
+
+echo "== SQLite"
+export DB_CONNECTION=sqlite SQLITE_FILE=tmp/bench.sqlite3
+rm -f tmp/bench.sqlite3*
+node ace migration:run --force >/dev/null
+node --import @poppinss/ts-exec bench/ledger.ts
+
+echo "== PostgreSQL"
+export DB_CONNECTION=postgres PG_HOST=${PG_HOST:-127.0.0.1} PG_USER=${PG_USER:-postgres} PG_DB_NAME=tomoni_bench
+psql -h "$PG_HOST" -U "$PG_USER" -q -c "DROP DATABASE IF EXISTS tomoni_bench" -c "CREATE DATABASE tomoni_bench"
+node ace migration:run --force >/dev/null
+node --import @poppinss/ts-exec bench/ledger.ts

@@ -219,12 +219,23 @@ export default class QueueManager {
     }
   }
 
+  /**
+   * Dispatches a recurring job by name, with its class's own attempts and
+   * backoff.
+   */
+  async #dispatchScheduled(name: string) {
+    const loader = this.#loaders.get(name)
+    if (!loader) throw new Error(`Job "${name}" is not registered with the queue`)
+    const { default: JobClass } = await loader()
+    await this.dispatch(JobClass, {})
+  }
+
   #scheduleInProcess(name: string, pattern: string) {
     const next = CronExpressionParser.parse(pattern).next().getTime()
     const timer = setTimeout(
       () => {
         this.#timers.delete(timer)
-        void this.dispatch({ jobName: name } as JobConstructor, {}).catch((error) =>
+        void this.#dispatchScheduled(name).catch((error) =>
           this.#logger.error({ job: name, err: error }, 'scheduled dispatch failed')
         )
         this.#scheduleInProcess(name, pattern)

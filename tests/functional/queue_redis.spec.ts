@@ -5,6 +5,9 @@ import queue from '#services/queue'
 import Municipality from '#models/municipality'
 import RecordNoteJob from '#plugins/sample_program/jobs/record_note_job'
 import { Job } from '#queue/job'
+import app from '@adonisjs/core/services/app'
+import QueueManager from '#queue/queue_manager'
+import type { QueueConfig } from '#queue/types'
 
 const attemptsSeen: number[] = []
 
@@ -77,4 +80,25 @@ test.group('Queue (configured driver)', (group) => {
     await waitFor(async () => (attemptsSeen.length >= 2 ? true : undefined))
     assert.deepEqual(attemptsSeen, [1, 2])
   })
+
+  test('recurring jobs become BullMQ job schedulers on Redis', async ({ assert }) => {
+    const logger = await app.container.make('logger')
+    const config = app.config.get<QueueConfig>('queue')
+    const scheduled = new QueueManager(
+      { ...config, queueName: `tomoni-schedules-${process.pid}` },
+      logger
+    )
+    try {
+      await scheduled.startSchedules()
+      await scheduled.startSchedules()
+      const schedulers = await scheduled.bullQueue().getJobSchedulers()
+      assert.deepEqual(
+        schedulers.map((scheduler) => [scheduler.key, scheduler.pattern]),
+        [['prune_expired_sessions', '17 * * * *']]
+      )
+    } finally {
+      await scheduled.bullQueue().obliterate({ force: true })
+      await scheduled.close()
+    }
+  }).skip(!process.env.REDIS_HOST, 'runs in the PostgreSQL + Redis pass (REDIS_HOST set)')
 })

@@ -84,3 +84,109 @@ test.group('Plugin manifest validation', () => {
     )
   })
 })
+
+const HOUR = 60
+
+function validProgram() {
+  return {
+    code: 'postpartum',
+    name: { ja: '産前産後家事・育児支援', en: 'Postpartum home support' },
+    unit: { label: { ja: '時間', en: 'hours' }, minutes: HOUR },
+    services: [
+      { code: 'home_helper', name: { ja: '家事支援', en: 'Home helper' } },
+      { code: 'doula', name: { ja: '産後ドゥーラ', en: 'Postpartum doula' } },
+    ],
+    deductionPriority: ['home_helper', 'doula'],
+    visit: { minutes: [60, 120, 180, 240], perDay: 1, from: '08:00', to: '22:00' },
+    definitions: [
+      {
+        version: '2024-04',
+        name: { ja: '2024年度', en: 'FY2024' },
+        effectiveFrom: '2024-04-01',
+        windows: [
+          {
+            key: 'until_first_birthday',
+            name: { ja: '1歳の誕生日の前日まで', en: 'Until the day before the 1st birthday' },
+            totalMinutes: 128 * HOUR,
+            serviceMinutes: { doula: 30 * HOUR } as Record<string, number>,
+          },
+        ],
+      },
+    ],
+    defaultDefinition: '2024-04',
+  }
+}
+
+type ProgramChange = (program: ReturnType<typeof validProgram>) => void
+
+test.group('Plugin manifest validation: programs', () => {
+  test('a complete program is accepted', async ({ assert }) => {
+    const manifest = await validatePluginManifest('child_care', {
+      ...validManifest(),
+      programs: [validProgram()],
+    })
+    assert.equal(manifest.programs?.[0].deductionPriority[1], 'doula')
+  })
+
+  test('{field}: {expected}')
+    .with<{ field: string; expected: RegExp; change: ProgramChange }[]>([
+      {
+        field: 'programs.0.deductionPriority.1',
+        expected: /names unknown service "nanny"/,
+        change: (program) => (program.deductionPriority = ['home_helper', 'nanny']),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.serviceMinutes.doula',
+        expected: /sub-cap 7800 is above the window cap 7680/,
+        change: (program) =>
+          (program.definitions[0].windows[0].serviceMinutes = { doula: 130 * HOUR }),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.serviceMinutes.nanny',
+        expected: /names unknown service "nanny"/,
+        change: (program) => (program.definitions[0].windows[0].serviceMinutes = { nanny: HOUR }),
+      },
+      {
+        field: 'programs.0.services',
+        expected: /declares service "doula" twice/,
+        change: (program) => program.services.push({ ...program.services[1] }),
+      },
+      {
+        field: 'programs.0.defaultDefinition',
+        expected: /"2021-04" is not one of the definitions/,
+        change: (program) => (program.defaultDefinition = '2021-04'),
+      },
+      {
+        field: 'programs.0.visit.minutes.1',
+        expected: /90 is not a whole number of units \(60 minutes\)/,
+        change: (program) => (program.visit.minutes = [60, 90]),
+      },
+      {
+        field: 'programs.0.visit',
+        expected: /from 22:00 is not before to 08:00/,
+        change: (program) => Object.assign(program.visit, { from: '22:00', to: '08:00' }),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.totalMinutes',
+        expected: /is invalid/,
+        change: (program) => (program.definitions[0].windows[0].totalMinutes = -60),
+      },
+    ])
+    .run(async ({ assert }, { field, expected, change }) => {
+      const program = validProgram()
+      change(program)
+      const error = await refusal('child_care', { ...validManifest(), programs: [program] })
+      assert.equal(error.field, field)
+      assert.match(error.message, expected)
+      assert.match(error.message, /^Plugin "child_care": field /)
+    })
+
+  test('two programs with one code are refused', async ({ assert }) => {
+    const error = await refusal('child_care', {
+      ...validManifest(),
+      programs: [validProgram(), validProgram()],
+    })
+    assert.equal(error.field, 'programs')
+    assert.match(error.message, /declares program "postpartum" twice/)
+  })
+})

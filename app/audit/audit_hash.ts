@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '#services/sha256'
 
 /**
  * The stored row as it is hashed. Every value is text or null, so the same
@@ -66,7 +66,7 @@ export function canonicalRow(row: Record<string, unknown>): CanonicalAuditRow {
  */
 export function auditHash(prevHash: string, row: CanonicalAuditRow) {
   const canonical = JSON.stringify(FIELDS.map((field) => [field, row[field]]))
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex')
+  return sha256Hex(prevHash + canonical)
 }
 
 /**

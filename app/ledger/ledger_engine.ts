@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
+import { affectedRows } from '#services/affected_rows'
+import { sha256Hex } from '#services/sha256'
 
 export type EntryKind =
   'grant' | 'reserve' | 'redeem' | 'release' | 'cancel' | 'expire' | 'revoke' | 'adjust'
@@ -192,7 +193,7 @@ export default class LedgerEngine {
         .where('id', lot.id)
         .where('available_minutes', '>=', take)
         .decrement('available_minutes', take)
-      if (affected(updated) !== 1) {
+      if (affectedRows(updated) !== 1) {
         throw new LedgerRefusal('not_enough_minutes', { available, requested: input.minutes })
       }
       await this.#entry(client, {
@@ -326,7 +327,7 @@ export default class LedgerEngine {
         .where('id', redemptionId)
         .where('status', from)
         .update({ status: to, resolved_at: new Date(), reason })
-      if (affected(changed) !== 1) {
+      if (affectedRows(changed) !== 1) {
         throw new LedgerRefusal(from === 'reserved' ? 'not_reserved' : 'not_posted')
       }
       const held = await client
@@ -435,10 +436,6 @@ export default class LedgerEngine {
   }
 }
 
-function affected(result: unknown) {
-  return Number(Array.isArray(result) ? result[0] : result)
-}
-
 function hashRequest(input: ReserveInput) {
   const request = [
     input.municipalityId,
@@ -450,7 +447,7 @@ function hashRequest(input: ReserveInput) {
     input.minutes,
     input.providerId ?? null,
   ]
-  return createHash('sha256').update(JSON.stringify(request)).digest('hex')
+  return sha256Hex(JSON.stringify(request))
 }
 
 /**

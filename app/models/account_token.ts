@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import User from '#models/user'
+import { affectedRows } from '#services/affected_rows'
+import { sha256Hex } from '#services/sha256'
 
 export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email' | 'invitation'
 
@@ -15,7 +17,7 @@ const LIFETIME: Record<TokenPurpose, { hours: number }> = {
 }
 
 export function hashToken(token: string) {
-  return createHash('sha256').update(token).digest('hex')
+  return sha256Hex(token)
 }
 
 /**
@@ -99,7 +101,6 @@ export default class AccountToken extends BaseModel {
       .where('id', token.id)
       .whereNull('used_at')
       .update({ used_at: DateTime.now().toSQL() })
-    const count = Array.isArray(updated) ? updated[0] : updated
-    return Number(count) === 1 ? token : null
+    return affectedRows(updated) === 1 ? token : null
   }
 }

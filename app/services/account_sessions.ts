@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { affectedRows } from '#services/affected_rows'
 
 /**
  * Ends every server-side session of an account at once (disable, password
@@ -13,6 +14,6 @@ export default class AccountSessions {
     const query = db.from('sessions').where('user_id', String(userId))
     if (exceptSessionId) query.whereNot('id', exceptSessionId)
     const ended = await query.delete()
-    return Number(Array.isArray(ended) ? ended[0] : ended)
+    return affectedRows(ended)
   }
 }

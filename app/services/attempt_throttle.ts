@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import limiter from '@adonisjs/limiter/services/main'
+import { sha256Hex } from '#services/sha256'
 
 type ThrottleRule = {
   name: string
@@ -10,7 +10,7 @@ type ThrottleRule = {
 }
 
 function digest(value: string) {
-  return createHash('sha256').update(value).digest('hex').slice(0, 32)
+  return sha256Hex(value).slice(0, 32)
 }
 
 /**

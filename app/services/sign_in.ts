@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
 import { errors as authErrors } from '@adonisjs/auth'
 import User from '#models/user'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
 import AttemptThrottle, { LOGIN_RULES } from '#services/attempt_throttle'
+import { sha256Hex } from '#services/sha256'
 
 export type SignInResult =
   | { status: 'signed_in'; user: User }
@@ -68,5 +68,5 @@ export default class SignIn {
 }
 
 function digestOf(email: string) {
-  return createHash('sha256').update(email).digest('hex').slice(0, 16)
+  return sha256Hex(email).slice(0, 16)
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { generateSecret, generateURI, verify } from 'otplib'
 import QRCode from 'qrcode'
@@ -6,6 +6,8 @@ import db from '@adonisjs/lucid/services/db'
 import encryption from '@adonisjs/core/services/encryption'
 import User from '#models/user'
 import Membership, { type Role } from '#models/membership'
+import { affectedRows } from '#services/affected_rows'
+import { sha256Hex } from '#services/sha256'
 
 const STAFF_ROLES: Role[] = [
   'platform_operator',
@@ -18,9 +20,7 @@ const RECOVERY_CODE_COUNT = 10
 const ISSUER = 'Tomoni'
 
 function hashCode(code: string) {
-  return createHash('sha256')
-    .update(code.replace(/[^A-Z0-9]/gi, '').toUpperCase())
-    .digest('hex')
+  return sha256Hex(code.replace(/[^A-Z0-9]/gi, '').toUpperCase())
 }
 
 function newRecoveryCode() {
@@ -100,9 +100,7 @@ export default class TwoFactor {
       .where('code_hash', hashCode(code))
       .whereNull('used_at')
       .update({ used_at: new Date() })
-    return Number(Array.isArray(used) ? used[0] : used) === 1
-      ? { valid: true, method: 'recovery_code' }
-      : { valid: false }
+    return affectedRows(used) === 1 ? { valid: true, method: 'recovery_code' } : { valid: false }
   }
 
   static async remainingRecoveryCodes(user: User) {
@@ -138,7 +136,7 @@ export default class TwoFactor {
         query.whereNull('totp_last_step').orWhere('totp_last_step', '<', step)
       })
       .update({ totp_last_step: step })
-    if (Number(Array.isArray(updated) ? updated[0] : updated) !== 1) return null
+    if (affectedRows(updated) !== 1) return null
     user.totpLastStep = step
     return step
   }

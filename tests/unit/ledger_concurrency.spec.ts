@@ -36,6 +36,28 @@ async function observeLockWaits(work: () => Promise<unknown>) {
   return waits
 }
 
+/**
+ * Ten hours for Yui in a program of its own, cleaned up after each test.
+ */
+async function tenHourLot() {
+  const resident = await Resident.findByOrFail('residentNumber', 'MN-000102')
+  const common = {
+    municipalityId: resident.municipalityId,
+    residentId: resident.id,
+    pluginId: 'probe',
+    programCode: PROGRAM,
+  }
+  const lotId = await LedgerEngine.grant({
+    ...common,
+    definitionVersion: 'v1',
+    services: ['home_helper'],
+    validFrom: '2026-01-01',
+    validTo: '2026-12-31',
+    minutes: 600,
+  })
+  return { common, lotId }
+}
+
 test.group('Ledger under concurrency', (group) => {
   group.each.teardown(async () => {
     const entries = db
@@ -49,21 +71,7 @@ test.group('Ledger under concurrency', (group) => {
   test('50 simultaneous one-hour redemptions against 10 hours: exactly 10 succeed', async ({
     assert,
   }) => {
-    const resident = await Resident.findByOrFail('residentNumber', 'MN-000102')
-    const common = {
-      municipalityId: resident.municipalityId,
-      residentId: resident.id,
-      pluginId: 'probe',
-      programCode: PROGRAM,
-    }
-    const lotId = await LedgerEngine.grant({
-      ...common,
-      definitionVersion: 'v1',
-      services: ['home_helper'],
-      validFrom: '2026-01-01',
-      validTo: '2026-12-31',
-      minutes: 600,
-    })
+    const { common, lotId } = await tenHourLot()
 
     let inFlight = 0
     let maxInFlight = 0
@@ -103,21 +111,7 @@ test.group('Ledger under concurrency', (group) => {
   }).timeout(60_000)
 
   test('the same idempotency key sent twice at once reserves once', async ({ assert }) => {
-    const resident = await Resident.findByOrFail('residentNumber', 'MN-000102')
-    const common = {
-      municipalityId: resident.municipalityId,
-      residentId: resident.id,
-      pluginId: 'probe',
-      programCode: PROGRAM,
-    }
-    const lotId = await LedgerEngine.grant({
-      ...common,
-      definitionVersion: 'v1',
-      services: ['home_helper'],
-      validFrom: '2026-01-01',
-      validTo: '2026-12-31',
-      minutes: 600,
-    })
+    const { common, lotId } = await tenHourLot()
     const request = {
       ...common,
       service: 'home_helper',

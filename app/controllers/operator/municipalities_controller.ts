@@ -20,16 +20,15 @@ export default class MunicipalitiesController {
     await bouncer.authorize(operatePlatform)
     const plugins = await app.container.make('plugins')
     const municipalities = await Municipality.query().orderBy('code')
+    const enabled = await MunicipalityAdmin.enabledPlugins(municipalities.map(({ id }) => id))
     return inertia.render('operator/municipalities', {
-      municipalities: await Promise.all(
-        municipalities.map(async (municipality) => ({
-          id: municipality.id,
-          code: municipality.code,
-          slug: municipality.slug,
-          name: municipality.nameIn(i18n.locale),
-          plugins: await MunicipalityAdmin.enabledPlugins(municipality.id),
-        }))
-      ),
+      municipalities: municipalities.map((municipality) => ({
+        id: municipality.id,
+        code: municipality.code,
+        slug: municipality.slug,
+        name: municipality.nameIn(i18n.locale),
+        plugins: enabled.get(municipality.id) ?? [],
+      })),
       availablePlugins: plugins.plugins.map((plugin) => ({
         id: plugin.id,
         name: i18n.locale === 'en' ? plugin.name.en : plugin.name.ja,

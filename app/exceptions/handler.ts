@@ -13,15 +13,21 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = app.inDev
 
   /**
-   * Translated status pages everywhere but development (tests see what
-   * users see).
+   * Translated pages for 403 and 404 everywhere (the demo too); a server
+   * error shows the stack trace on a developer's machine instead.
    */
-  protected renderStatusPages = !app.inDev
+  protected renderStatusPages = true
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '403': (_, ctx) => this.#renderStatus(ctx, 'forbidden'),
     '404': (_, ctx) => this.#renderStatus(ctx, 'not_found'),
-    '500..599': (_, ctx) => this.#renderStatus(ctx, 'server_error'),
+  }
+
+  constructor() {
+    super()
+    if (!app.inDev) {
+      this.statusPages['500..599'] = (_, ctx) => this.#renderStatus(ctx, 'server_error')
+    }
   }
 
   /**

@@ -15,6 +15,9 @@ export type GrantInput = {
   definitionVersion: string
   services: string[]
   windowKey?: string | null
+  /** The child the lot was granted for, when the program counts per child */
+  childId?: number | null
+  copaymentTier?: string | null
   validFrom: string
   validTo: string
   minutes: number
@@ -30,19 +33,44 @@ export type ReserveInput = {
   programCode: string
   service: string
   visitDate: string
+  /** HH:MM, when the program limits the hours of the day */
+  visitStart?: string | null
   minutes: number
   idempotencyKey: string
   providerId?: number | null
   /** The program's deduction priority: services earlier in the list are spent first */
   deductionPriority: string[]
+  /** The program's rules checked under the lock (see program_spend_policy) */
+  policy?: SpendPolicy
+  /** Runs in the reservation's transaction (e.g. its audit event); not on replays */
+  onReserved?: (client: TransactionClientContract, redemptionId: number) => Promise<void>
   actorUserId?: number | null
 }
 
-type LotRow = {
+export type LotRow = {
   id: number
   services: string
+  child_id: number | null
+  window_key: string | null
+  definition_version: string
+  valid_from: string
   valid_to: string
   available_minutes: number
+}
+
+/**
+ * Program rules the engine applies inside the redemption's transaction,
+ * after the resident's lots are locked, so that concurrent requests see
+ * each other: per-day limits (checkDay) and how much one lot may pay for
+ * this service (lotLimit: sub-caps, age limits of a service).
+ */
+export type SpendPolicy = {
+  checkDay(client: TransactionClientContract, input: ReserveInput): Promise<void>
+  lotLimit(
+    client: TransactionClientContract,
+    lot: LotRow,
+    input: ReserveInput
+  ): Promise<{ minutes: number; pool?: string; refusal?: LedgerRefusal }>
 }
 
 /**
@@ -70,7 +98,9 @@ export default class LedgerEngine {
             resident_id: input.residentId,
             plugin_id: input.pluginId,
             program_code: input.programCode,
+            definition_version: input.definitionVersion,
             window_key: input.windowKey,
+            child_id: input.childId ?? null,
           })
           .whereNot('status', 'revoked')
           .sum('granted_minutes as total')
@@ -94,6 +124,8 @@ export default class LedgerEngine {
           definition_version: input.definitionVersion,
           services: JSON.stringify(input.services),
           window_key: input.windowKey ?? null,
+          child_id: input.childId ?? null,
+          copayment_tier: input.copaymentTier ?? null,
           valid_from: input.validFrom,
           valid_to: input.validTo,
           granted_minutes: input.minutes,
@@ -158,10 +190,38 @@ export default class LedgerEngine {
     requestHash: string
   ) {
     const lots = await this.#spendableLots(client, input)
-    const available = lots.reduce((total, lot) => total + Number(lot.available_minutes), 0)
     if (lots.length === 0) throw new LedgerRefusal('no_valid_lot', { service: input.service })
-    if (available < input.minutes) {
-      throw new LedgerRefusal('not_enough_minutes', { available, requested: input.minutes })
+    await input.policy?.checkDay(client, input)
+
+    // Plan the debit in deduction order. A policy may cap what a lot pays
+    // for this service; lots in one pool (one window's sub-cap) share it.
+    const plan: { lot: LotRow; take: number }[] = []
+    const poolLeft = new Map<string, number>()
+    let limitedBy: LedgerRefusal | undefined
+    let remaining = input.minutes
+    for (const lot of lots) {
+      const lotAvailable = Number(lot.available_minutes)
+      const limit = input.policy
+        ? await input.policy.lotLimit(client, lot, input)
+        : { minutes: lotAvailable }
+      if (limit.pool && !poolLeft.has(limit.pool)) poolLeft.set(limit.pool, limit.minutes)
+      const allowed = limit.pool ? poolLeft.get(limit.pool)! : limit.minutes
+      const spendable = Math.max(0, Math.min(lotAvailable, allowed))
+      if (spendable < lotAvailable) limitedBy ??= limit.refusal
+      const take = Math.min(remaining, spendable)
+      if (take === 0) continue
+      plan.push({ lot, take })
+      remaining -= take
+      if (limit.pool) poolLeft.set(limit.pool, allowed - take)
+    }
+    if (remaining > 0) {
+      const balance = lots.reduce((total, lot) => total + Number(lot.available_minutes), 0)
+      // The hours are there but a rule keeps them from this service: say which.
+      if (limitedBy && balance >= input.minutes) throw limitedBy
+      throw new LedgerRefusal('not_enough_minutes', {
+        available: input.minutes - remaining,
+        requested: input.minutes,
+      })
     }
 
     const [inserted] = await client
@@ -173,6 +233,7 @@ export default class LedgerEngine {
         program_code: input.programCode,
         service: input.service,
         visit_date: input.visitDate,
+        visit_start: input.visitStart ?? null,
         minutes: input.minutes,
         status: 'reserved',
         idempotency_key: input.idempotencyKey,
@@ -183,18 +244,17 @@ export default class LedgerEngine {
       .returning('id')
     const redemptionId = Number(typeof inserted === 'object' ? inserted.id : inserted)
 
-    let remaining = input.minutes
-    for (const lot of lots) {
-      if (remaining === 0) break
-      const take = Math.min(remaining, Number(lot.available_minutes))
-      if (take === 0) continue
+    for (const { lot, take } of plan) {
       const updated = await client
         .from('ledger_lots')
         .where('id', lot.id)
         .where('available_minutes', '>=', take)
         .decrement('available_minutes', take)
       if (affectedRows(updated) !== 1) {
-        throw new LedgerRefusal('not_enough_minutes', { available, requested: input.minutes })
+        throw new LedgerRefusal('not_enough_minutes', {
+          available: input.minutes - remaining,
+          requested: input.minutes,
+        })
       }
       await this.#entry(client, {
         municipalityId: input.municipalityId,
@@ -206,8 +266,8 @@ export default class LedgerEngine {
         delta: -take,
         actorUserId: input.actorUserId,
       })
-      remaining -= take
     }
+    await input.onReserved?.(client, redemptionId)
     return { redemptionId, replayed: false }
   }
 
@@ -444,6 +504,7 @@ function hashRequest(input: ReserveInput) {
     input.programCode,
     input.service,
     input.visitDate,
+    input.visitStart ?? null,
     input.minutes,
     input.providerId ?? null,
   ]

@@ -1,8 +1,12 @@
+import type { I18n } from '@adonisjs/i18n'
+import type { LocalizedText } from '#plugin_host/define_plugin'
+
 /**
  * Why the ledger refused an operation. `code` maps to a translated message
  * (errors.ledger.<code>), `values` fill it in. Nothing was changed.
  */
 export type LedgerRefusalCode =
+  // ledger mechanics
   | 'not_enough_minutes'
   | 'cap_exceeded'
   | 'no_valid_lot'
@@ -10,13 +14,70 @@ export type LedgerRefusalCode =
   | 'not_reserved'
   | 'not_posted'
   | 'invalid_amount'
+  // issuance under a program's rules
+  | 'unknown_program'
+  | 'program_not_enabled'
+  | 'resident_not_found'
+  | 'window_required'
+  | 'unknown_definition'
+  | 'child_required'
+  | 'child_not_found'
+  | 'child_dates_missing'
+  | 'unknown_window'
+  | 'window_not_for_birth'
+  | 'windows_over'
+  | 'below_minimum'
+  | 'not_whole_units'
+  | 'service_not_in_window'
+  | 'copayment_tier_required'
+  | 'unknown_copayment_tier'
+  | 'child_too_old'
+  // redemption under a program's rules
+  | 'unknown_service'
+  | 'visit_length_not_allowed'
+  | 'visit_start_required'
+  | 'outside_hours'
+  | 'daily_visits_reached'
+  | 'daily_minutes_exceeded'
+  | 'sub_cap_reached'
+  | 'service_period_over'
+
+type RefusalValue = string | number | LocalizedText
+
+/** Values counted in minutes; messages show them in hours */
+const MINUTE_VALUES = new Set([
+  'available',
+  'requested',
+  'cap',
+  'already',
+  'used',
+  'limit',
+  'minimum',
+  'maximum',
+  'unit',
+])
 
 export default class LedgerRefusal extends Error {
   constructor(
     readonly code: LedgerRefusalCode,
-    readonly values: Record<string, string | number> = {}
+    readonly values: Record<string, RefusalValue> = {}
   ) {
     super(`Ledger refused: ${code} ${JSON.stringify(values)}`)
     this.name = 'LedgerRefusal'
+  }
+
+  /**
+   * The reason in the reader's language: names in their language, minutes
+   * as hours.
+   */
+  translate(i18n: I18n) {
+    const values: Record<string, string | number> = {}
+    for (const [key, value] of Object.entries(this.values)) {
+      if (typeof value === 'object') values[key] = i18n.locale === 'en' ? value.en : value.ja
+      else if (typeof value === 'number' && MINUTE_VALUES.has(key)) {
+        values[key] = Math.round((value / 60) * 100) / 100
+      } else values[key] = value
+    }
+    return i18n.t(`errors.ledger.${this.code}`, values)
   }
 }

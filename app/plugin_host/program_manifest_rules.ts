@@ -1,5 +1,10 @@
 import PluginManifestError from '#plugin_host/plugin_manifest_error'
-import type { ProgramManifest } from '#plugin_host/define_plugin'
+import type {
+  DateRule,
+  FormField,
+  PluginManifest,
+  ProgramManifest,
+} from '#plugin_host/define_plugin'
 
 function minutesOfDay(time: string) {
   const [hours, minutes] = time.split(':').map(Number)
@@ -45,6 +50,19 @@ export function checkPrograms(pluginId: string, programs: ProgramManifest[]) {
     if (minutesOfDay(program.visit.from) >= minutesOfDay(program.visit.to)) {
       fail(`${at}.visit`, `from ${program.visit.from} is not before to ${program.visit.to}`)
     }
+    for (const service of Object.keys(program.visit.dailyMinutes ?? {})) {
+      if (!services.includes(service)) {
+        fail(`${at}.visit.dailyMinutes.${service}`, `names unknown service "${service}"`)
+      }
+    }
+    const duplicateTier = duplicateIn((program.copayment?.tiers ?? []).map((tier) => tier.code))
+    if (duplicateTier) fail(`${at}.copayment.tiers`, `declares tier "${duplicateTier}" twice`)
+    const duplicateReason = duplicateIn(
+      (program.eligibility?.reasons ?? []).map((reason) => reason.code)
+    )
+    if (duplicateReason) {
+      fail(`${at}.eligibility.reasons`, `declares reason "${duplicateReason}" twice`)
+    }
 
     const versions = program.definitions.map((definition) => definition.version)
     const duplicateVersion = duplicateIn(versions)
@@ -64,11 +82,43 @@ export function checkPrograms(pluginId: string, programs: ProgramManifest[]) {
           `declares window "${duplicateWindow}" twice`
         )
       }
+      const definitionAt = `${at}.definitions.${definitionIndex}`
+      const checkAnchor = (rule: DateRule, field: string) => {
+        if (rule.anchor === 'birth' && definition.per === 'resident') {
+          fail(field, 'counts from a birth but the definition is per resident, not per child')
+        }
+      }
+      for (const [service, rule] of Object.entries(definition.serviceUntil ?? {})) {
+        if (!services.includes(service)) {
+          fail(`${definitionAt}.serviceUntil.${service}`, `names unknown service "${service}"`)
+        }
+        checkAnchor(rule, `${definitionAt}.serviceUntil.${service}`)
+      }
       definition.windows.forEach((window, windowIndex) => {
-        const windowAt = `${at}.definitions.${definitionIndex}.windows.${windowIndex}`
-        for (const [service, minutes] of Object.entries(window.serviceMinutes ?? {})) {
+        const windowAt = `${definitionAt}.windows.${windowIndex}`
+        checkAnchor(window.from, `${windowAt}.from`)
+        checkAnchor(window.to, `${windowAt}.to`)
+        if (window.births && definition.per === 'resident') {
+          fail(`${windowAt}.births`, 'needs a definition per child or per birth')
+        }
+        if (window.minimumMinutes !== undefined && window.minimumMinutes > window.totalMinutes) {
+          fail(
+            `${windowAt}.minimumMinutes`,
+            `${window.minimumMinutes} is above the window cap ${window.totalMinutes}`
+          )
+        }
+        const windowServices = window.services ?? services
+        window.services?.forEach((service, index) => {
           if (!services.includes(service)) {
-            fail(`${windowAt}.serviceMinutes.${service}`, `names unknown service "${service}"`)
+            fail(`${windowAt}.services.${index}`, `names unknown service "${service}"`)
+          }
+        })
+        for (const [service, minutes] of Object.entries(window.serviceMinutes ?? {})) {
+          if (!windowServices.includes(service)) {
+            fail(
+              `${windowAt}.serviceMinutes.${service}`,
+              `names service "${service}" that the window does not pay for`
+            )
           }
           if (minutes > window.totalMinutes) {
             fail(
@@ -80,4 +130,42 @@ export function checkPrograms(pluginId: string, programs: ProgramManifest[]) {
       })
     })
   })
+}
+
+function checkFields(fields: FormField[], at: string, fail: (field: string, reason: string) => never) {
+  const duplicateKey = duplicateIn(fields.map((field) => field.key))
+  if (duplicateKey) fail(at, `declares "${duplicateKey}" twice`)
+  fields.forEach((field, index) => {
+    const fieldAt = `${at}.${index}`
+    const hasChoices = field.type === 'choice' || field.type === 'multi_choice'
+    if (hasChoices && !field.options) fail(`${fieldAt}.options`, `are required for ${field.type}`)
+    if (!hasChoices && field.options) fail(`${fieldAt}.options`, `make no sense for ${field.type}`)
+    const duplicateOption = duplicateIn((field.options ?? []).map((option) => option.value))
+    if (duplicateOption) fail(`${fieldAt}.options`, `declare "${duplicateOption}" twice`)
+    if (field.min !== undefined && field.max !== undefined && field.min > field.max) {
+      fail(`${fieldAt}.min`, `${field.min} is above max ${field.max}`)
+    }
+  })
+}
+
+/**
+ * Form, survey, CSV and permission declarations: keys unique, choices
+ * with options, ranges that make sense.
+ */
+export function checkForms(pluginId: string, manifest: PluginManifest) {
+  const fail = (field: string, reason: string): never => {
+    throw new PluginManifestError(pluginId, field, reason)
+  }
+  if (manifest.applicationForm) {
+    checkFields(manifest.applicationForm.fields, 'applicationForm.fields', fail)
+  }
+  if (manifest.survey) checkFields(manifest.survey.questions, 'survey.questions', fail)
+  for (const direction of ['export', 'import'] as const) {
+    const duplicateSpec = duplicateIn((manifest.csv?.[direction] ?? []).map((spec) => spec.key))
+    if (duplicateSpec) fail(`csv.${direction}`, `declares "${duplicateSpec}" twice`)
+  }
+  const duplicatePermission = duplicateIn(
+    (manifest.permissions ?? []).map((permission) => permission.key)
+  )
+  if (duplicatePermission) fail('permissions', `declares "${duplicatePermission}" twice`)
 }

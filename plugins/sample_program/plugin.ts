@@ -23,8 +23,15 @@ export default definePlugin({
           version: 'v1',
           name: { ja: '初版', en: 'First edition' },
           effectiveFrom: '2026-04-01',
+          per: 'resident',
           windows: [
-            { key: 'fiscal_year', name: { ja: '年度', en: 'Fiscal year' }, totalMinutes: 600 },
+            {
+              key: 'fiscal_year',
+              name: { ja: '年度', en: 'Fiscal year' },
+              from: { anchor: 'issue' },
+              to: { anchor: 'fiscal_year_end' },
+              totalMinutes: 600,
+            },
           ],
         },
       ],

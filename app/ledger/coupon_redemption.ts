@@ -1,0 +1,123 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import AuditTrail from '#audit/audit_trail'
+import LedgerEngine from '#ledger/ledger_engine'
+import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
+import ProgramSpendPolicy from '#ledger/program_spend_policy'
+import type { StaffAction } from '#ledger/coupon_definitions'
+
+export type RedeemInput = ProgramRef & {
+  municipalityId: number
+  residentId: number
+  service: string
+  visitDate: string
+  visitStart: string
+  minutes: number
+  idempotencyKey: string
+  providerId?: number | null
+}
+
+/**
+ * Redemptions under a program's rules: the reservation checks the visit
+ * (length, hours), the day (visits, minutes per service), sub-caps and
+ * service age limits, then spends lots in the program's deduction order.
+ * Approval posts, rejection releases, staff cancellation returns the
+ * minutes. Each step commits with its audit event.
+ */
+export default class CouponRedemption {
+  static async reserve(input: RedeemInput, by: StaffAction) {
+    const { program } = await ProgramCatalog.find(input)
+    const policy = new ProgramSpendPolicy(program)
+    policy.checkVisit(input)
+    await ProgramCatalog.assertEnabled(input.municipalityId, input)
+    return LedgerEngine.reserve({
+      ...input,
+      deductionPriority: program.deductionPriority,
+      policy,
+      actorUserId: by.actorUserId,
+      onReserved: (client, redemptionId) =>
+        this.#audit('redemption.reserved', input.municipalityId, redemptionId, by, client, {
+          plugin_id: input.pluginId,
+          program_code: input.programCode,
+          service: input.service,
+          minutes: input.minutes,
+        }),
+    })
+  }
+
+  static async approve(municipalityId: number, redemptionId: number, by: StaffAction) {
+    return this.#resolve('redemption.approved', municipalityId, redemptionId, by, (trx) =>
+      LedgerEngine.post(redemptionId, by.actorUserId, trx)
+    )
+  }
+
+  static async reject(
+    municipalityId: number,
+    redemptionId: number,
+    reason: string,
+    by: StaffAction
+  ) {
+    return this.#resolve('redemption.rejected', municipalityId, redemptionId, by, (trx) =>
+      LedgerEngine.release(redemptionId, by.actorUserId, reason, trx)
+    )
+  }
+
+  static async cancel(
+    municipalityId: number,
+    redemptionId: number,
+    reason: string,
+    by: StaffAction
+  ) {
+    return this.#resolve('redemption.cancelled', municipalityId, redemptionId, by, (trx) =>
+      LedgerEngine.cancel(redemptionId, by.actorUserId, reason, trx)
+    )
+  }
+
+  static async #resolve(
+    action: string,
+    municipalityId: number,
+    redemptionId: number,
+    by: StaffAction,
+    work: (trx: TransactionClientContract) => Promise<unknown>
+  ) {
+    return db.transaction(async (trx) => {
+      const redemption = await trx
+        .from('ledger_redemptions')
+        .where({ id: redemptionId, municipality_id: municipalityId })
+        .first()
+      // Another municipality's redemption is as absent as an unknown one.
+      if (!redemption) return false
+      await work(trx)
+      await this.#audit(action, municipalityId, redemptionId, by, trx, {
+        plugin_id: redemption.plugin_id,
+        program_code: redemption.program_code,
+        minutes: Number(redemption.minutes),
+      })
+      return true
+    })
+  }
+
+  static async #audit(
+    action: string,
+    municipalityId: number,
+    redemptionId: number,
+    by: StaffAction,
+    client: TransactionClientContract,
+    details: Record<string, unknown>
+  ) {
+    const redemption = await client.from('ledger_redemptions').where('id', redemptionId).first()
+    await AuditTrail.record(
+      {
+        municipalityId,
+        action,
+        actorUserId: by.actorUserId,
+        actorRole: by.actorRole,
+        subjectResidentId: Number(redemption.resident_id),
+        source: by.source,
+        destination: by.destination ?? null,
+        details: { redemption_id: redemptionId, ...details },
+      },
+      client
+    )
+  }
+}

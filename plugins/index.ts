@@ -7,7 +7,10 @@ import type { PluginManifest } from '#plugin_host/define_plugin'
 
 type PluginLoader = () => Promise<{ default: PluginManifest }>
 
-const productionPlugins: Record<string, PluginLoader> = {}
+const productionPlugins: Record<string, PluginLoader> = {
+  postpartum_support: () => import('./postpartum_support/plugin.js'),
+  single_parent_home_help: () => import('./single_parent_home_help/plugin.js'),
+}
 
 /*
 | sample_program exists only to prove the wiring (routes, migrations, pages,

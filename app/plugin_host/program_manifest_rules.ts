@@ -114,6 +114,9 @@ export function checkPrograms(pluginId: string, programs: ProgramManifest[]) {
           }
         })
         for (const [service, minutes] of Object.entries(window.serviceMinutes ?? {})) {
+          if (!services.includes(service)) {
+            fail(`${windowAt}.serviceMinutes.${service}`, `names unknown service "${service}"`)
+          }
           if (!windowServices.includes(service)) {
             fail(
               `${windowAt}.serviceMinutes.${service}`,

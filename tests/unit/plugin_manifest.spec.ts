@@ -103,11 +103,16 @@ function validProgram() {
         version: '2024-04',
         name: { ja: '2024年度', en: 'FY2024' },
         effectiveFrom: '2024-04-01',
+        per: 'child' as string,
         windows: [
           {
             key: 'until_first_birthday',
             name: { ja: '1歳の誕生日の前日まで', en: 'Until the day before the 1st birthday' },
+            from: { anchor: 'issue' } as Record<string, unknown>,
+            to: { anchor: 'birth', months: 12, days: -1 } as Record<string, unknown>,
             totalMinutes: 128 * HOUR,
+            minimumMinutes: undefined as number | undefined,
+            services: undefined as string[] | undefined,
             serviceMinutes: { doula: 30 * HOUR } as Record<string, number>,
           },
         ],

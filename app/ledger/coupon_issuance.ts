@@ -78,7 +78,8 @@ export default class CouponIssuance {
       const child = this.#child(definition, children, input.childId)
       this.#checkEligibility(program, children, child, issueDate)
 
-      const anchorChild = definition.per === 'birth' && child ? this.#firstOfBirth(child, children) : child
+      const anchorChild =
+        definition.per === 'birth' && child ? this.#firstOfBirth(child, children) : child
       const birthDate = child ? (child.birth_date ?? child.due_date) : null
       const plans = this.#windows(definition, child, input.windowKey, issueDate, birthDate)
 
@@ -143,7 +144,8 @@ export default class CouponIssuance {
     return (
       children.find(
         (candidate) =>
-          Boolean(candidate.multiple_birth) && (candidate.birth_date ?? candidate.due_date) === anchor
+          Boolean(candidate.multiple_birth) &&
+          (candidate.birth_date ?? candidate.due_date) === anchor
       ) ?? child
     )
   }

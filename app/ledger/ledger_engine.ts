@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
+import { planDebit, type LotSpendLimit } from '#ledger/debit_plan'
 import { affectedRows } from '#services/affected_rows'
 import { sha256Hex } from '#services/sha256'
 
@@ -70,7 +71,7 @@ export type SpendPolicy = {
     client: TransactionClientContract,
     lot: LotRow,
     input: ReserveInput
-  ): Promise<{ minutes: number; pool?: string; refusal?: LedgerRefusal }>
+  ): Promise<LotSpendLimit>
 }
 
 /**
@@ -193,27 +194,12 @@ export default class LedgerEngine {
     if (lots.length === 0) throw new LedgerRefusal('no_valid_lot', { service: input.service })
     await input.policy?.checkDay(client, input)
 
-    // Plan the debit in deduction order. A policy may cap what a lot pays
-    // for this service; lots in one pool (one window's sub-cap) share it.
-    const plan: { lot: LotRow; take: number }[] = []
-    const poolLeft = new Map<string, number>()
-    let limitedBy: LedgerRefusal | undefined
-    let remaining = input.minutes
-    for (const lot of lots) {
-      const lotAvailable = Number(lot.available_minutes)
-      const limit = input.policy
-        ? await input.policy.lotLimit(client, lot, input)
-        : { minutes: lotAvailable }
-      if (limit.pool && !poolLeft.has(limit.pool)) poolLeft.set(limit.pool, limit.minutes)
-      const allowed = limit.pool ? poolLeft.get(limit.pool)! : limit.minutes
-      const spendable = Math.max(0, Math.min(lotAvailable, allowed))
-      if (spendable < lotAvailable) limitedBy ??= limit.refusal
-      const take = Math.min(remaining, spendable)
-      if (take === 0) continue
-      plan.push({ lot, take })
-      remaining -= take
-      if (limit.pool) poolLeft.set(limit.pool, allowed - take)
-    }
+    // A policy may cap what a lot pays for this service (sub-caps, age limits).
+    const { plan, remaining, limitedBy } = await planDebit(lots, input.minutes, (lot) =>
+      input.policy
+        ? input.policy.lotLimit(client, lot, input)
+        : Promise.resolve({ minutes: Number(lot.available_minutes) })
+    )
     if (remaining > 0) {
       const balance = lots.reduce((total, lot) => total + Number(lot.available_minutes), 0)
       // The hours are there but a rule keeps them from this service: say which.
@@ -420,25 +406,21 @@ export default class LedgerEngine {
 
   /**
    * The resident's lots that can pay for this service on the visit date, in
-   * deduction order: lots whose services sit earlier in the program's
-   * priority first (home-helper-only before doula-capable), then earliest
-   * expiry, then oldest. Locked on PostgreSQL for the transaction.
+   * deduction order, locked on PostgreSQL for the transaction.
    */
   static async #spendableLots(client: TransactionClientContract, input: ReserveInput) {
-    const query = client
-      .from('ledger_lots')
-      .where({
-        municipality_id: input.municipalityId,
-        resident_id: input.residentId,
-        plugin_id: input.pluginId,
-        program_code: input.programCode,
-        status: 'active',
-      })
-      .where('valid_from', '<=', input.visitDate)
-      .where('valid_to', '>=', input.visitDate)
-      .orderBy('id')
-    if (client.dialect.name === 'postgres') query.forUpdate()
-    const rows = (await query) as LotRow[]
+    return this.orderForDeduction((await this.#validLots(client, input)) as LotRow[], input)
+  }
+
+  /**
+   * Deduction order: lots whose services sit earlier in the program's
+   * priority first (home-helper-only before doula-capable), then earliest
+   * expiry, then oldest. Only lots that pay for the service.
+   */
+  static orderForDeduction(
+    rows: LotRow[],
+    input: Pick<ReserveInput, 'service' | 'deductionPriority'>
+  ) {
     const rank = (lot: LotRow) =>
       Math.max(
         ...(JSON.parse(lot.services) as string[]).map((service) => {
@@ -452,6 +434,29 @@ export default class LedgerEngine {
         (a, b) =>
           rank(a) - rank(b) || a.valid_to.localeCompare(b.valid_to) || Number(a.id) - Number(b.id)
       )
+  }
+
+  static #validLots(
+    client: TransactionClientContract,
+    input: Pick<
+      ReserveInput,
+      'municipalityId' | 'residentId' | 'pluginId' | 'programCode' | 'visitDate'
+    >
+  ) {
+    const query = client
+      .from('ledger_lots')
+      .where({
+        municipality_id: input.municipalityId,
+        resident_id: input.residentId,
+        plugin_id: input.pluginId,
+        program_code: input.programCode,
+        status: 'active',
+      })
+      .where('valid_from', '<=', input.visitDate)
+      .where('valid_to', '>=', input.visitDate)
+      .orderBy('id')
+    if (client.dialect.name === 'postgres') query.forUpdate()
+    return query
   }
 
   static async #lockLot(client: TransactionClientContract, lotId: number) {

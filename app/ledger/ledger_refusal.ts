@@ -57,6 +57,9 @@ const MINUTE_VALUES = new Set([
   'unit',
 ])
 
+/** Values that are calendar dates (YYYY-MM-DD); messages show them in the reader's style */
+const DATE_VALUES = new Set(['until', 'validTo'])
+
 export default class LedgerRefusal extends Error {
   constructor(
     readonly code: LedgerRefusalCode,
@@ -76,6 +79,11 @@ export default class LedgerRefusal extends Error {
       if (typeof value === 'object') values[key] = i18n.locale === 'en' ? value.en : value.ja
       else if (typeof value === 'number' && MINUTE_VALUES.has(key)) {
         values[key] = Math.round((value / 60) * 100) / 100
+      } else if (typeof value === 'string' && DATE_VALUES.has(key)) {
+        values[key] = i18n.formatDate(new Date(`${value}T00:00:00Z`), {
+          dateStyle: 'long',
+          timeZone: 'UTC',
+        })
       } else values[key] = value
     }
     return i18n.t(`errors.ledger.${this.code}`, values)

@@ -29,10 +29,12 @@ export default class ProgramCatalog {
   }
 
   static serviceName(program: ProgramManifest, service: string) {
-    return program.services.find((candidate) => candidate.code === service)?.name ?? {
-      ja: service,
-      en: service,
-    }
+    return (
+      program.services.find((candidate) => candidate.code === service)?.name ?? {
+        ja: service,
+        en: service,
+      }
+    )
   }
 
   /** Refuses programs of plugins the municipality has not enabled */

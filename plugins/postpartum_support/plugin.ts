@@ -109,7 +109,10 @@ export default definePlugin({
         options: [
           { value: 'housework', label: { ja: '家事', en: 'Housework' } },
           { value: 'childcare', label: { ja: '育児', en: 'Childcare' } },
-          { value: 'sibling_care', label: { ja: '上のお子さんの世話', en: 'Care of older children' } },
+          {
+            value: 'sibling_care',
+            label: { ja: '上のお子さんの世話', en: 'Care of older children' },
+          },
         ],
       },
       {

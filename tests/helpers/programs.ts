@@ -1,0 +1,77 @@
+import Municipality from '#models/municipality'
+import Resident from '#models/resident'
+import Child from '#models/child'
+import User from '#models/user'
+import LedgerRefusal from '#ledger/ledger_refusal'
+import type { StaffAction } from '#ledger/coupon_definitions'
+
+export const HOUR = 60
+
+let sequence = 0
+
+/** A unique idempotency key per call, as a phone would send */
+export function nextKey() {
+  return `test-${process.pid}-${++sequence}`
+}
+
+export async function minato() {
+  return Municipality.findByOrFail('slug', 'minato')
+}
+
+export async function staffOf(municipality: Municipality): Promise<StaffAction> {
+  const staff = await User.findByOrFail('email', 'staff@minato.example')
+  return {
+    actorUserId: municipality.slug === 'minato' ? staff.id : null,
+    actorRole: 'municipal_staff',
+    source: { channel: 'web', ip: '192.0.2.10' },
+    destination: 'tests',
+  }
+}
+
+type ChildDates = { dueDate?: string; birthDate?: string; multipleBirth?: boolean }
+
+/**
+ * A new resident of the municipality (Minato by default) with the children
+ * given, for tests that need their own ledger.
+ */
+export async function residentWithChildren(children: ChildDates[], municipality?: Municipality) {
+  const tenant = municipality ?? (await minato())
+  sequence++
+  const resident = await Resident.create({
+    municipalityId: tenant.id,
+    residentNumber: `T-${process.pid}-${sequence}`,
+    familyName: '試験',
+    givenName: `花子${sequence}`,
+    familyNameKana: 'シケン',
+    givenNameKana: 'ハナコ',
+  })
+  const created: Child[] = []
+  for (const child of children) {
+    created.push(
+      await Child.create({
+        municipalityId: tenant.id,
+        residentId: resident.id,
+        dueDate: child.dueDate ?? null,
+        birthDate: child.birthDate ?? null,
+        multipleBirth: child.multipleBirth ?? false,
+      })
+    )
+  }
+  return { municipality: tenant, resident, children: created }
+}
+
+/** The refusal a piece of work ends with; fails the test if it succeeds */
+export async function refusalOf(work: () => Promise<unknown>) {
+  try {
+    await work()
+  } catch (error) {
+    if (error instanceof LedgerRefusal) return error
+    throw error
+  }
+  throw new Error('the ledger accepted it')
+}
+
+export async function refusalCodeOf(work: () => Promise<unknown>) {
+  const refusal = await refusalOf(work)
+  return refusal.code
+}

@@ -6,6 +6,7 @@ import { Bouncer } from '@adonisjs/bouncer'
 import type User from '#models/user'
 import type TenantContext from '#tenancy/tenant_context'
 import Membership from '#models/membership'
+import app from '@adonisjs/core/services/app'
 
 /**
  * Platform operators add municipalities and enable plugins; they do not
@@ -24,4 +25,16 @@ export const operatePlatform = Bouncer.ability(async (user: User) => {
  */
 export const readAuditTrail = Bouncer.ability((_: User, tenant: TenantContext) =>
   tenant.hasRole('municipal_admin')
+)
+
+/**
+ * A permission a plugin declares (e.g. postpartum_support "issue"): held by
+ * the roles its manifest names, in this municipality.
+ */
+export const usePluginPermission = Bouncer.ability(
+  async (_: User, tenant: TenantContext, pluginId: string, permission: string) => {
+    const host = await app.container.make('plugins')
+    const declared = host.get(pluginId)?.permissions?.find((entry) => entry.key === permission)
+    return declared ? tenant.hasRole(...declared.roles) : false
+  }
 )

@@ -172,6 +172,57 @@ test.group('Plugin manifest validation: programs', () => {
         change: (program) => Object.assign(program.visit, { from: '22:00', to: '08:00' }),
       },
       {
+        field: 'programs.0.definitions.0.serviceUntil.nanny',
+        expected: /names unknown service "nanny"/,
+        change: (program) =>
+          Object.assign(program.definitions[0], {
+            serviceUntil: { nanny: { anchor: 'birth', months: 7 } },
+          }),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.to',
+        expected: /counts from a birth but the definition is per resident/,
+        change: (program) => (program.definitions[0].per = 'resident'),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.minimumMinutes',
+        expected: /7800 is above the window cap 7680/,
+        change: (program) => (program.definitions[0].windows[0].minimumMinutes = 130 * HOUR),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.services.0',
+        expected: /names unknown service "nanny"/,
+        change: (program) => (program.definitions[0].windows[0].services = ['nanny']),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.serviceMinutes.doula',
+        expected: /names service "doula" that the window does not pay for/,
+        change: (program) => (program.definitions[0].windows[0].services = ['home_helper']),
+      },
+      {
+        field: 'programs.0.definitions.0.windows.0.to.anchor',
+        expected: /is invalid/,
+        change: (program) => (program.definitions[0].windows[0].to = { anchor: 'wedding' }),
+      },
+      {
+        field: 'programs.0.visit.dailyMinutes.nanny',
+        expected: /names unknown service "nanny"/,
+        change: (program) => Object.assign(program.visit, { dailyMinutes: { nanny: 120 } }),
+      },
+      {
+        field: 'programs.0.copayment.tiers',
+        expected: /declares tier "I" twice/,
+        change: (program) =>
+          Object.assign(program, {
+            copayment: {
+              tiers: [
+                { code: 'I', name: { ja: 'I', en: 'I' }, yenPerUnit: 0 },
+                { code: 'I', name: { ja: 'I', en: 'I' }, yenPerUnit: 100 },
+              ],
+            },
+          }),
+      },
+      {
         field: 'programs.0.definitions.0.windows.0.totalMinutes',
         expected: /is invalid/,
         change: (program) => (program.definitions[0].windows[0].totalMinutes = -60),
@@ -194,4 +245,77 @@ test.group('Plugin manifest validation: programs', () => {
     assert.equal(error.field, 'programs')
     assert.match(error.message, /declares program "postpartum" twice/)
   })
+})
+
+type ManifestChange = (manifest: Record<string, unknown>) => void
+
+const field = (key: string, type: string, extra: Record<string, unknown> = {}) => ({
+  key,
+  type,
+  label: { ja: '質問', en: 'Question' },
+  required: true,
+  ...extra,
+})
+
+test.group('Plugin manifest validation: forms, CSV, permissions', () => {
+  test('{field}: {expected}')
+    .with<{ field: string; expected: RegExp; change: ManifestChange }[]>([
+      {
+        field: 'applicationForm.fields.0.options',
+        expected: /are required for choice/,
+        change: (manifest) => (manifest.applicationForm = { fields: [field('reason', 'choice')] }),
+      },
+      {
+        field: 'applicationForm.fields',
+        expected: /declares "notes" twice/,
+        change: (manifest) =>
+          (manifest.applicationForm = {
+            fields: [field('notes', 'text'), field('notes', 'textarea')],
+          }),
+      },
+      {
+        field: 'survey.questions.0.min',
+        expected: /5 is above max 1/,
+        change: (manifest) =>
+          (manifest.survey = { questions: [field('stars', 'rating', { min: 5, max: 1 })] }),
+      },
+      {
+        field: 'csv.export.0.columns.0.field',
+        expected: /is invalid/,
+        change: (manifest) =>
+          (manifest.csv = {
+            export: [
+              {
+                key: 'usage',
+                name: { ja: '実績', en: 'Usage' },
+                columns: [{ field: 'password_hash', header: { ja: 'x', en: 'x' } }],
+              },
+            ],
+          }),
+      },
+      {
+        field: 'permissions.0.roles.0',
+        expected: /is invalid/,
+        change: (manifest) =>
+          (manifest.permissions = [
+            { key: 'issue', name: { ja: '発行', en: 'Issue' }, roles: ['superuser'] },
+          ]),
+      },
+      {
+        field: 'permissions',
+        expected: /declares "issue" twice/,
+        change: (manifest) =>
+          (manifest.permissions = [
+            { key: 'issue', name: { ja: '発行', en: 'Issue' }, roles: ['municipal_staff'] },
+            { key: 'issue', name: { ja: '発行', en: 'Issue' }, roles: ['municipal_admin'] },
+          ]),
+      },
+    ])
+    .run(async ({ assert }, { field: expectedField, expected, change }) => {
+      const manifest: Record<string, unknown> = validManifest()
+      change(manifest)
+      const error = await refusal('child_care', manifest)
+      assert.equal(error.field, expectedField)
+      assert.match(error.message, expected)
+    })
 })

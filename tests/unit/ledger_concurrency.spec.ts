@@ -4,6 +4,8 @@ import LedgerEngine from '#ledger/ledger_engine'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import LedgerVerifier from '#ledger/ledger_verifier'
 import Resident from '#models/resident'
+import ProgramCatalog from '#ledger/program_catalog'
+import ProgramSpendPolicy from '#ledger/program_spend_policy'
 
 const PROGRAM = 'concurrency_probe'
 
@@ -40,6 +42,10 @@ async function observeLockWaits(work: () => Promise<unknown>) {
  * Ten hours for Yui in a program of its own, cleaned up after each test.
  */
 async function tenHourLot() {
+  return lotFor({ services: ['home_helper'], minutes: 600 })
+}
+
+async function lotFor(lot: { services: string[]; minutes: number; windowKey?: string }) {
   const resident = await Resident.findByOrFail('residentNumber', 'MN-000102')
   const common = {
     municipalityId: resident.municipalityId,
@@ -49,13 +55,45 @@ async function tenHourLot() {
   }
   const lotId = await LedgerEngine.grant({
     ...common,
-    definitionVersion: 'v1',
-    services: ['home_helper'],
+    definitionVersion: lot.windowKey ? '2024-04' : 'v1',
+    windowKey: lot.windowKey,
+    services: lot.services,
     validFrom: '2026-01-01',
     validTo: '2026-12-31',
-    minutes: 600,
+    minutes: lot.minutes,
   })
   return { common, lotId }
+}
+
+/**
+ * Fires the requests at once and tallies the outcomes by refusal code.
+ */
+async function fireAtOnce(requests: (() => Promise<unknown>)[]) {
+  const outcomes: Record<string, number> = {}
+  const lockWaits = await observeLockWaits(() =>
+    Promise.all(
+      requests.map(async (request) => {
+        let outcome = 'reserved'
+        try {
+          await request()
+        } catch (error) {
+          if (!(error instanceof LedgerRefusal)) throw error
+          outcome = error.code
+        }
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1
+      })
+    )
+  )
+  return { outcomes, lockWaits }
+}
+
+/** The postpartum program's rules (sub-caps, one visit a day) */
+async function postpartumPolicy() {
+  const { program } = await ProgramCatalog.find({
+    pluginId: 'postpartum_support',
+    programCode: 'postpartum',
+  })
+  return { policy: new ProgramSpendPolicy(program), priority: program.deductionPriority }
 }
 
 test.group('Ledger under concurrency', (group) => {
@@ -127,4 +165,62 @@ test.group('Ledger under concurrency', (group) => {
     const lot = await db.from('ledger_lots').where('id', lotId).firstOrFail()
     assert.equal(Number(lot.available_minutes), 540)
   })
+
+  test('50 simultaneous doula hours against a 30-hour doula sub-cap: exactly 30 succeed', async ({
+    assert,
+  }) => {
+    const { common, lotId } = await lotFor({
+      services: ['home_helper', 'doula'],
+      minutes: 128 * 60,
+      windowKey: 'until_first_birthday',
+    })
+    const { policy, priority } = await postpartumPolicy()
+    const day = (index: number) => new Date(Date.UTC(2026, 2, 1 + index)).toISOString().slice(0, 10)
+    const { outcomes, lockWaits } = await fireAtOnce(
+      Array.from(
+        { length: 50 },
+        (_, index) => () =>
+          LedgerEngine.reserve({
+            ...common,
+            service: 'doula',
+            visitDate: day(index),
+            visitStart: '10:00',
+            minutes: 60,
+            idempotencyKey: `doula-${index}`,
+            deductionPriority: priority,
+            policy,
+          })
+      )
+    )
+    assert.deepEqual(outcomes, { reserved: 30, sub_cap_reached: 20 })
+    const lot = await db.from('ledger_lots').where('id', lotId).firstOrFail()
+    assert.equal(Number(lot.available_minutes), 98 * 60)
+    assert.isNull(await LedgerVerifier.firstViolation())
+    if (lockWaits !== null) assert.isAbove(lockWaits, 0, 'no transaction ever waited on a lock')
+  }).timeout(60_000)
+
+  test('ten simultaneous visits on one day under a one-visit-a-day rule: exactly one succeeds', async ({
+    assert,
+  }) => {
+    const { common } = await lotFor({ services: ['home_helper', 'doula'], minutes: 128 * 60 })
+    const { policy, priority } = await postpartumPolicy()
+    const { outcomes } = await fireAtOnce(
+      Array.from(
+        { length: 10 },
+        (_, index) => () =>
+          LedgerEngine.reserve({
+            ...common,
+            service: 'home_helper',
+            visitDate: '2026-06-01',
+            visitStart: '10:00',
+            minutes: 60,
+            idempotencyKey: `same-day-${index}`,
+            deductionPriority: priority,
+            policy,
+          })
+      )
+    )
+    assert.deepEqual(outcomes, { reserved: 1, daily_visits_reached: 9 })
+    assert.isNull(await LedgerVerifier.firstViolation())
+  }).timeout(60_000)
 })

@@ -1,20 +1,26 @@
 /*
-| Redemptions per second through the real path: reserve, then post, each
-| with its audit event in the same transaction. Run with bench/ledger.sh
-| (a fresh database per run).
+| Redemptions per second through the real path of the postpartum program:
+| the program's rules (visit, one a day, sub-caps) checked under the lock,
+| reserve then approve, each step in its own transaction with its audit
+| event, as a resident's scan and a provider's approval would be. Run with
+| bench/ledger.sh (a fresh database per run).
 */
 import { performance } from 'node:perf_hooks'
 import { withApp } from './boot.js'
 
 const TOTAL = Number(process.env.BENCH_REDEMPTIONS ?? 1000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
+const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 100)
+const program = { pluginId: 'postpartum_support', programCode: 'postpartum' }
 
 await withApp(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
-  const { default: LedgerEngine } = await import('#ledger/ledger_engine')
-  const { default: AuditTrail } = await import('#audit/audit_trail')
+  const { default: CouponIssuance } = await import('#ledger/coupon_issuance')
+  const { default: CouponRedemption } = await import('#ledger/coupon_redemption')
+  const { default: LedgerVerifier } = await import('#ledger/ledger_verifier')
   const { default: Municipality } = await import('#models/municipality')
   const { default: Resident } = await import('#models/resident')
+  const { default: Child } = await import('#models/child')
 
   const municipality = await Municipality.create({
     code: '999997',
@@ -22,56 +28,73 @@ await withApp(async () => {
     nameJa: 'ベンチ市',
     nameEn: 'Bench City',
   })
-  const resident = await Resident.create({
-    municipalityId: municipality.id,
-    residentNumber: 'BENCH-1',
-    familyName: '計測',
-    givenName: '太郎',
-    familyNameKana: 'ケイソク',
-    givenNameKana: 'タロウ',
+  await db.table('municipality_plugins').insert({
+    municipality_id: municipality.id,
+    plugin_id: program.pluginId,
+    created_at: new Date(),
   })
-  await LedgerEngine.grant({
-    municipalityId: municipality.id,
-    residentId: resident.id,
-    pluginId: 'bench',
-    programCode: 'bench',
-    definitionVersion: 'v1',
-    services: ['home_helper'],
-    validFrom: '2026-01-01',
-    validTo: '2026-12-31',
-    minutes: TOTAL * 2 * 60,
-  })
+  const by = {
+    actorUserId: null,
+    actorRole: 'municipal_staff',
+    source: { channel: 'cli' as const },
+  }
 
+  const residents: number[] = []
+  const issueStarted = performance.now()
+  for (let index = 0; index < RESIDENTS; index++) {
+    const resident = await Resident.create({
+      municipalityId: municipality.id,
+      residentNumber: `BENCH-${index}`,
+      familyName: '計測',
+      givenName: '太郎',
+      familyNameKana: 'ケイソク',
+      givenNameKana: 'タロウ',
+    })
+    const child = await Child.create({
+      municipalityId: municipality.id,
+      residentId: resident.id,
+      birthDate: '2026-01-01',
+      multipleBirth: false,
+    })
+    await CouponIssuance.issue(
+      {
+        ...program,
+        municipalityId: municipality.id,
+        residentId: resident.id,
+        childId: child.id,
+        issueDate: '2026-01-01',
+      },
+      by
+    )
+    residents.push(resident.id)
+  }
+  const issueSeconds = (performance.now() - issueStarted) / 1000
+  console.log(
+    `database: ${db.connection().dialect.name}\n` +
+      `issuance: ${RESIDENTS} residents × 3 lots in ${issueSeconds.toFixed(2)} s = ` +
+      `${(RESIDENTS / issueSeconds).toFixed(0)} residents/s`
+  )
+
+  // One visit a day per resident: the n-th redemption goes to resident
+  // n mod RESIDENTS on day n div RESIDENTS.
   let counter = 0
   async function redeemOnce() {
     const index = counter++
-    await db.transaction(async (trx) => {
-      const { redemptionId } = await LedgerEngine.reserve(
-        {
-          municipalityId: municipality.id,
-          residentId: resident.id,
-          pluginId: 'bench',
-          programCode: 'bench',
-          service: 'home_helper',
-          visitDate: '2026-06-01',
-          minutes: 60,
-          idempotencyKey: `bench-${index}`,
-          deductionPriority: ['home_helper'],
-        },
-        trx
-      )
-      await LedgerEngine.post(redemptionId, null, trx)
-      await AuditTrail.record(
-        {
-          municipalityId: municipality.id,
-          action: 'redemption.posted',
-          subjectResidentId: resident.id,
-          source: { channel: 'cli' },
-          details: { redemption_id: redemptionId },
-        },
-        trx
-      )
-    })
+    const visitDate = new Date(Date.UTC(2026, 1, 1 + Math.floor(index / RESIDENTS)))
+    const { redemptionId } = await CouponRedemption.reserve(
+      {
+        ...program,
+        municipalityId: municipality.id,
+        residentId: residents[index % RESIDENTS],
+        service: index % 4 === 0 ? 'doula' : 'home_helper',
+        visitDate: visitDate.toISOString().slice(0, 10),
+        visitStart: '10:00',
+        minutes: 60,
+        idempotencyKey: `bench-${index}`,
+      },
+      by
+    )
+    await CouponRedemption.approve(municipality.id, redemptionId, by)
   }
 
   async function measure(label: string, count: number, concurrency: number) {
@@ -87,15 +110,19 @@ await withApp(async () => {
     )
     const seconds = (performance.now() - started) / 1000
     console.log(
-      `${label}: ${count} redemptions in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)} /s`
+      `${label}: ${count} redemptions (reserve + approve) in ${seconds.toFixed(2)} s = ` +
+        `${(count / seconds).toFixed(0)} /s`
     )
   }
 
-  console.log(`database: ${db.connection().dialect.name}`)
   await measure('sequential (1 at a time)', Math.floor(TOTAL / 2), 1)
   await measure(`concurrent (${CONCURRENCY} at a time)`, Math.ceil(TOTAL / 2), CONCURRENCY)
 
-  const { default: LedgerVerifier } = await import('#ledger/ledger_verifier')
+  const audited = await db
+    .from('audit_events')
+    .where('municipality_id', municipality.id)
+    .count('* as total')
+  console.log(`audit events written: ${audited[0].total}`)
   const violation = await LedgerVerifier.firstViolation()
   console.log(violation ? `ledger VIOLATION: ${violation.message}` : 'ledger verified: consistent')
 })

@@ -28,12 +28,16 @@ const queueConfig: QueueConfig = {
   jobs: {
     prune_expired_sessions: () => import('#jobs/prune_expired_sessions_job'),
     send_mail: () => import('#jobs/send_mail_job'),
+    expire_lots: () => import('#jobs/expire_lots_job'),
   },
   /*
-  | Recurring jobs: cron pattern (server time zone) per job name.
+  | Recurring jobs per job name: a cron pattern in the server's time zone,
+  | or { pattern, tz } for one meant in another zone.
   */
   schedules: {
     prune_expired_sessions: '17 * * * *',
+    // Coupon dates are Japanese calendar days: expire and remind at 00:10 JST.
+    expire_lots: { pattern: '10 0 * * *', tz: 'Asia/Tokyo' },
   },
 }
 

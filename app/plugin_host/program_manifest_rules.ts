@@ -135,7 +135,11 @@ export function checkPrograms(pluginId: string, programs: ProgramManifest[]) {
   })
 }
 
-function checkFields(fields: FormField[], at: string, fail: (field: string, reason: string) => never) {
+function checkFields(
+  fields: FormField[],
+  at: string,
+  fail: (field: string, reason: string) => never
+) {
   const duplicateKey = duplicateIn(fields.map((field) => field.key))
   if (duplicateKey) fail(at, `declares "${duplicateKey}" twice`)
   fields.forEach((field, index) => {

@@ -10,6 +10,7 @@ import type {
   JobConstructor,
   JobLoader,
   QueueConfig,
+  Schedule,
 } from '#queue/types'
 
 /**
@@ -139,12 +140,12 @@ export default class QueueManager {
    * schedulers (one per name, however many workers start); in-process they
    * run on timers in this process.
    */
-  async startSchedules(schedules: Record<string, string> = this.#config.schedules) {
-    for (const [name, pattern] of Object.entries(schedules)) {
+  async startSchedules(schedules: Record<string, Schedule> = this.#config.schedules) {
+    for (const [name, schedule] of Object.entries(schedules)) {
       if (this.#config.redis) {
-        await this.#bullQueue().upsertJobScheduler(name, { pattern }, { name, data: {} })
+        await this.#bullQueue().upsertJobScheduler(name, repeatOf(schedule), { name, data: {} })
       } else {
-        this.#scheduleInProcess(name, pattern)
+        this.#scheduleInProcess(name, schedule)
       }
     }
   }
@@ -230,15 +231,15 @@ export default class QueueManager {
     await this.dispatch(JobClass, {})
   }
 
-  #scheduleInProcess(name: string, pattern: string) {
-    const next = CronExpressionParser.parse(pattern).next().getTime()
+  #scheduleInProcess(name: string, schedule: Schedule) {
+    const next = nextScheduledRun(schedule).getTime()
     const timer = setTimeout(
       () => {
         this.#timers.delete(timer)
         void this.#dispatchScheduled(name).catch((error) =>
           this.#logger.error({ job: name, err: error }, 'scheduled dispatch failed')
         )
-        this.#scheduleInProcess(name, pattern)
+        this.#scheduleInProcess(name, schedule)
       },
       Math.max(0, next - Date.now())
     )
@@ -252,4 +253,17 @@ export default class QueueManager {
  */
 export function backoffDelay(backoff: BackoffOptions, attempt: number) {
   return backoff.type === 'fixed' ? backoff.delay : Math.round(2 ** (attempt - 1) * backoff.delay)
+}
+
+/**
+ * The next time a schedule fires after `after`, in its own time zone when
+ * it names one. The in-process timers use it; BullMQ computes the same.
+ */
+export function nextScheduledRun(schedule: Schedule, after = new Date()) {
+  const { pattern, tz } = repeatOf(schedule)
+  return CronExpressionParser.parse(pattern, { currentDate: after, tz }).next().toDate()
+}
+
+function repeatOf(schedule: Schedule): { pattern: string; tz?: string } {
+  return typeof schedule === 'string' ? { pattern: schedule } : schedule
 }

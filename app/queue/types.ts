@@ -17,7 +17,13 @@ export type QueueConfig = {
   concurrency: number
   defaults: { attempts: number; backoff: BackoffOptions }
   jobs: Record<string, JobLoader>
-  schedules: Record<string, string>
+  schedules: Record<string, Schedule>
 }
+
+/**
+ * When a recurring job runs: a cron pattern in the server's time zone, or
+ * with the time zone it is meant in (e.g. midnight in Japan on a UTC host).
+ */
+export type Schedule = string | { pattern: string; tz: string }
 
 export type DispatchResult = { id: string; driver: 'redis' | 'in_process' }

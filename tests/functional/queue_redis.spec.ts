@@ -93,8 +93,13 @@ test.group('Queue (configured driver)', (group) => {
       await scheduled.startSchedules()
       const schedulers = await scheduled.bullQueue().getJobSchedulers()
       assert.deepEqual(
-        schedulers.map((scheduler) => [scheduler.key, scheduler.pattern]),
-        [['prune_expired_sessions', '17 * * * *']]
+        schedulers
+          .map((scheduler) => [scheduler.key, scheduler.pattern, scheduler.tz ?? null])
+          .sort(([a], [b]) => String(a).localeCompare(String(b))),
+        [
+          ['expire_lots', '10 0 * * *', 'Asia/Tokyo'],
+          ['prune_expired_sessions', '17 * * * *', null],
+        ]
       )
     } finally {
       await scheduled.bullQueue().obliterate({ force: true })

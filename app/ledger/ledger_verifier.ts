@@ -1,4 +1,6 @@
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
+import WindowKey from '#ledger/window_key'
 
 export type LedgerViolation = { subject: string; message: string }
 
@@ -68,6 +70,69 @@ export default class LedgerVerifier {
             subject: `redemption ${id}`,
             message: `${redemption.status}: ${kind} entries add up to ${total(id, kind)}, expected ${want}`,
           }
+        }
+      }
+    }
+    return this.#capViolation()
+  }
+
+  /**
+   * Caps of the programs' coupon definitions: what a window granted (lots
+   * not revoked) within its cap, and what was held or spent on a service
+   * within its sub-cap. Lots of programs no plugin declares are skipped.
+   */
+  static async #capViolation(): Promise<LedgerViolation | null> {
+    const host = await app.container.make('plugins')
+    const windowOf = (row: Record<string, any>) => {
+      const program = host
+        .get(row.plugin_id)
+        ?.programs?.find((candidate) => candidate.code === row.program_code)
+      const definition = program?.definitions.find(
+        (candidate) => candidate.version === row.definition_version
+      )
+      return definition?.windows.find((window) => window.key === WindowKey.base(row.window_key))
+    }
+    const group = [
+      'resident_id',
+      'plugin_id',
+      'program_code',
+      'definition_version',
+      'window_key',
+      'child_id',
+    ]
+    const granted = await db
+      .from('ledger_lots')
+      .whereNotNull('window_key')
+      .whereNot('status', 'revoked')
+      .groupBy(group)
+      .select(group)
+      .sum('granted_minutes as minutes')
+    for (const row of granted) {
+      const window = windowOf(row)
+      if (window && Number(row.minutes) > window.totalMinutes) {
+        return {
+          subject: `resident ${row.resident_id} window ${row.window_key}`,
+          message: `granted ${row.minutes} minutes above the cap ${window.totalMinutes}`,
+        }
+      }
+    }
+
+    const spent = await db
+      .from('ledger_entries')
+      .join('ledger_redemptions', 'ledger_redemptions.id', 'ledger_entries.redemption_id')
+      .join('ledger_lots', 'ledger_lots.id', 'ledger_entries.lot_id')
+      .where('ledger_entries.kind', 'reserve')
+      .whereIn('ledger_redemptions.status', ['reserved', 'posted'])
+      .whereNotNull('ledger_lots.window_key')
+      .groupBy([...group.map((column) => `ledger_lots.${column}`), 'ledger_redemptions.service'])
+      .select([...group.map((column) => `ledger_lots.${column}`), 'ledger_redemptions.service'])
+      .sum('ledger_entries.minutes as minutes')
+    for (const row of spent) {
+      const subCap = windowOf(row)?.serviceMinutes?.[row.service]
+      if (subCap !== undefined && Number(row.minutes) > subCap) {
+        return {
+          subject: `resident ${row.resident_id} window ${row.window_key}`,
+          message: `${row.service} used ${row.minutes} minutes above the sub-cap ${subCap}`,
         }
       }
     }

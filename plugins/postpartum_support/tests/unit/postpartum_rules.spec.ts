@@ -8,6 +8,7 @@ import CouponBalances from '#ledger/coupon_balances'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import LedgerEngine from '#ledger/ledger_engine'
 import LedgerVerifier from '#ledger/ledger_verifier'
+import ace from '@adonisjs/core/services/ace'
 import Municipality from '#models/municipality'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import {
@@ -499,5 +500,55 @@ test.group('Postpartum support: tenancy', (group) => {
     const lots = await db.from('ledger_lots').where('municipality_id', shinjuku.id)
     assert.lengthOf(lots, 0)
     assert.instanceOf(shinjuku, Municipality)
+  })
+})
+
+test.group('Postpartum support: ledger:verify checks the program caps', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a lot slipped into a full window past the engine is named', async ({ assert }) => {
+    const household = await residentWithChildren([{ birthDate: '2026-09-01' }])
+    const [first] = await issue(household)
+    const intact = await ace.exec('ledger:verify', [])
+    assert.equal(intact.exitCode, 0)
+    const row = await db.from('ledger_lots').where('id', first.lotId).firstOrFail()
+    const copy = { ...row }
+    delete copy.id
+    const [inserted] = await db.table('ledger_lots').insert(copy).returning('id')
+    const lotId = Number(typeof inserted === 'object' ? inserted.id : inserted)
+    await db.table('ledger_entries').insert({
+      municipality_id: row.municipality_id,
+      resident_id: row.resident_id,
+      lot_id: lotId,
+      kind: 'grant',
+      minutes: row.granted_minutes,
+      delta_available: row.granted_minutes,
+      created_at: new Date(),
+    })
+    assert.deepEqual(await LedgerVerifier.firstViolation(), {
+      subject: `resident ${household.resident.id} window until_first_birthday`,
+      message: 'granted 15360 minutes above the cap 7680',
+    })
+    const broken = await ace.exec('ledger:verify', [])
+    assert.equal(broken.exitCode, 1)
+  })
+
+  test('doula hours beyond the sub-cap are named', async ({ assert }) => {
+    const household = await residentWithChildren([{ birthDate: '2026-09-01' }])
+    await issue(household)
+    for (let offset = 0; offset < 7; offset++) {
+      await visit(household, {
+        service: 'doula',
+        visitDate: day('2026-10-05', offset),
+        minutes: 4 * HOUR,
+      })
+    }
+    const helperVisit = await visit(household, { visitDate: '2026-10-20', minutes: 4 * HOUR })
+    assert.isNull(await LedgerVerifier.firstViolation())
+    await db.from('ledger_redemptions').where('id', helperVisit).update({ service: 'doula' })
+    assert.deepEqual(await LedgerVerifier.firstViolation(), {
+      subject: `resident ${household.resident.id} window until_first_birthday`,
+      message: 'doula used 1920 minutes above the sub-cap 1800',
+    })
   })
 })

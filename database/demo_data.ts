@@ -6,6 +6,8 @@ import Provider from '#models/provider'
 import User from '#models/user'
 import Membership, { type Role } from '#models/membership'
 import Resident from '#models/resident'
+import Child from '#models/child'
+import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 
 /**
  * One municipality, its staff, one provider with staff, a few residents.
@@ -161,5 +163,60 @@ export default class DemoData {
         )
       }
     })
+    // Tests keep a ledger of their own: coupons dated from the day of
+    // seeding would make their fixture depend on the calendar.
+    if (!app.inTest) await this.seedCoupons()
+  }
+
+  /**
+   * Hanako expects a baby in two months and holds postpartum hours; Yui, a
+   * single parent of a second-grader, holds 36 home-help tickets (tier III).
+   * Seeded once: a resident who already holds the program's lots is skipped.
+   */
+  static async seedCoupons() {
+    const minato = await Municipality.findByOrFail('code', '131032')
+    const staff = await User.findByOrFail('email', 'staff@minato.example')
+    const plugins = await app.container.make('plugins')
+    const today = todayInJapan()
+    const by = {
+      actorUserId: staff.id,
+      actorRole: 'municipal_staff',
+      source: { channel: 'cli' as const },
+      destination: 'demo data',
+    }
+    const holdings = [
+      {
+        residentNumber: 'MN-000101',
+        child: { dueDate: DateTime.fromISO(today).plus({ days: 60 }).toISODate()! },
+        grant: { pluginId: 'postpartum_support', programCode: 'postpartum' },
+      },
+      {
+        residentNumber: 'MN-000102',
+        child: { birthDate: '2018-05-10' },
+        grant: {
+          pluginId: 'single_parent_home_help',
+          programCode: 'home_help',
+          minutes: 36 * 60,
+          copaymentTier: 'III',
+        },
+      },
+    ]
+    for (const { residentNumber, child, grant } of holdings) {
+      if (!plugins.get(grant.pluginId)) continue
+      const resident = await Resident.findByOrFail({ municipalityId: minato.id, residentNumber })
+      const held = await db
+        .from('ledger_lots')
+        .where({ resident_id: resident.id, plugin_id: grant.pluginId })
+        .first()
+      if (held) continue
+      const kid = await Child.firstOrCreate(
+        { residentId: resident.id },
+        { municipalityId: minato.id, multipleBirth: false, ...child }
+      )
+      await CouponIssuance.issue(
+        { ...grant, municipalityId: minato.id, residentId: resident.id, childId: kid.id },
+        by
+      )
+    }
   }
 }

@@ -25,24 +25,27 @@ export type RedeemInput = ProgramRef & {
  * minutes. Each step commits with its audit event.
  */
 export default class CouponRedemption {
-  static async reserve(input: RedeemInput, by: StaffAction) {
+  static async reserve(input: RedeemInput, by: StaffAction, trx?: TransactionClientContract) {
     const { program } = await ProgramCatalog.find(input)
     const policy = new ProgramSpendPolicy(program)
     policy.checkVisit(input)
-    await ProgramCatalog.assertEnabled(input.municipalityId, input)
-    return LedgerEngine.reserve({
-      ...input,
-      deductionPriority: program.deductionPriority,
-      policy,
-      actorUserId: by.actorUserId,
-      onReserved: (client, redemptionId) =>
-        this.#audit('redemption.reserved', input.municipalityId, redemptionId, by, client, {
-          plugin_id: input.pluginId,
-          program_code: input.programCode,
-          service: input.service,
-          minutes: input.minutes,
-        }),
-    })
+    await ProgramCatalog.assertEnabled(input.municipalityId, input, trx)
+    return LedgerEngine.reserve(
+      {
+        ...input,
+        deductionPriority: program.deductionPriority,
+        policy,
+        actorUserId: by.actorUserId,
+        onReserved: (client, redemptionId) =>
+          this.#audit('redemption.reserved', input.municipalityId, redemptionId, by, client, {
+            plugin_id: input.pluginId,
+            program_code: input.programCode,
+            service: input.service,
+            minutes: input.minutes,
+          }),
+      },
+      trx
+    )
   }
 
   static async approve(municipalityId: number, redemptionId: number, by: StaffAction) {

@@ -41,6 +41,9 @@ export type LedgerRefusalCode =
   | 'daily_minutes_exceeded'
   | 'sub_cap_reached'
   | 'service_period_over'
+  | 'visit_token_unknown'
+  | 'visit_token_used'
+  | 'visit_token_expired'
 
 type RefusalValue = string | number | LocalizedText
 

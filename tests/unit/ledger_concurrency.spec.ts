@@ -6,6 +6,9 @@ import LedgerVerifier from '#ledger/ledger_verifier'
 import Resident from '#models/resident'
 import ProgramCatalog from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
+import CouponIssuance from '#ledger/coupon_issuance'
+import VisitTokens from '#ledger/visit_tokens'
+import { residentWithChildren, staffOf } from '#tests/helpers/programs'
 
 const PROGRAM = 'concurrency_probe'
 
@@ -221,6 +224,52 @@ test.group('Ledger under concurrency', (group) => {
       )
     )
     assert.deepEqual(outcomes, { reserved: 1, daily_visits_reached: 9 })
+    assert.isNull(await LedgerVerifier.firstViolation())
+  }).timeout(60_000)
+
+  test('one visit QR scanned ten times at once reserves once', async ({ assert, cleanup }) => {
+    const household = await residentWithChildren([{ birthDate: '2026-09-01' }])
+    cleanup(async () => {
+      const residentId = household.resident.id
+      await db.from('visit_tokens').where('consumed_by_resident_id', residentId).delete()
+      await db.from('ledger_entries').where('resident_id', residentId).delete()
+      await db.from('ledger_redemptions').where('resident_id', residentId).delete()
+      await db.from('ledger_lots').where('resident_id', residentId).delete()
+    })
+    const program = { pluginId: 'postpartum_support', programCode: 'postpartum' }
+    const by = await staffOf(household.municipality)
+    await CouponIssuance.issue(
+      {
+        ...program,
+        municipalityId: household.municipality.id,
+        residentId: household.resident.id,
+        childId: household.children[0].id,
+        issueDate: '2026-10-01',
+      },
+      by
+    )
+    const { token } = await VisitTokens.issue(
+      {
+        ...program,
+        municipalityId: household.municipality.id,
+        providerId: null,
+        service: 'home_helper',
+        visitDate: '2026-10-05',
+        visitStart: '10:00',
+        minutes: 120,
+      },
+      null
+    )
+    const { outcomes } = await fireAtOnce(
+      Array.from(
+        { length: 10 },
+        () => () =>
+          VisitTokens.redeem(household.municipality.id, household.resident.id, { token }, by)
+      )
+    )
+    assert.deepEqual(outcomes, { reserved: 1, visit_token_used: 9 })
+    const reserved = await db.from('ledger_redemptions').where('resident_id', household.resident.id)
+    assert.lengthOf(reserved, 1)
     assert.isNull(await LedgerVerifier.firstViolation())
   }).timeout(60_000)
 })

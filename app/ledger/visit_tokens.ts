@@ -1,0 +1,118 @@
+import { randomBytes, randomInt } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import LedgerRefusal from '#ledger/ledger_refusal'
+import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
+import ProgramSpendPolicy from '#ledger/program_spend_policy'
+import CouponRedemption from '#ledger/coupon_redemption'
+import type { StaffAction } from '#ledger/coupon_definitions'
+import { affectedRows } from '#services/affected_rows'
+import { sha256Hex } from '#services/sha256'
+
+/** How long a visit QR can be scanned */
+export const VISIT_TOKEN_MINUTES = 10
+
+export type VisitDetails = ProgramRef & {
+  municipalityId: number
+  providerId: number | null
+  service: string
+  visitDate: string
+  visitStart: string
+  minutes: number
+}
+
+export type VisitCredential = { token: string } | { shortCode: string }
+
+/**
+ * The visit QR: a provider starts a visit and gets a random token (256
+ * bits) and an 8-digit short code; the resident's scan consumes it once,
+ * within its lifetime, and reserves the hours in the same transaction. A
+ * refused reservation leaves the token unused.
+ */
+export default class VisitTokens {
+  static async issue(visit: VisitDetails, createdByUserId: number | null) {
+    const { program } = await ProgramCatalog.find(visit)
+    new ProgramSpendPolicy(program).checkVisit(visit)
+    await ProgramCatalog.assertEnabled(visit.municipalityId, visit)
+    const token = randomBytes(32).toString('base64url')
+    const shortCode = await this.#freeShortCode(visit.municipalityId)
+    const expiresAt = new Date(Date.now() + VISIT_TOKEN_MINUTES * 60_000)
+    await db.table('visit_tokens').insert({
+      municipality_id: visit.municipalityId,
+      provider_id: visit.providerId,
+      plugin_id: visit.pluginId,
+      program_code: visit.programCode,
+      service: visit.service,
+      visit_date: visit.visitDate,
+      visit_start: visit.visitStart,
+      minutes: visit.minutes,
+      token_hash: sha256Hex(token),
+      short_code: shortCode,
+      expires_at: expiresAt,
+      created_by_user_id: createdByUserId,
+      created_at: new Date(),
+    })
+    return { token, shortCode, expiresAt }
+  }
+
+  /**
+   * The resident confirms the scanned visit: the token is consumed and the
+   * hours reserved together, or neither happens.
+   */
+  static async redeem(
+    municipalityId: number,
+    residentId: number,
+    credential: VisitCredential,
+    by: StaffAction
+  ) {
+    return db.transaction(async (trx) => {
+      const query = trx.from('visit_tokens').where('municipality_id', municipalityId)
+      if ('token' in credential) query.where('token_hash', sha256Hex(credential.token))
+      else query.where('short_code', credential.shortCode)
+      const visit = await query.orderBy('id', 'desc').first()
+      if (!visit) throw new LedgerRefusal('visit_token_unknown')
+      if (visit.consumed_at) throw new LedgerRefusal('visit_token_used')
+      if (new Date(visit.expires_at).getTime() <= Date.now()) {
+        throw new LedgerRefusal('visit_token_expired')
+      }
+      // The guarded update is the single use: of two scans at once, one wins.
+      const claimed = await trx
+        .from('visit_tokens')
+        .where('id', visit.id)
+        .whereNull('consumed_at')
+        .update({ consumed_at: new Date(), consumed_by_resident_id: residentId })
+      if (affectedRows(claimed) !== 1) throw new LedgerRefusal('visit_token_used')
+
+      const { redemptionId } = await CouponRedemption.reserve(
+        {
+          municipalityId,
+          residentId,
+          pluginId: visit.plugin_id,
+          programCode: visit.program_code,
+          service: visit.service,
+          visitDate: visit.visit_date,
+          visitStart: visit.visit_start,
+          minutes: Number(visit.minutes),
+          providerId: visit.provider_id,
+          idempotencyKey: `visit-token:${visit.id}`,
+        },
+        by,
+        trx
+      )
+      await trx.from('visit_tokens').where('id', visit.id).update({ redemption_id: redemptionId })
+      return { redemptionId, visitTokenId: Number(visit.id) }
+    })
+  }
+
+  /** A short code no live visit of the municipality uses */
+  static async #freeShortCode(municipalityId: number) {
+    for (;;) {
+      const candidate = String(randomInt(0, 100_000_000)).padStart(8, '0')
+      const live = await db
+        .from('visit_tokens')
+        .where({ municipality_id: municipalityId, short_code: candidate })
+        .where('expires_at', '>', new Date())
+        .first()
+      if (!live) return candidate
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { LotRow, ReserveInput, SpendPolicy } from '#ledger/ledger_engine'
 import LedgerRefusal from '#ledger/ledger_refusal'
+import type { LotSpendLimit } from '#ledger/debit_plan'
 import EntitlementCalendar from '#ledger/entitlement_calendar'
 import ProgramCatalog from '#ledger/program_catalog'
 import WindowKey from '#ledger/window_key'
@@ -73,7 +74,11 @@ export default class ProgramSpendPolicy implements SpendPolicy {
     }
   }
 
-  async lotLimit(client: TransactionClientContract, lot: LotRow, input: ReserveInput) {
+  async lotLimit(
+    client: TransactionClientContract,
+    lot: LotRow,
+    input: ReserveInput
+  ): Promise<LotSpendLimit> {
     const unlimited = { minutes: Number(lot.available_minutes) }
     const definition = this.program.definitions.find(
       (candidate) => candidate.version === lot.definition_version

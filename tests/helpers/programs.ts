@@ -4,6 +4,9 @@ import Child from '#models/child'
 import User from '#models/user'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import type { StaffAction } from '#ledger/coupon_definitions'
+import CouponRedemption, { type RedeemInput } from '#ledger/coupon_redemption'
+import CouponBalances from '#ledger/coupon_balances'
+import type { ProgramRef } from '#ledger/program_catalog'
 
 export const HOUR = 60
 
@@ -74,4 +77,45 @@ export async function refusalOf(work: () => Promise<unknown>) {
 export async function refusalCodeOf(work: () => Promise<unknown>) {
   const refusal = await refusalOf(work)
   return refusal.code
+}
+
+export type Household = Awaited<ReturnType<typeof residentWithChildren>>
+
+/**
+ * A reserved-then-approved visit of the household under a program, with
+ * the caller's visit details over the defaults.
+ */
+export async function approvedVisit(
+  program: ProgramRef,
+  household: Household,
+  visit: Omit<RedeemInput, keyof ProgramRef | 'municipalityId' | 'residentId' | 'idempotencyKey'>
+) {
+  const by = await staffOf(household.municipality)
+  const { redemptionId } = await CouponRedemption.reserve(
+    {
+      ...program,
+      ...visit,
+      municipalityId: household.municipality.id,
+      residentId: household.resident.id,
+      idempotencyKey: nextKey(),
+    },
+    by
+  )
+  await CouponRedemption.approve(household.municipality.id, redemptionId, by)
+  return redemptionId
+}
+
+/** Hours left per service on a date, as { service: hours } */
+export async function hoursLeftByService(
+  program: ProgramRef,
+  household: Household,
+  onDate: string
+) {
+  const balances = await CouponBalances.byService(
+    household.municipality.id,
+    household.resident.id,
+    program,
+    onDate
+  )
+  return Object.fromEntries(balances.map((balance) => [balance.service, balance.minutes / HOUR]))
 }

@@ -4,7 +4,6 @@ import db from '@adonisjs/lucid/services/db'
 import i18nManager from '@adonisjs/i18n/services/main'
 import CouponIssuance, { type IssueInput } from '#ledger/coupon_issuance'
 import CouponRedemption, { type RedeemInput } from '#ledger/coupon_redemption'
-import CouponBalances from '#ledger/coupon_balances'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import LedgerEngine from '#ledger/ledger_engine'
 import LedgerVerifier from '#ledger/ledger_verifier'
@@ -18,10 +17,12 @@ import {
   refusalOf,
   residentWithChildren,
   staffOf,
+  approvedVisit,
+  hoursLeftByService,
+  type Household,
 } from '#tests/helpers/programs'
 
 const program = { pluginId: 'postpartum_support', programCode: 'postpartum' }
-type Household = Awaited<ReturnType<typeof residentWithChildren>>
 
 async function issue(household: Household, overrides: Partial<IssueInput> = {}) {
   return CouponIssuance.issue(
@@ -37,34 +38,18 @@ async function issue(household: Household, overrides: Partial<IssueInput> = {}) 
   )
 }
 
-async function visit(household: Household, overrides: Partial<RedeemInput> = {}) {
-  const by = await staffOf(household.municipality)
-  const { redemptionId } = await CouponRedemption.reserve(
-    {
-      ...program,
-      municipalityId: household.municipality.id,
-      residentId: household.resident.id,
-      service: 'home_helper',
-      visitDate: '2026-12-10',
-      visitStart: '09:00',
-      minutes: 2 * HOUR,
-      idempotencyKey: nextKey(),
-      ...overrides,
-    },
-    by
-  )
-  await CouponRedemption.approve(household.municipality.id, redemptionId, by)
-  return redemptionId
+function visit(household: Household, overrides: Partial<RedeemInput> = {}) {
+  return approvedVisit(program, household, {
+    service: 'home_helper',
+    visitDate: '2026-12-10',
+    visitStart: '09:00',
+    minutes: 2 * HOUR,
+    ...overrides,
+  })
 }
 
-async function hoursLeft(household: Household, onDate: string) {
-  const balances = await CouponBalances.byService(
-    household.municipality.id,
-    household.resident.id,
-    program,
-    onDate
-  )
-  return Object.fromEntries(balances.map((balance) => [balance.service, balance.minutes / HOUR]))
+function hoursLeft(household: Household, onDate: string) {
+  return hoursLeftByService(program, household, onDate)
 }
 
 /** Consecutive days from a start date, for one visit a day */

@@ -3,22 +3,22 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import i18nManager from '@adonisjs/i18n/services/main'
 import CouponIssuance, { type IssueInput } from '#ledger/coupon_issuance'
-import CouponRedemption, { type RedeemInput } from '#ledger/coupon_redemption'
-import CouponBalances from '#ledger/coupon_balances'
+import type { RedeemInput } from '#ledger/coupon_redemption'
 import Copayment from '#ledger/copayment'
 import ProgramCatalog from '#ledger/program_catalog'
 import LedgerVerifier from '#ledger/ledger_verifier'
 import {
   HOUR,
-  nextKey,
   refusalCodeOf,
   refusalOf,
   residentWithChildren,
   staffOf,
+  approvedVisit,
+  hoursLeftByService,
+  type Household,
 } from '#tests/helpers/programs'
 
 const program = { pluginId: 'single_parent_home_help', programCode: 'home_help' }
-type Household = Awaited<ReturnType<typeof residentWithChildren>>
 
 /** A parent with a child in 3rd grade in FY2026 */
 function parent() {
@@ -40,34 +40,18 @@ async function register(household: Household, overrides: Partial<IssueInput> = {
   )
 }
 
-async function visit(household: Household, overrides: Partial<RedeemInput> = {}) {
-  const by = await staffOf(household.municipality)
-  const { redemptionId } = await CouponRedemption.reserve(
-    {
-      ...program,
-      municipalityId: household.municipality.id,
-      residentId: household.resident.id,
-      service: 'housework',
-      visitDate: '2026-12-01',
-      visitStart: '10:00',
-      minutes: HOUR,
-      idempotencyKey: nextKey(),
-      ...overrides,
-    },
-    by
-  )
-  await CouponRedemption.approve(household.municipality.id, redemptionId, by)
-  return redemptionId
+function visit(household: Household, overrides: Partial<RedeemInput> = {}) {
+  return approvedVisit(program, household, {
+    service: 'housework',
+    visitDate: '2026-12-01',
+    visitStart: '10:00',
+    minutes: HOUR,
+    ...overrides,
+  })
 }
 
-async function hoursLeft(household: Household, onDate: string) {
-  const balances = await CouponBalances.byService(
-    household.municipality.id,
-    household.resident.id,
-    program,
-    onDate
-  )
-  return Object.fromEntries(balances.map((balance) => [balance.service, balance.minutes / HOUR]))
+function hoursLeft(household: Household, onDate: string) {
+  return hoursLeftByService(program, household, onDate)
 }
 
 test.group('Single-parent home help: registration', (group) => {

@@ -400,7 +400,26 @@ export default class LedgerEngine {
           actorUserId,
           reason,
         })
+        if (returnsMinutes) await this.#expireIfLapsed(client, Number(entry.lot_id), minutes)
       }
+    })
+  }
+
+  /**
+   * Minutes returned to a lot that expired meanwhile lapse at once, so no
+   * balance sits where nothing can spend it.
+   */
+  static async #expireIfLapsed(client: TransactionClientContract, lotId: number, minutes: number) {
+    const lot = await client.from('ledger_lots').where('id', lotId).first()
+    if (lot.status !== 'expired') return
+    await client.from('ledger_lots').where('id', lotId).decrement('available_minutes', minutes)
+    await this.#entry(client, {
+      municipalityId: Number(lot.municipality_id),
+      residentId: Number(lot.resident_id),
+      lotId,
+      kind: 'expire',
+      minutes,
+      delta: -minutes,
     })
   }
 

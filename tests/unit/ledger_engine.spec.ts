@@ -204,6 +204,26 @@ test.group('Ledger engine', (group) => {
     assert.isNull(await LedgerVerifier.firstViolation())
   })
 
+  test('minutes given back to a lot that expired meanwhile lapse at once', async ({ assert }) => {
+    const lotId = await grant({ validTo: '2026-06-30' })
+    const { redemptionId } = await reserve({ visitDate: '2026-06-30', minutes: 2 * HOUR })
+    await LedgerEngine.expireLapsed('2026-07-01')
+    await LedgerEngine.release(redemptionId, null, 'visit did not happen')
+    assert.equal(await available(lotId), 0)
+    const kinds = await db.from('ledger_entries').where('lot_id', lotId).orderBy('id')
+    assert.deepEqual(
+      kinds.map((entry) => [entry.kind, Number(entry.delta_available)]),
+      [
+        ['grant', 600],
+        ['reserve', -120],
+        ['expire', -480],
+        ['release', 120],
+        ['expire', -120],
+      ]
+    )
+    assert.isNull(await LedgerVerifier.firstViolation())
+  })
+
   test('the database itself refuses a negative balance', async ({ assert }) => {
     const lotId = await grant({ minutes: HOUR })
     await assert.rejects(() =>

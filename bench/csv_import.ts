@@ -1,0 +1,142 @@
+/*
+| CSV bulk resident import: preview and commit rows per second and the
+| process's peak memory for a generated file (100,000 rows by default, a
+| child on every other row), through the same service staff and the ace
+| command use. Phases: first import (all new), the same file again (all
+| unchanged), then every name changed (all updates). Run with bench/csv.sh
+| (a fresh database per run).
+*/
+import { performance } from 'node:perf_hooks'
+import iconv from 'iconv-lite'
+import { withApp } from './boot.js'
+
+const ROWS = Number(process.env.BENCH_CSV_ROWS ?? 100_000)
+const ENCODING = process.env.BENCH_CSV_ENCODING === 'cp932' ? 'cp932' : 'utf8_bom'
+const MEGABYTE = 1024 * 1024
+
+const FAMILY = [
+  ['山田', 'ヤマダ'],
+  ['佐藤', 'サトウ'],
+  ['髙橋', 'タカハシ'],
+  ['渡邉', 'ワタナベ'],
+]
+const GIVEN = [
+  ['花子', 'ハナコ'],
+  ['一郎', 'イチロウ'],
+  ['結衣', 'ユイ'],
+  ['翔太', 'ショウタ'],
+]
+
+/** The file staff would upload: Japanese headers, mixed date forms, some full-width digits */
+function generateCsv(rows: number, renamed: boolean) {
+  const lines = ['利用者ID,氏,名,氏（カナ）,名（カナ）,電話番号,子の出産予定日,子の生年月日,多胎']
+  for (let index = 0; index < rows; index++) {
+    const [family, familyKana] = FAMILY[index % FAMILY.length]
+    const [given, givenKana] = GIVEN[Math.floor(index / 4) % GIVEN.length]
+    const phone = index % 3 === 0 ? `090-${String(index % 10_000).padStart(4, '0')}-0000` : ''
+    const dueDate = index % 2 === 0 ? `令和8年${(index % 12) + 1}月${(index % 28) + 1}日` : ''
+    const birthDate = index % 4 === 1 ? `2025/${(index % 12) + 1}/${(index % 28) + 1}` : ''
+    lines.push(
+      [
+        `BN-${String(index).padStart(7, '0')}`,
+        renamed ? `${family}改` : family,
+        given,
+        familyKana,
+        givenKana,
+        phone,
+        dueDate,
+        birthDate,
+        dueDate || birthDate ? String(index % 50 === 0 ? 1 : 0) : '',
+      ].join(',')
+    )
+  }
+  const text = lines.join('\r\n') + '\r\n'
+  return ENCODING === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(`\uFEFF${text}`, 'utf8')
+}
+
+const megabytes = (bytes: number) => (bytes / MEGABYTE).toFixed(0)
+
+/** Peak resident set size of this process so far, in MB (getrusage maxrss) */
+function peakRssMb() {
+  return (process.resourceUsage().maxRSS / 1024).toFixed(0)
+}
+
+/**
+ * RSS before a phase (after a full GC when node runs with --expose-gc) and
+ * the highest RSS sampled during it: what the phase itself costs.
+ */
+async function withMemory<T>(work: () => Promise<T>) {
+  globalThis.gc?.()
+  const before = process.memoryUsage.rss()
+  let peak = before
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss())
+  }, 5)
+  try {
+    const result = await work()
+    peak = Math.max(peak, process.memoryUsage.rss())
+    return { result, before, peak }
+  } finally {
+    clearInterval(sampler)
+  }
+}
+
+await withApp(async () => {
+  const { default: db } = await import('@adonisjs/lucid/services/db')
+  const { default: Municipality } = await import('#models/municipality')
+  const { default: ResidentImport } = await import('#csv/resident_import')
+
+  const municipality = await Municipality.create({
+    code: '999996',
+    slug: `bench-csv-${Date.now()}`,
+    nameJa: 'ベンチ市',
+    nameEn: 'Bench City',
+  })
+  const by = {
+    actorUserId: null,
+    actorRole: 'municipal_staff',
+    source: { channel: 'cli' as const },
+  }
+  const importer = new ResidentImport({ maxBytes: 256 * MEGABYTE, maxRows: ROWS })
+
+  globalThis.gc?.()
+  const booted = process.memoryUsage.rss()
+  const original = generateCsv(ROWS, false)
+  const renamed = generateCsv(ROWS, true)
+  console.log(
+    `database: ${db.connection().dialect.name}\n` +
+      `file: ${ROWS} rows, ${ENCODING}, ${(original.length / MEGABYTE).toFixed(1)} MB ` +
+      `(${(original.length / ROWS).toFixed(0)} bytes a row); RSS after boot ${megabytes(booted)} MB`
+  )
+
+  async function measure(label: string, work: () => Promise<{ errorCount: number }>) {
+    const started = performance.now()
+    const { result: report, before, peak } = await withMemory(work)
+    const seconds = (performance.now() - started) / 1000
+    if (report.errorCount > 0) throw new Error(`${label}: ${report.errorCount} errors`)
+    console.log(
+      `${label}: ${seconds.toFixed(2)} s = ${(ROWS / seconds).toFixed(0)} rows/s; ` +
+        `RSS ${megabytes(before)} → peak ${megabytes(peak)} MB (+${megabytes(peak - before)}); ` +
+        JSON.stringify(summary(report))
+    )
+  }
+
+  const summary = (report: object) => {
+    const { toCreate, toUpdate, unchanged, childrenToAdd } = report as Record<string, number>
+    return { toCreate, toUpdate, unchanged, childrenToAdd }
+  }
+
+  await measure('preview, all new     ', () => importer.preview(municipality.id, original))
+  await measure('commit, all new      ', () => importer.commit(municipality.id, original, by))
+  await measure('preview, all same    ', () => importer.preview(municipality.id, original))
+  await measure('commit, all same     ', () => importer.commit(municipality.id, original, by))
+  await measure('commit, every renamed', () => importer.commit(municipality.id, renamed, by))
+
+  const counted = await db
+    .from('residents')
+    .where('municipality_id', municipality.id)
+    .count('* as total')
+  console.log(
+    `residents stored: ${counted[0].total}; process peak RSS (getrusage): ${peakRssMb()} MB`
+  )
+})

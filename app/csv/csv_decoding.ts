@@ -33,11 +33,19 @@ const SIGNATURES: { bytes: number[]; reason: CsvReadRefusal }[] = [
   { bytes: [0xff, 0xfe], reason: 'utf16' },
   { bytes: [0xfe, 0xff], reason: 'utf16' },
 ]
-// Text files hold tabs and line breaks, never other C0 controls or DEL.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 // Old DOS tools end a text file with Ctrl-Z (EOF); harmless, so dropped.
 const EOF_MARK = '\u001A'
+
+/** Text files hold tabs and line breaks, never other C0 controls or DEL */
+function hasControlCharacter(text: string) {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code === 0x7f || (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d)) {
+      return true
+    }
+  }
+  return false
+}
 
 function startsWith(bytes: Uint8Array, prefix: number[]) {
   return prefix.length <= bytes.length && prefix.every((byte, index) => bytes[index] === byte)
@@ -71,7 +79,7 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: Csv
   }
 
   if (text.endsWith(EOF_MARK)) text = text.slice(0, -1)
-  if (CONTROL_CHARACTERS.test(text)) throw new CsvReadError('not_csv')
+  if (hasControlCharacter(text)) throw new CsvReadError('not_csv')
   if (text.trim() === '') throw new CsvReadError('empty')
   return { text, encoding }
 }

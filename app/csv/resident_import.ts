@@ -60,15 +60,10 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxListedErrors: 1000,
 }
 
-type StoredResident = {
-  id: number
-  residentNumber: string
-  familyName: string
-  givenName: string
-  familyNameKana: string
-  givenNameKana: string
-  phone: string | null
-}
+type StoredResident = { id: number } & Pick<
+  ResidentRow,
+  'residentNumber' | 'familyName' | 'givenName' | 'familyNameKana' | 'givenNameKana' | 'phone'
+>
 
 type StoredChild = {
   id: number

@@ -1,5 +1,4 @@
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerEngine, { type LotRow } from '#ledger/ledger_engine'
 import { planDebit } from '#ledger/debit_plan'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
@@ -23,15 +22,13 @@ export default class CouponBalances {
   ): Promise<ServiceBalance[]> {
     const { program } = await ProgramCatalog.find(ref)
     const policy = new ProgramSpendPolicy(program)
-    const lots = (await db
-      .from('ledger_lots')
-      .where({
-        municipality_id: municipalityId,
-        resident_id: residentId,
-        plugin_id: ref.pluginId,
-        program_code: ref.programCode,
-        status: 'active',
-      })
+    const client = db.connection()
+    const lots = (await LedgerEngine.programLots(client, {
+      ...ref,
+      municipalityId,
+      residentId,
+    })
+      .where('status', 'active')
       .where('valid_from', '<=', onDate)
       .where('valid_to', '>=', onDate)
       .orderBy('id')) as LotRow[]
@@ -51,7 +48,7 @@ export default class CouponBalances {
       const { remaining } = await planDebit(
         LedgerEngine.orderForDeduction(lots, request),
         request.minutes,
-        (lot) => policy.lotLimit(db as unknown as TransactionClientContract, lot, request)
+        (lot) => policy.lotLimit(client, lot, request)
       )
       balances.push({ service, minutes: request.minutes - remaining })
     }

@@ -37,7 +37,7 @@ export default class CouponRedemption {
         policy,
         actorUserId: by.actorUserId,
         onReserved: (client, redemptionId) =>
-          this.#audit('redemption.reserved', input.municipalityId, redemptionId, by, client, {
+          this.#audit('redemption.reserved', input, redemptionId, by, client, {
             plugin_id: input.pluginId,
             program_code: input.programCode,
             service: input.service,
@@ -91,31 +91,37 @@ export default class CouponRedemption {
       // Another municipality's redemption is as absent as an unknown one.
       if (!redemption) return false
       await work(trx)
-      await this.#audit(action, municipalityId, redemptionId, by, trx, {
-        plugin_id: redemption.plugin_id,
-        program_code: redemption.program_code,
-        minutes: Number(redemption.minutes),
-      })
+      await this.#audit(
+        action,
+        { municipalityId, residentId: Number(redemption.resident_id) },
+        redemptionId,
+        by,
+        trx,
+        {
+          plugin_id: redemption.plugin_id,
+          program_code: redemption.program_code,
+          minutes: Number(redemption.minutes),
+        }
+      )
       return true
     })
   }
 
   static async #audit(
     action: string,
-    municipalityId: number,
+    subject: { municipalityId: number; residentId: number },
     redemptionId: number,
     by: StaffAction,
     client: TransactionClientContract,
     details: Record<string, unknown>
   ) {
-    const redemption = await client.from('ledger_redemptions').where('id', redemptionId).first()
     await AuditTrail.record(
       {
-        municipalityId,
+        municipalityId: subject.municipalityId,
         action,
         actorUserId: by.actorUserId,
         actorRole: by.actorRole,
-        subjectResidentId: Number(redemption.resident_id),
+        subjectResidentId: subject.residentId,
         source: by.source,
         destination: by.destination ?? null,
         details: { redemption_id: redemptionId, ...details },

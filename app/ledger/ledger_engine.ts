@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import { planDebit, type LotSpendLimit } from '#ledger/debit_plan'
 import { affectedRows } from '#services/affected_rows'
@@ -92,13 +92,8 @@ export default class LedgerEngine {
     }
     return this.#inTransaction(trx, async (client) => {
       if (input.windowKey && input.windowCapMinutes) {
-        const granted = await client
-          .from('ledger_lots')
+        const granted = await this.programLots(client, input)
           .where({
-            municipality_id: input.municipalityId,
-            resident_id: input.residentId,
-            plugin_id: input.pluginId,
-            program_code: input.programCode,
             definition_version: input.definitionVersion,
             window_key: input.windowKey,
             child_id: input.childId ?? null,
@@ -440,19 +435,40 @@ export default class LedgerEngine {
     rows: LotRow[],
     input: Pick<ReserveInput, 'service' | 'deductionPriority'>
   ) {
-    const rank = (lot: LotRow) =>
+    const rankOf = (lot: LotRow) =>
       Math.max(
         ...(JSON.parse(lot.services) as string[]).map((service) => {
           const index = input.deductionPriority.indexOf(service)
           return index === -1 ? input.deductionPriority.length : index
         })
       )
-    return rows
+    const paying = rows
       .filter((lot) => (JSON.parse(lot.services) as string[]).includes(input.service))
+      .map((lot) => ({ lot, rank: rankOf(lot) }))
+    return paying
       .sort(
         (a, b) =>
-          rank(a) - rank(b) || a.valid_to.localeCompare(b.valid_to) || Number(a.id) - Number(b.id)
+          a.rank - b.rank ||
+          a.lot.valid_to.localeCompare(b.lot.valid_to) ||
+          Number(a.lot.id) - Number(b.lot.id)
       )
+      .map(({ lot }) => lot)
+  }
+
+  /**
+   * A resident's lots in one program: the scope of caps, deduction and
+   * balances.
+   */
+  static programLots(
+    client: QueryClientContract | TransactionClientContract,
+    owner: Pick<ReserveInput, 'municipalityId' | 'residentId' | 'pluginId' | 'programCode'>
+  ) {
+    return client.from('ledger_lots').where({
+      municipality_id: owner.municipalityId,
+      resident_id: owner.residentId,
+      plugin_id: owner.pluginId,
+      program_code: owner.programCode,
+    })
   }
 
   static #validLots(
@@ -462,15 +478,8 @@ export default class LedgerEngine {
       'municipalityId' | 'residentId' | 'pluginId' | 'programCode' | 'visitDate'
     >
   ) {
-    const query = client
-      .from('ledger_lots')
-      .where({
-        municipality_id: input.municipalityId,
-        resident_id: input.residentId,
-        plugin_id: input.pluginId,
-        program_code: input.programCode,
-        status: 'active',
-      })
+    const query = this.programLots(client, input)
+      .where('status', 'active')
       .where('valid_from', '<=', input.visitDate)
       .where('valid_to', '>=', input.visitDate)
       .orderBy('id')

@@ -1,6 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import WindowKey from '#ledger/window_key'
+import { HELD_OR_SPENT } from '#ledger/program_spend_policy'
 
 export type LedgerViolation = { subject: string; message: string }
 
@@ -122,7 +123,7 @@ export default class LedgerVerifier {
       .join('ledger_redemptions', 'ledger_redemptions.id', 'ledger_entries.redemption_id')
       .join('ledger_lots', 'ledger_lots.id', 'ledger_entries.lot_id')
       .where('ledger_entries.kind', 'reserve')
-      .whereIn('ledger_redemptions.status', ['reserved', 'posted'])
+      .whereIn('ledger_redemptions.status', HELD_OR_SPENT)
       .whereNotNull('ledger_lots.window_key')
       .groupBy([...group.map((column) => `ledger_lots.${column}`), 'ledger_redemptions.service'])
       .select([...group.map((column) => `ledger_lots.${column}`), 'ledger_redemptions.service'])

@@ -1,5 +1,9 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import type { LotRow, ReserveInput, SpendPolicy } from '#ledger/ledger_engine'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import LedgerEngine, {
+  type LotRow,
+  type ReserveInput,
+  type SpendPolicy,
+} from '#ledger/ledger_engine'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import type { LotSpendLimit } from '#ledger/debit_plan'
 import EntitlementCalendar from '#ledger/entitlement_calendar'
@@ -7,7 +11,8 @@ import ProgramCatalog from '#ledger/program_catalog'
 import WindowKey from '#ledger/window_key'
 import type { ProgramManifest } from '#plugin_host/define_plugin'
 
-const HELD_OR_SPENT = ['reserved', 'posted']
+/** Redemptions that count against limits: held or spent, not given back */
+export const HELD_OR_SPENT = ['reserved', 'posted']
 
 function minutesOfDay(time: string) {
   const [hours, minutes] = time.split(':').map(Number)
@@ -75,7 +80,7 @@ export default class ProgramSpendPolicy implements SpendPolicy {
   }
 
   async lotLimit(
-    client: TransactionClientContract,
+    client: QueryClientContract,
     lot: LotRow,
     input: ReserveInput
   ): Promise<LotSpendLimit> {
@@ -114,16 +119,8 @@ export default class ProgramSpendPolicy implements SpendPolicy {
     )
     const subCap = window?.serviceMinutes?.[input.service]
     if (subCap === undefined) return unlimited
-    const windowLots = client
-      .from('ledger_lots')
-      .where({
-        municipality_id: input.municipalityId,
-        resident_id: input.residentId,
-        plugin_id: input.pluginId,
-        program_code: input.programCode,
-        definition_version: lot.definition_version,
-        window_key: lot.window_key,
-      })
+    const windowLots = LedgerEngine.programLots(client, input)
+      .where({ definition_version: lot.definition_version, window_key: lot.window_key })
       .select('id')
     if (lot.child_id) windowLots.where('child_id', lot.child_id)
     else windowLots.whereNull('child_id')

@@ -124,11 +124,11 @@ test.group('Expiry reminders', (group) => {
     await grant(resident)
     assert.deepEqual(await ExpiryReminders.send(TODAY), ONE_LOT_SENT)
     await waitForMail(user.email, new Date(0))
-    const afterFirst = new Date()
 
     assert.deepEqual(await ExpiryReminders.send(TODAY), NOTHING_SENT)
     assert.deepEqual(await ExpiryReminders.send(plusDays(TODAY, 1)), NOTHING_SENT)
-    assert.lengthOf(await mailsSince(user.email, afterFirst), 0)
+    // Counted, not timed: the one mail is all the address ever got.
+    assert.lengthOf(await mailsSince(user.email, new Date(0)), 1)
   })
 
   test('7 days before, a second reminder; then nothing more', async ({ assert }) => {
@@ -155,10 +155,9 @@ test.group('Expiry reminders', (group) => {
     const message = await waitForMail(user.email, new Date(0))
     assert.include(message.text, '有効期限 2026年5月6日')
     assert.deepEqual(await remindersOf(lotId), [7, 30])
-    const afterFirst = new Date()
 
     assert.deepEqual(await ExpiryReminders.send(plusDays(TODAY, 1)), NOTHING_SENT)
-    assert.lengthOf(await mailsSince(user.email, afterFirst), 0)
+    assert.lengthOf(await mailsSince(user.email, new Date(0)), 1)
   })
 
   test('one mail per resident lists every lot due, nearest first', async ({ assert }) => {

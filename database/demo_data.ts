@@ -3,6 +3,8 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Municipality from '#models/municipality'
 import Provider from '#models/provider'
+import Facility from '#models/facility'
+import ProviderContract from '#models/provider_contract'
 import User from '#models/user'
 import Membership, { type Role } from '#models/membership'
 import Resident from '#models/resident'
@@ -153,6 +155,32 @@ export default class DemoData {
           .insert({ municipality_id: minato.id, plugin_id: plugin.id, created_at: new Date() })
           .onConflict(['municipality_id', 'plugin_id'])
           .ignore()
+      }
+
+      // Aozora's one station, contracted in Minato for every service of
+      // every installed program.
+      await Facility.firstOrCreate(
+        { providerId: aozora.id, nameJa: 'あおぞら 芝浦ステーション' },
+        {
+          nameEn: 'Aozora Shibaura Station',
+          address: '東京都港区芝浦1-1-1',
+          phone: '03-0000-0001',
+        },
+        { client: trx }
+      )
+      for (const plugin of plugins.plugins) {
+        for (const program of plugin.programs ?? []) {
+          await ProviderContract.firstOrCreate(
+            {
+              municipalityId: minato.id,
+              providerId: aozora.id,
+              pluginId: plugin.id,
+              programCode: program.code,
+            },
+            { services: program.services.map((service) => service.code) },
+            { client: trx }
+          )
+        }
       }
 
       for (const { email, ...resident } of DEMO_RESIDENTS) {

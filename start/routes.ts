@@ -109,6 +109,15 @@ router
   .use([middleware.auth(), middleware.tenant()])
 
 /*
+| The municipal staff console, one file per section.
+*/
+import '#start/routes/staff_residents'
+import '#start/routes/staff_applications'
+import '#start/routes/staff_coupons'
+import '#start/routes/staff_providers'
+import '#start/routes/staff_csv'
+
+/*
 | Unmatched URLs go through the router middleware too (session, language,
 | Inertia), so the 404 page is translated like every other page.
 */

@@ -38,3 +38,11 @@ export const usePluginPermission = Bouncer.ability(
     return declared ? tenant.hasRole(...declared.roles) : false
   }
 )
+
+/**
+ * The municipal staff console (residents, applications, coupons, usage,
+ * providers, CSV, statistics): the municipality's administrators and staff.
+ */
+export const workInStaffConsole = Bouncer.ability((_: User, tenant: TenantContext) =>
+  tenant.hasRole('municipal_admin', 'municipal_staff')
+)

@@ -14,7 +14,13 @@ function linksFor(membership: Membership): { label: string; href: string }[] {
     return [{ label: 'ui.home.links.operator', href: '/operator/municipalities' }]
   }
   if (membership.role === 'municipal_admin' && slug) {
-    return [{ label: 'ui.home.links.audit', href: `/m/${slug}/audit` }]
+    return [
+      { label: 'ui.home.links.staff', href: `/m/${slug}/residents` },
+      { label: 'ui.home.links.audit', href: `/m/${slug}/audit` },
+    ]
+  }
+  if (membership.role === 'municipal_staff' && slug) {
+    return [{ label: 'ui.home.links.staff', href: `/m/${slug}/residents` }]
   }
   return []
 }

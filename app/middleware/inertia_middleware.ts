@@ -24,6 +24,16 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
         ),
       }),
       auth: ctx.inertia.always({ user: user ? { fullName: user.fullName } : null }),
+      // Shared state is resolved at render time, after the tenant middleware
+      tenant: ctx.inertia.always(
+        ctx.tenant
+          ? {
+              slug: ctx.tenant.municipality.slug,
+              name: ctx.tenant.municipality.nameIn(ctx.i18n.locale),
+              roles: ctx.tenant.roles,
+            }
+          : null
+      ),
     }
   }
 

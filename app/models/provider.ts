@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon'
 import { compose } from '@adonisjs/core/helpers'
 import { withLocalizedName } from '#models/mixins/with_localized_name'
-import { BaseModel, column } from '@adonisjs/lucid/orm'
+import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import Facility from '#models/facility'
+import ProviderContract from '#models/provider_contract'
 
 export default class Provider extends compose(BaseModel, withLocalizedName) {
   @column({ isPrimary: true })
@@ -9,6 +12,12 @@ export default class Provider extends compose(BaseModel, withLocalizedName) {
 
   @column()
   declare phone: string | null
+
+  @hasMany(() => Facility)
+  declare facilities: HasMany<typeof Facility>
+
+  @hasMany(() => ProviderContract)
+  declare contracts: HasMany<typeof ProviderContract>
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
-import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Municipality from '#models/municipality'
 import User from '#models/user'
+import Child from '#models/child'
 
 export default class Resident extends BaseModel {
   @column({ isPrimary: true })
@@ -32,11 +33,18 @@ export default class Resident extends BaseModel {
   @column()
   declare phone: string | null
 
+  /** Staff's notes on the household (family situation, what to watch for) */
+  @column()
+  declare householdNotes: string | null
+
   @belongsTo(() => Municipality)
   declare municipality: BelongsTo<typeof Municipality>
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
+
+  @hasMany(() => Child)
+  declare children: HasMany<typeof Child>
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

@@ -8,6 +8,7 @@ import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#models/municipality'
 import { chainKeyFor } from '#audit/audit_event_input'
 import type { Role } from '#models/membership'
+import { ROLE_MATRIX, VICTIM_IDS } from '#tests/helpers/tenant_routes/index'
 
 type TenantRoute = { name: string; pattern: string; methods: string[] }
 
@@ -26,12 +27,6 @@ function tenantRoutes(): TenantRoute[] {
     }))
 }
 
-/**
- * Ids for the other route parameters, taken from the victim municipality.
- * A route with a parameter missing here fails the test until it is added.
- */
-const VICTIM_IDS: Record<string, (victim: Municipality) => Promise<string | number>> = {}
-
 async function urlFor(route: TenantRoute, victim: Municipality) {
   let url = route.pattern.replace(':municipality', victim.slug)
   for (const [, param] of route.pattern.matchAll(/:(\w+)/g)) {
@@ -42,22 +37,6 @@ async function urlFor(route: TenantRoute, victim: Municipality) {
     url = url.replace(`:${param}`, String(await idFor(victim)))
   }
   return url
-}
-
-/**
- * Who may open each tenant screen. A tenant route missing here fails the
- * role matrix test until its rule is written down.
- */
-const ROLE_MATRIX: Record<string, Role[]> = {
-  'tenant.audit.index': ['municipal_admin'],
-  'tenant.audit.export': ['municipal_admin'],
-  'sample_program.notes.index': [
-    'municipal_admin',
-    'municipal_staff',
-    'provider_admin',
-    'provider_staff',
-    'resident',
-  ],
 }
 
 const DEMO_USER_BY_ROLE: Record<Exclude<Role, 'platform_operator'>, string> = {

@@ -1,0 +1,4 @@
+/*
+| Staff console: applications. Filled in with its screens.
+*/
+export {}

@@ -1,0 +1,4 @@
+/*
+| Staff console: coupons. Filled in with its screens.
+*/
+export {}

@@ -1,0 +1,4 @@
+/*
+| Staff console: csv. Filled in with its screens.
+*/
+export {}

@@ -1,0 +1,4 @@
+/*
+| Staff console: providers. Filled in with its screens.
+*/
+export {}

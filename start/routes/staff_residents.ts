@@ -1,0 +1,4 @@
+/*
+| Staff console: residents. Filled in with its screens.
+*/
+export {}

@@ -1,0 +1,41 @@
+import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
+import { rules as residents } from '#tests/helpers/tenant_routes/staff_residents'
+import { rules as applications } from '#tests/helpers/tenant_routes/staff_applications'
+import { rules as coupons } from '#tests/helpers/tenant_routes/staff_coupons'
+import { rules as providers } from '#tests/helpers/tenant_routes/staff_providers'
+import { rules as csv } from '#tests/helpers/tenant_routes/staff_csv'
+
+const core: TenantRouteRules = {
+  roles: {
+    'tenant.audit.index': ['municipal_admin'],
+    'tenant.audit.export': ['municipal_admin'],
+    'sample_program.notes.index': [
+      'municipal_admin',
+      'municipal_staff',
+      'provider_admin',
+      'provider_staff',
+      'resident',
+    ],
+  },
+  victimIds: {},
+}
+
+const all = [core, residents, applications, coupons, providers, csv]
+
+/**
+ * Who may open each tenant screen. A tenant route missing here fails the
+ * role matrix test until its rule is written down.
+ */
+export const ROLE_MATRIX = Object.assign(
+  {},
+  ...all.map((area) => area.roles)
+) as TenantRouteRules['roles']
+
+/**
+ * Ids for route parameters, taken from the victim municipality. A route
+ * with a parameter missing here fails the isolation test until it is added.
+ */
+export const VICTIM_IDS = Object.assign(
+  {},
+  ...all.map((area) => area.victimIds)
+) as TenantRouteRules['victimIds']

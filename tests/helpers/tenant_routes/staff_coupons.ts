@@ -1,0 +1,4 @@
+import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
+
+/** Staff console: coupons */
+export const rules: TenantRouteRules = { roles: {}, victimIds: {} }

@@ -1,0 +1,12 @@
+import type Municipality from '#models/municipality'
+import type { Role } from '#models/membership'
+
+/**
+ * For each tenant route (by name): the roles that may open it; for each
+ * route parameter: how to find an id of that kind in the victim
+ * municipality (Minato), creating the row when the demo data has none.
+ */
+export type TenantRouteRules = {
+  roles: Record<string, Role[]>
+  victimIds: Record<string, (victim: Municipality) => Promise<string | number>>
+}

@@ -15,6 +15,7 @@ export type RedeemInput = ProgramRef & {
   minutes: number
   idempotencyKey: string
   providerId?: number | null
+  facilityId?: number | null
 }
 
 /**

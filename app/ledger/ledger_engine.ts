@@ -39,6 +39,8 @@ export type ReserveInput = {
   minutes: number
   idempotencyKey: string
   providerId?: number | null
+  /** The provider's facility (施設) where the visit happens, for reports */
+  facilityId?: number | null
   /** The program's deduction priority: services earlier in the list are spent first */
   deductionPriority: string[]
   /** The program's rules checked under the lock (see program_spend_policy) */
@@ -220,6 +222,7 @@ export default class LedgerEngine {
         idempotency_key: input.idempotencyKey,
         request_hash: requestHash,
         provider_id: input.providerId ?? null,
+        facility_id: input.facilityId ?? null,
         created_at: new Date(),
       })
       .returning('id')
@@ -540,6 +543,7 @@ function hashRequest(input: ReserveInput) {
     input.visitStart ?? null,
     input.minutes,
     input.providerId ?? null,
+    input.facilityId ?? null,
   ]
   return sha256Hex(JSON.stringify(request))
 }

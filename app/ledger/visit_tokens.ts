@@ -14,6 +14,7 @@ export const VISIT_TOKEN_MINUTES = 10
 export type VisitDetails = ProgramRef & {
   municipalityId: number
   providerId: number | null
+  facilityId?: number | null
   service: string
   visitDate: string
   visitStart: string
@@ -39,6 +40,7 @@ export default class VisitTokens {
     await db.table('visit_tokens').insert({
       municipality_id: visit.municipalityId,
       provider_id: visit.providerId,
+      facility_id: visit.facilityId ?? null,
       plugin_id: visit.pluginId,
       program_code: visit.programCode,
       service: visit.service,
@@ -93,6 +95,7 @@ export default class VisitTokens {
           visitStart: visit.visit_start,
           minutes: Number(visit.minutes),
           providerId: visit.provider_id,
+          facilityId: visit.facility_id,
           idempotencyKey: `visit-token:${visit.id}`,
         },
         by,

@@ -7,6 +7,10 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * CSV imports and exports that run as jobs.
  */
 export default class extends BaseSchema {
+  // Outside a transaction, Knex can switch SQLite's foreign-key checks off
+  // while it rebuilds a table to drop a column (down) that rows refer to.
+  static disableTransactions = true
+
   async up() {
     this.schema.alterTable('residents', (table) => {
       table.text('household_notes').nullable()

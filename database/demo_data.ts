@@ -10,6 +10,8 @@ import Membership, { type Role } from '#models/membership'
 import Resident from '#models/resident'
 import Child from '#models/child'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
+import CouponRedemption from '#ledger/coupon_redemption'
+import type { StaffAction } from '#ledger/coupon_definitions'
 
 /**
  * One municipality, its staff, one provider with staff, a few residents.
@@ -245,6 +247,43 @@ export default class DemoData {
         { ...grant, municipalityId: minato.id, residentId: resident.id, childId: kid.id },
         by
       )
+      if (grant.pluginId === 'single_parent_home_help') await this.#seedVisits(resident, by)
+    }
+  }
+
+  /**
+   * Yui's visits at Aozora: housework today, approved; childcare tomorrow,
+   * waiting for the provider's approval.
+   */
+  static async #seedVisits(resident: Resident, by: StaffAction) {
+    const aozora = await Provider.findByOrFail('nameJa', 'あおぞら家事支援サービス')
+    const station = await Facility.findByOrFail('providerId', aozora.id)
+    const today = todayInJapan()
+    const visits = [
+      { service: 'housework', visitDate: today, visitStart: '10:00', minutes: 120, approve: true },
+      {
+        service: 'childcare',
+        visitDate: DateTime.fromISO(today).plus({ days: 1 }).toISODate()!,
+        visitStart: '14:00',
+        minutes: 180,
+        approve: false,
+      },
+    ]
+    for (const { approve, ...visit } of visits) {
+      const { redemptionId } = await CouponRedemption.reserve(
+        {
+          ...visit,
+          pluginId: 'single_parent_home_help',
+          programCode: 'home_help',
+          municipalityId: resident.municipalityId,
+          residentId: resident.id,
+          providerId: aozora.id,
+          facilityId: station.id,
+          idempotencyKey: `demo-${resident.residentNumber}-${visit.visitDate}`,
+        },
+        by
+      )
+      if (approve) await CouponRedemption.approve(resident.municipalityId, redemptionId, by)
     }
   }
 }

@@ -6,6 +6,14 @@ import {
   parseCsvText,
 } from '#csv/csv_decoding'
 import { parseJapaneseDate } from '#csv/japanese_dates'
+import {
+  RESIDENT_FIELD_MAX_LENGTH,
+  checkKana,
+  checkPhone,
+  checkResidentNumber,
+  hasLineBreak,
+  readYesNo,
+} from '#validators/rules/resident_fields'
 import type ImportIssues from '#csv/import_issues'
 import type { ImportErrorCode, ImportIssue } from '#csv/import_issues'
 
@@ -77,13 +85,13 @@ export const RESIDENT_IMPORT_COLUMNS: readonly ImportColumn[] = [
   { field: 'multipleBirth', header: '多胎', aliases: ['multiple_birth'], required: false },
 ]
 
-/** Column widths of the residents table (migration 0005) */
+/** Column widths of the residents table (the rules the staff forms apply too) */
 const MAX_LENGTH: Partial<Record<ResidentField, number>> = {
-  residentNumber: 32,
-  familyName: 60,
-  givenName: 60,
-  familyNameKana: 60,
-  givenNameKana: 60,
+  residentNumber: RESIDENT_FIELD_MAX_LENGTH.residentNumber,
+  familyName: RESIDENT_FIELD_MAX_LENGTH.familyName,
+  givenName: RESIDENT_FIELD_MAX_LENGTH.givenName,
+  familyNameKana: RESIDENT_FIELD_MAX_LENGTH.familyNameKana,
+  givenNameKana: RESIDENT_FIELD_MAX_LENGTH.givenNameKana,
 }
 
 function headerKey(text: string) {
@@ -104,16 +112,10 @@ const COLUMN_BY_HEADER = new Map<string, ImportColumn>(
 | Values
 |--------------------------------------------------------------------------
 */
-/** Every dash a keyboard or IME may produce, read as "-" in IDs and phone numbers */
-const DASHES = /[\u2010-\u2015\u2212\u30FC\uFE63\uFF0D\uFF70]/g
-const RESIDENT_NUMBER = /^[0-9A-Za-z][0-9A-Za-z_-]*$/
-// Full-width katakana (ァ–ヺ), the middle dot of foreign names and the long vowel ー
-const KATAKANA = /^[\u30A1-\u30FC]+(?: [\u30A1-\u30FC]+)*$/
-// A Japanese number as dialled at home: starts with 0 (10 or 11 digits, checked apart)
-const PHONE = /^0\d*(?:-\d+)*$/
-const LINE_BREAK = /[\r\n\t]/
-const YES = new Set(['1', 'true', 'yes', 'y', 'はい', 'あり', '有'])
-const NO = new Set(['0', 'false', 'no', 'n', 'いいえ', 'なし', '無'])
+/*
+| Values are read by the rules the staff forms use too
+| (app/validators/rules/resident_fields.ts): 利用者ID, kana, phone, yes/no.
+*/
 
 const READ_REFUSALS: Record<CsvReadError['reason'], ImportErrorCode> = {
   empty: 'empty_file',
@@ -333,7 +335,7 @@ export default class ResidentCsvReader {
 
     const text = (field: ResidentField) => {
       const value = raw.get(field) ?? ''
-      if (LINE_BREAK.test(value)) {
+      if (hasLineBreak(value)) {
         refuse(field, 'line_break')
         return null
       }
@@ -379,29 +381,27 @@ export default class ResidentCsvReader {
   /** 利用者ID: full-width letters and digits and any dash become ASCII */
   #residentNumber(value: string | null, refuse: Refuse) {
     if (value === null) return null
-    const residentNumber = value.normalize('NFKC').replaceAll(DASHES, '-')
-    if (!RESIDENT_NUMBER.test(residentNumber)) refuse('residentNumber', 'invalid_resident_number')
-    return residentNumber
+    const checked = checkResidentNumber(value)
+    if (!checked.ok) refuse('residentNumber', checked.code)
+    return checked.ok ? checked.value : null
   }
 
   /** Half-width kana become full-width (NFKC); hiragana, kanji or letters are refused */
   #kana(field: ResidentField, value: string | null, refuse: Refuse) {
     if (value === null) return null
-    const kana = value.normalize('NFKC').trim().replaceAll(/\s+/g, ' ')
-    if (!KATAKANA.test(kana)) {
-      refuse(field, 'kana_only')
-      return null
-    }
-    return kana
+    const checked = checkKana(value)
+    if (checked.ok) return checked.value
+    refuse(field, checked.code)
+    return null
   }
 
   /** Kept with its hyphens; Excel drops a leading 0, which the check catches */
   #phone(value: string | null, refuse: Refuse) {
     if (!value) return null
-    const phone = value.normalize('NFKC').replaceAll(DASHES, '-').trim()
-    const digits = phone.replaceAll('-', '').length
-    if (!PHONE.test(phone) || digits < 10 || digits > 11) refuse('phone', 'invalid_phone')
-    return phone
+    const checked = checkPhone(value)
+    if (checked.ok) return checked.value
+    refuse('phone', checked.code)
+    return null
   }
 
   #date(field: ResidentField, value: string | null, refuse: Refuse) {
@@ -414,9 +414,8 @@ export default class ResidentCsvReader {
 
   #yesNo(value: string | null, refuse: Refuse) {
     if (!value) return null
-    const word = value.normalize('NFKC').trim().toLowerCase()
-    if (YES.has(word)) return true
-    if (NO.has(word)) return false
+    const answer = readYesNo(value)
+    if (answer !== undefined) return answer
     refuse('multipleBirth', 'invalid_yes_no', { value })
     return null
   }

@@ -1,0 +1,253 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as lucidErrors } from '@adonisjs/lucid'
+import { errors as vineErrors } from '@vinejs/vine'
+import { workInStaffConsole } from '#abilities/main'
+import AuditTrail from '#audit/audit_trail'
+import ResidentDirectory, {
+  type ChildFields,
+  type ResidentFields,
+} from '#services/resident_directory'
+import ResidentRefusal from '#services/resident_refusal'
+import { staffActionFrom } from '#services/staff_action'
+import {
+  createChildValidator,
+  createResidentValidator,
+  residentMessages,
+  residentSearchValidator,
+  updateChildValidator,
+  updateResidentValidator,
+} from '#validators/resident_validator'
+
+type ResidentInput = {
+  resident_number: string
+  family_name: string
+  given_name: string
+  family_name_kana: string
+  given_name_kana: string
+  phone?: string | null
+  household_notes?: string | null
+}
+
+type ChildInput = {
+  given_name?: string | null
+  due_date?: string | null
+  birth_date?: string | null
+  multiple_birth?: boolean | null
+}
+
+function residentFields(input: ResidentInput): ResidentFields {
+  return {
+    residentNumber: input.resident_number,
+    familyName: input.family_name,
+    givenName: input.given_name,
+    familyNameKana: input.family_name_kana,
+    givenNameKana: input.given_name_kana,
+    phone: input.phone ?? null,
+    householdNotes: input.household_notes || null,
+  }
+}
+
+function childFields(input: ChildInput): ChildFields {
+  return {
+    givenName: input.given_name || null,
+    dueDate: input.due_date || null,
+    birthDate: input.birth_date || null,
+    multipleBirth: input.multiple_birth ?? false,
+  }
+}
+
+/**
+ * The residents section of the staff console: search, register, edit,
+ * the resident's page with children and household notes. Municipal
+ * administrators and staff only; another municipality's resident is 404.
+ */
+export default class ResidentsController {
+  async index(ctx: HttpContext) {
+    const { bouncer, request, inertia, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const input = await request.validateUsing(residentSearchValidator, {
+      messagesProvider: residentMessages(ctx.i18n),
+    })
+    const query = input.q ?? ''
+    const result = await this.#directory(ctx).search(query, input.page ?? 1, staffActionFrom(ctx))
+    return inertia.render('staff/residents/index', { query, result })
+  }
+
+  async create(ctx: HttpContext) {
+    const { bouncer, inertia, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    return inertia.render('staff/residents/create', {})
+  }
+
+  async store(ctx: HttpContext) {
+    const { bouncer, request, response, session, i18n, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const input = await request.validateUsing(createResidentValidator, {
+      messagesProvider: residentMessages(i18n),
+    })
+    const child = childFields({
+      given_name: input.child_given_name,
+      due_date: input.child_due_date,
+      birth_date: input.child_birth_date,
+      multiple_birth: input.child_multiple_birth,
+    })
+    const withChild = Boolean(child.dueDate || child.birthDate || child.givenName)
+    try {
+      const resident = await this.#directory(ctx).register(
+        residentFields(input),
+        withChild ? { ...child, count: input.child_count ?? 1 } : null,
+        staffActionFrom(ctx)
+      )
+      session.flash('notice', i18n.t('staff_residents.flash.registered'))
+      return response.redirect(this.#residentPath(ctx, resident.id))
+    } catch (error) {
+      return this.#refused(ctx, error, (field) =>
+        field === 'resident_number' ? field : `child_${field}`
+      )
+    }
+  }
+
+  async show(ctx: HttpContext) {
+    const { bouncer, inertia, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const resident = await this.#audited404(ctx, () =>
+      this.#directory(ctx).view(this.#residentId(ctx), staffActionFrom(ctx))
+    )
+    return inertia.render('staff/residents/show', { resident })
+  }
+
+  async edit(ctx: HttpContext) {
+    const { bouncer, inertia, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const resident = await this.#audited404(ctx, () =>
+      this.#directory(ctx).forEditing(this.#residentId(ctx), staffActionFrom(ctx))
+    )
+    return inertia.render('staff/residents/edit', { resident })
+  }
+
+  async update(ctx: HttpContext) {
+    const { bouncer, request, response, session, i18n, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const residentId = this.#residentId(ctx)
+    // Unknown ids are 404 before the form is read
+    await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
+    const input = await request.validateUsing(updateResidentValidator, {
+      messagesProvider: residentMessages(i18n),
+    })
+    try {
+      const { changed } = await this.#directory(ctx).update(
+        residentId,
+        residentFields(input),
+        staffActionFrom(ctx)
+      )
+      session.flash(
+        'notice',
+        i18n.t(changed.length ? 'staff_residents.flash.updated' : 'staff_residents.flash.unchanged')
+      )
+      return response.redirect(this.#residentPath(ctx, residentId))
+    } catch (error) {
+      return this.#refused(ctx, error, (field) => field)
+    }
+  }
+
+  async storeChild(ctx: HttpContext) {
+    const { bouncer, request, response, session, i18n, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const residentId = this.#residentId(ctx)
+    await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
+    const input = await request.validateUsing(createChildValidator, {
+      messagesProvider: residentMessages(i18n),
+    })
+    try {
+      const added = await this.#directory(ctx).addChildren(
+        residentId,
+        { ...childFields(input), count: input.count ?? 1 },
+        staffActionFrom(ctx)
+      )
+      session.flash('notice', i18n.t('staff_residents.flash.child_added', { count: added.length }))
+      return response.redirect(`${this.#residentPath(ctx, residentId)}#children`)
+    } catch (error) {
+      return this.#refused(ctx, error, (field) => field)
+    }
+  }
+
+  async updateChild(ctx: HttpContext) {
+    const { bouncer, request, response, session, i18n, tenant, params } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const residentId = this.#residentId(ctx)
+    await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
+    const input = await request.validateUsing(updateChildValidator, {
+      messagesProvider: residentMessages(i18n),
+    })
+    try {
+      const { lotsIssued } = await this.#audited404(ctx, () =>
+        this.#directory(ctx).updateChild(
+          residentId,
+          Number(params.child),
+          childFields(input),
+          staffActionFrom(ctx)
+        )
+      )
+      session.flash(
+        'notice',
+        lotsIssued > 0
+          ? i18n.t('staff_residents.flash.child_updated_with_lots', { count: lotsIssued })
+          : i18n.t('staff_residents.flash.child_updated')
+      )
+      return response.redirect(`${this.#residentPath(ctx, residentId)}#children`)
+    } catch (error) {
+      return this.#refused(ctx, error, (field) => field)
+    }
+  }
+
+  #directory(ctx: HttpContext) {
+    return new ResidentDirectory(ctx.tenant.municipalityId)
+  }
+
+  #residentId(ctx: HttpContext) {
+    return Number(ctx.params.resident)
+  }
+
+  #residentPath(ctx: HttpContext, residentId: number) {
+    return `/m/${ctx.tenant.municipality.slug}/residents/${residentId}`
+  }
+
+  /**
+   * A resident or child id this municipality does not have answers 404;
+   * the attempt is on the record (it may be another municipality's).
+   */
+  async #audited404<T>(ctx: HttpContext, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (error instanceof lucidErrors.E_ROW_NOT_FOUND) {
+        const action = staffActionFrom(ctx)
+        await AuditTrail.record({
+          municipalityId: ctx.tenant.municipalityId,
+          action: 'resident.not_found',
+          outcome: 'denied',
+          actorUserId: action.actorUserId,
+          actorRole: action.actorRole,
+          source: action.source,
+          destination: action.destination,
+          details: {
+            resident_id: this.#residentId(ctx),
+            ...(ctx.params.child ? { child_id: Number(ctx.params.child) } : {}),
+          },
+        })
+      }
+      throw error
+    }
+  }
+
+  /** A refused change goes back to the form with the reason under its field */
+  #refused(ctx: HttpContext, error: unknown, fieldFor: (field: string) => string) {
+    if (!(error instanceof ResidentRefusal)) throw error
+    ctx.session.flashValidationErrors(
+      new vineErrors.E_VALIDATION_ERROR([
+        { field: fieldFor(error.field), message: error.translate(ctx.i18n), rule: error.code },
+      ])
+    )
+    return ctx.response.redirect().back()
+  }
+}

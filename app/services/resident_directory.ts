@@ -1,0 +1,516 @@
+import { createHmac } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
+import env from '#start/env'
+import AuditTrail from '#audit/audit_trail'
+import type { StaffAction } from '#ledger/coupon_definitions'
+import { todayInJapan } from '#ledger/coupon_issuance'
+import Resident from '#models/resident'
+import Child from '#models/child'
+import ResidentRefusal from '#services/resident_refusal'
+import {
+  checkChildDates,
+  normalizeResidentNumber,
+  phoneDigits,
+  searchKana,
+} from '#validators/rules/resident_fields'
+
+/** What staff enter for a resident (already checked and normalized by the form's rules) */
+export type ResidentFields = {
+  residentNumber: string
+  familyName: string
+  givenName: string
+  familyNameKana: string
+  givenNameKana: string
+  phone: string | null
+  householdNotes: string | null
+}
+
+export type ChildFields = {
+  givenName: string | null
+  dueDate: string | null
+  birthDate: string | null
+  multipleBirth: boolean
+}
+
+/** A child to add; `count` > 1 adds the children of one multiple birth (twins: 2) */
+export type NewChildren = ChildFields & { count?: number }
+
+export type ResidentListItem = {
+  id: number
+  residentNumber: string
+  name: string
+  kana: string
+  phone: string | null
+  childrenCount: number
+}
+
+export type ResidentSearchResult = {
+  residents: ResidentListItem[]
+  total: number
+  page: number
+  perPage: number
+  lastPage: number
+}
+
+export type ResidentChildView = ChildFields & {
+  id: number
+  /** Coupon lots issued for this child (their validity does not follow date changes) */
+  lotsIssued: number
+}
+
+export type ResidentView = ResidentFields & {
+  id: number
+  hasAccount: boolean
+  children: ResidentChildView[]
+}
+
+/** What a search query looked like, for the audit trail */
+export type QueryKind = 'empty' | 'resident_number' | 'phone' | 'kana' | 'name'
+
+export const SEARCH_PAGE_SIZE = 25
+const MAX_TOKENS = 5
+const MAX_MULTIPLE_BIRTH = 5
+
+const PURPOSE_SEARCH = 'resident_search'
+const PURPOSE_RECORD = 'resident_record'
+
+const RESIDENT_COLUMNS: Record<keyof ResidentFields, string> = {
+  residentNumber: 'resident_number',
+  familyName: 'family_name',
+  givenName: 'given_name',
+  familyNameKana: 'family_name_kana',
+  givenNameKana: 'given_name_kana',
+  phone: 'phone',
+  householdNotes: 'household_notes',
+}
+
+const CHILD_COLUMNS: Record<keyof ChildFields, string> = {
+  givenName: 'given_name',
+  dueDate: 'due_date',
+  birthDate: 'birth_date',
+  multipleBirth: 'multiple_birth',
+}
+
+/** LIKE pattern for "contains", with the wildcards of the text escaped ("!" is the escape) */
+function contains(text: string) {
+  return `%${text.toLowerCase().replaceAll(/[!%_]/g, (char) => `!${char}`)}%`
+}
+
+/** A unique index refused the row (SQLite and PostgreSQL say it differently) */
+function isUniqueViolation(error: unknown) {
+  const { code, message } = error as { code?: string; message?: string }
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(message ?? ''))
+  )
+}
+
+/**
+ * The residents of one municipality as staff find and keep them: search
+ * (name, kana, 利用者ID, phone), register, edit, and their children. Every
+ * query is scoped to the municipality: another municipality's resident or
+ * child is "not found" (404), never read or changed. Every read of
+ * personal data and every change writes its audit event in the same
+ * transaction (fail closed).
+ */
+export default class ResidentDirectory {
+  constructor(
+    readonly municipalityId: number,
+    private readonly today: () => string = todayInJapan
+  ) {}
+
+  /*
+  |--------------------------------------------------------------------------
+  | Search
+  |--------------------------------------------------------------------------
+  */
+
+  /**
+   * One box for everything: each word of the query must match the name
+   * (漢字, as written or after NFKC), the kana (hiragana read as katakana,
+   * half-width as full-width), the 利用者ID (full-width letters, digits and
+   * dashes as ASCII, any case) or the phone digits (hyphens ignored). An
+   * empty query lists the newest residents.
+   *
+   * Audited as `residents.searched`. A query may be a name or a phone
+   * number, which the trail must not hold in clear: it keeps the query's
+   * kind and length and an HMAC (keyed with APP_KEY) of the normalized
+   * query, so an investigator holding the key can confirm "was X searched
+   * for?" while the trail itself, or an export of it, reveals nothing. A
+   * query that is a 利用者ID is an identifier and is kept as is. The ids of
+   * the residents shown are recorded too: a result list is personal data.
+   */
+  async search(query: string, page: number, by: StaffAction): Promise<ResidentSearchResult> {
+    const normalized = query.normalize('NFKC').trim().replaceAll(/\s+/g, ' ')
+    const tokens = normalized === '' ? [] : normalized.split(' ').slice(0, MAX_TOKENS)
+
+    return db.transaction(async (trx) => {
+      const builder = Resident.query({ client: trx })
+        .where('municipality_id', this.municipalityId)
+        .withCount('children')
+      for (const token of tokens) builder.where((match) => this.#matchToken(match, token))
+      if (tokens.length === 0) builder.orderBy('created_at', 'desc').orderBy('id', 'desc')
+      else builder.orderBy('family_name_kana').orderBy('given_name_kana').orderBy('id')
+
+      const paginated = await builder.paginate(page, SEARCH_PAGE_SIZE)
+      const residents = paginated.all().map((resident) => ({
+        id: resident.id,
+        residentNumber: resident.residentNumber,
+        name: `${resident.familyName} ${resident.givenName}`,
+        kana: `${resident.familyNameKana} ${resident.givenNameKana}`,
+        phone: resident.phone,
+        childrenCount: Number(resident.$extras.children_count ?? 0),
+      }))
+
+      const kind = queryKind(normalized)
+      await AuditTrail.record(
+        {
+          ...this.#event('residents.searched', by, PURPOSE_SEARCH),
+          details: {
+            query_kind: kind,
+            query_length: normalized.length,
+            ...(kind === 'resident_number' ? { query: normalizeResidentNumber(normalized) } : {}),
+            ...(kind !== 'empty' && kind !== 'resident_number'
+              ? { query_hmac: queryDigest(normalized) }
+              : {}),
+            page: paginated.currentPage,
+            total: paginated.total,
+            shown_resident_ids: residents.map((resident) => resident.id),
+          },
+        },
+        trx
+      )
+
+      return {
+        residents,
+        total: paginated.total,
+        page: paginated.currentPage,
+        perPage: SEARCH_PAGE_SIZE,
+        lastPage: Math.max(1, paginated.lastPage),
+      }
+    })
+  }
+
+  #matchToken(match: ModelQueryBuilderContract<typeof Resident>, token: string) {
+    const like = (expression: string, text: string) =>
+      match.orWhereRaw(`LOWER(${expression}) LIKE ? ESCAPE '!'`, [contains(text)])
+    // Names as written (NFKC would swap some kanji) and as normalized
+    for (const text of new Set([token, token.normalize('NFKC')])) {
+      like('family_name', text)
+      like('given_name', text)
+      like('family_name || given_name', text)
+    }
+    const kana = searchKana(token)
+    like('family_name_kana', kana)
+    like('given_name_kana', kana)
+    like('family_name_kana || given_name_kana', kana)
+    like('resident_number', normalizeResidentNumber(token))
+    const digits = phoneDigits(token)
+    if (/^\d+$/.test(digits)) like("REPLACE(phone, '-', '')", digits)
+  }
+
+  /*
+  |--------------------------------------------------------------------------
+  | One resident
+  |--------------------------------------------------------------------------
+  */
+
+  /** The resident of this municipality with that id; 404 for anyone else's */
+  async find(residentId: number, client?: TransactionClientContract) {
+    return Resident.query({ client })
+      .where('municipality_id', this.municipalityId)
+      .where('id', residentId)
+      .firstOrFail()
+  }
+
+  /** The resident's page: details, household notes, children. Audited as `resident.viewed`. */
+  async view(residentId: number, by: StaffAction): Promise<ResidentView> {
+    return db.transaction(async (trx) => {
+      const resident = await this.find(residentId, trx)
+      const children = await this.#children(resident.id, trx)
+      const lots = await trx
+        .from('ledger_lots')
+        .where('municipality_id', this.municipalityId)
+        .where('resident_id', resident.id)
+        .whereNotNull('child_id')
+        .groupBy('child_id')
+        .select('child_id')
+        .count('* as lots')
+      const lotsByChild = new Map(lots.map((row) => [Number(row.child_id), Number(row.lots)]))
+
+      await AuditTrail.record(
+        {
+          ...this.#event('resident.viewed', by, PURPOSE_RECORD),
+          subjectResidentId: resident.id,
+        },
+        trx
+      )
+      return {
+        ...residentFields(resident),
+        id: resident.id,
+        hasAccount: resident.userId !== null,
+        children: children.map((child) => ({
+          ...childFields(child),
+          id: child.id,
+          lotsIssued: lotsByChild.get(child.id) ?? 0,
+        })),
+      }
+    })
+  }
+
+  /**
+   * The resident as the edit form shows it. Audited as `resident.viewed`
+   * (the form shows every field).
+   */
+  async forEditing(residentId: number, by: StaffAction) {
+    return db.transaction(async (trx) => {
+      const resident = await this.find(residentId, trx)
+      await AuditTrail.record(
+        {
+          ...this.#event('resident.viewed', by, PURPOSE_RECORD),
+          subjectResidentId: resident.id,
+          details: { form: 'edit' },
+        },
+        trx
+      )
+      return { ...residentFields(resident), id: resident.id }
+    })
+  }
+
+  /*
+  |--------------------------------------------------------------------------
+  | Changes
+  |--------------------------------------------------------------------------
+  */
+
+  /**
+   * Registers a resident (and the child they expect or have, if given).
+   * The 利用者ID must be free in this municipality; the same ID in another
+   * municipality is another person.
+   */
+  async register(fields: ResidentFields, child: NewChildren | null, by: StaffAction) {
+    if (child) this.#checkChild(child)
+    return this.#uniqueNumber(() =>
+      db.transaction(async (trx) => {
+        await this.#assertNumberFree(trx, fields.residentNumber)
+        const resident = await Resident.create(
+          { ...fields, municipalityId: this.municipalityId },
+          { client: trx }
+        )
+        const children = child ? await this.#createChildren(trx, resident.id, child) : []
+        await AuditTrail.record(
+          {
+            ...this.#event('resident.registered', by, PURPOSE_RECORD),
+            subjectResidentId: resident.id,
+            details: { child_ids: children.map((added) => added.id) },
+          },
+          trx
+        )
+        return resident
+      })
+    )
+  }
+
+  /**
+   * Changes a resident's details, 利用者ID included. Audited as
+   * `resident.updated` with the names of the fields changed (never their
+   * values: the trail holds no names or notes).
+   */
+  async update(residentId: number, fields: ResidentFields, by: StaffAction) {
+    return this.#uniqueNumber(() =>
+      db.transaction(async (trx) => {
+        const resident = await this.find(residentId, trx)
+        const changed = (Object.keys(RESIDENT_COLUMNS) as (keyof ResidentFields)[]).filter(
+          (key) => (resident[key] ?? null) !== (fields[key] ?? null)
+        )
+        if (changed.includes('residentNumber')) {
+          await this.#assertNumberFree(trx, fields.residentNumber, resident.id)
+        }
+        resident.merge(fields)
+        await resident.useTransaction(trx).save()
+        await AuditTrail.record(
+          {
+            ...this.#event('resident.updated', by, PURPOSE_RECORD),
+            subjectResidentId: resident.id,
+            details: { changed: changed.map((key) => RESIDENT_COLUMNS[key]) },
+          },
+          trx
+        )
+        return { resident, changed: changed.map((key) => RESIDENT_COLUMNS[key]) }
+      })
+    )
+  }
+
+  /** Adds a child (or the children of one multiple birth) to a resident */
+  async addChildren(residentId: number, child: NewChildren, by: StaffAction) {
+    this.#checkChild(child)
+    return db.transaction(async (trx) => {
+      const resident = await this.find(residentId, trx)
+      const children = await this.#createChildren(trx, resident.id, child)
+      await AuditTrail.record(
+        {
+          ...this.#event('resident.child_added', by, PURPOSE_RECORD),
+          subjectResidentId: resident.id,
+          details: { child_ids: children.map((added) => added.id) },
+        },
+        trx
+      )
+      return children
+    })
+  }
+
+  /**
+   * Changes a child's dates, name or multiple-birth mark. Lots already
+   * issued for the child keep their validity (they are issued data); the
+   * audit event says how many there were.
+   */
+  async updateChild(residentId: number, childId: number, fields: ChildFields, by: StaffAction) {
+    this.#checkChild(fields)
+    return db.transaction(async (trx) => {
+      const resident = await this.find(residentId, trx)
+      const child = await Child.query({ client: trx })
+        .where('municipality_id', this.municipalityId)
+        .where('resident_id', resident.id)
+        .where('id', childId)
+        .firstOrFail()
+      const changed = (Object.keys(CHILD_COLUMNS) as (keyof ChildFields)[]).filter(
+        (key) => (child[key] ?? null) !== (fields[key] ?? null)
+      )
+      const lots = await trx
+        .from('ledger_lots')
+        .where('municipality_id', this.municipalityId)
+        .where('child_id', child.id)
+        .count('* as lots')
+        .first()
+      const lotsIssued = Number(lots?.lots ?? 0)
+      child.merge(fields)
+      await child.useTransaction(trx).save()
+      await AuditTrail.record(
+        {
+          ...this.#event('resident.child_updated', by, PURPOSE_RECORD),
+          subjectResidentId: resident.id,
+          details: {
+            child_id: child.id,
+            changed: changed.map((key) => CHILD_COLUMNS[key]),
+            lots_issued: lotsIssued,
+          },
+        },
+        trx
+      )
+      return { child, changed: changed.map((key) => CHILD_COLUMNS[key]), lotsIssued }
+    })
+  }
+
+  /*
+  |--------------------------------------------------------------------------
+  | Helpers
+  |--------------------------------------------------------------------------
+  */
+
+  #event(action: string, by: StaffAction, purpose: string) {
+    return {
+      municipalityId: this.municipalityId,
+      action,
+      actorUserId: by.actorUserId,
+      actorRole: by.actorRole,
+      purpose,
+      source: by.source,
+      destination: by.destination ?? null,
+    }
+  }
+
+  #children(residentId: number, client: TransactionClientContract) {
+    return Child.query({ client })
+      .where('municipality_id', this.municipalityId)
+      .where('resident_id', residentId)
+      .orderByRaw('COALESCE(birth_date, due_date) DESC')
+      .orderBy('id')
+  }
+
+  #checkChild(child: ChildFields) {
+    const problem = checkChildDates(child, this.today())
+    if (problem) throw new ResidentRefusal(problem.field, problem.code)
+  }
+
+  async #createChildren(trx: TransactionClientContract, residentId: number, child: NewChildren) {
+    const count = Math.min(Math.max(1, Math.trunc(child.count ?? 1)), MAX_MULTIPLE_BIRTH)
+    const rows = Array.from({ length: count }, () => ({
+      municipalityId: this.municipalityId,
+      residentId,
+      // One name cannot be every twin's: each is named on its own later
+      givenName: count > 1 ? null : child.givenName,
+      dueDate: child.dueDate,
+      birthDate: child.birthDate,
+      multipleBirth: child.multipleBirth || count > 1,
+    }))
+    return Child.createMany(rows, { client: trx })
+  }
+
+  async #assertNumberFree(
+    trx: TransactionClientContract,
+    residentNumber: string,
+    exceptId?: number
+  ) {
+    const query = trx
+      .from('residents')
+      .where('municipality_id', this.municipalityId)
+      .where('resident_number', residentNumber)
+    if (exceptId !== undefined) query.whereNot('id', exceptId)
+    if (await query.first()) throw new ResidentRefusal('resident_number', 'resident_number_taken')
+  }
+
+  /** Two staff saving the same new 利用者ID at once: the unique index decides, same answer */
+  async #uniqueNumber<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ResidentRefusal('resident_number', 'resident_number_taken')
+      }
+      throw error
+    }
+  }
+}
+
+function residentFields(resident: Resident): ResidentFields {
+  return {
+    residentNumber: resident.residentNumber,
+    familyName: resident.familyName,
+    givenName: resident.givenName,
+    familyNameKana: resident.familyNameKana,
+    givenNameKana: resident.givenNameKana,
+    phone: resident.phone,
+    householdNotes: resident.householdNotes,
+  }
+}
+
+function childFields(child: Child): ChildFields {
+  return {
+    givenName: child.givenName,
+    dueDate: child.dueDate,
+    birthDate: child.birthDate,
+    multipleBirth: child.multipleBirth,
+  }
+}
+
+/** What a query was, without keeping it: 利用者ID, phone digits, kana or a name */
+export function queryKind(query: string): QueryKind {
+  if (query === '') return 'empty'
+  const residentNumber = normalizeResidentNumber(query)
+  if (/^[0-9A-Za-z][0-9A-Za-z_-]*$/.test(residentNumber) && /[A-Za-z]/.test(residentNumber)) {
+    return /\d/.test(residentNumber) ? 'resident_number' : 'name'
+  }
+  if (/^[\d\s-]+$/.test(residentNumber)) return 'phone'
+  if (/^[\u3041-\u309F\u30A0-\u30FF\s]+$/.test(query)) return 'kana'
+  return 'name'
+}
+
+/** HMAC-SHA256 of the normalized query, keyed with APP_KEY (hex) */
+export function queryDigest(query: string) {
+  return createHmac('sha256', env.get('APP_KEY').release())
+    .update(`residents.search:${query}`)
+    .digest('hex')
+}

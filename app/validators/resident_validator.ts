@@ -1,0 +1,103 @@
+import vine from '@vinejs/vine'
+import string from '@adonisjs/core/helpers/string'
+import type { I18n } from '@adonisjs/i18n'
+import type { FieldContext, MessagesProviderContact } from '@vinejs/vine/types'
+import {
+  HOUSEHOLD_NOTES_MAX_LENGTH,
+  RESIDENT_FIELD_MAX_LENGTH as MAX,
+  japaneseDateRule,
+  kanaRule,
+  noLineBreakRule,
+  phoneRule,
+  residentNumberRule,
+} from '#validators/rules/resident_fields'
+
+/*
+| The staff forms for residents and children. Values are read by the same
+| rules as the CSV import (app/validators/rules/resident_fields.ts); an
+| empty optional field arrives as null.
+*/
+
+const text = (max: number) => vine.string().trim().maxLength(max).use(noLineBreakRule())
+const optionalText = (max: number) => text(max).optional()
+const optionalDate = () => vine.string().trim().maxLength(20).use(japaneseDateRule()).optional()
+
+const residentFields = {
+  resident_number: text(MAX.residentNumber).use(residentNumberRule()),
+  family_name: text(MAX.familyName),
+  given_name: text(MAX.givenName),
+  family_name_kana: text(MAX.familyNameKana).use(kanaRule()),
+  given_name_kana: text(MAX.givenNameKana).use(kanaRule()),
+  phone: text(MAX.phone).use(phoneRule()).optional(),
+  household_notes: vine.string().trim().maxLength(HOUSEHOLD_NOTES_MAX_LENGTH).optional(),
+}
+
+const childFields = {
+  given_name: optionalText(MAX.childGivenName),
+  due_date: optionalDate(),
+  birth_date: optionalDate(),
+  multiple_birth: vine.boolean().optional(),
+}
+
+/** Registration, with an optional first child (prefixed child_) */
+export const createResidentValidator = vine.compile(
+  vine.object({
+    ...residentFields,
+    child_given_name: optionalText(MAX.childGivenName),
+    child_due_date: optionalDate(),
+    child_birth_date: optionalDate(),
+    child_multiple_birth: vine.boolean().optional(),
+    child_count: vine.number().withoutDecimals().range([1, 5]).optional(),
+  })
+)
+
+export const updateResidentValidator = vine.compile(vine.object(residentFields))
+
+export const createChildValidator = vine.compile(
+  vine.object({
+    ...childFields,
+    count: vine.number().withoutDecimals().range([1, 5]).optional(),
+  })
+)
+
+export const updateChildValidator = vine.compile(vine.object(childFields))
+
+export const residentSearchValidator = vine.compile(
+  vine.object({
+    q: vine.string().trim().maxLength(100).optional(),
+    page: vine.number().positive().withoutDecimals().max(100000).optional(),
+  })
+)
+
+/**
+ * Messages for these forms: field names and the resident rules' codes
+ * from staff_residents.validation, everything else from the shared
+ * validator messages.
+ */
+export function residentMessages(i18n: I18n): MessagesProviderContact {
+  const resolve = (key: string) => i18n.resolveIdentifier(key)
+  const fieldName = (name: string | number) => {
+    const found =
+      resolve(`staff_residents.fields.${name}`) ?? resolve(`validator.shared.fields.${name}`)
+    return found ? i18n.formatRawMessage(found.message) : name
+  }
+  return {
+    getMessage(
+      defaultMessage: string,
+      rule: string,
+      field: FieldContext,
+      meta?: Record<string, any>
+    ) {
+      const values = { ...meta, field: fieldName(field.name) }
+      for (const key of [
+        `staff_residents.validation.${rule}`,
+        `validator.shared.messages.${String(field.wildCardPath)}.${rule}`,
+        `validator.shared.messages.${rule}`,
+      ]) {
+        const found = resolve(key)
+        if (found) return i18n.formatRawMessage(found.message, values)
+      }
+      return string.interpolate(defaultMessage, values)
+    },
+  }
+}

@@ -1,0 +1,107 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { AxeBuilder } from '@axe-core/playwright'
+import { DateTime } from 'luxon'
+import type { Page } from 'playwright'
+import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { todayInJapan } from '#ledger/coupon_issuance'
+
+const VIEWPORTS = {
+  phone: { width: 390, height: 844 },
+  desktop: { width: 1280, height: 800 },
+}
+
+/**
+ * What the browser complains about, except Vite's hot-reload socket (its
+ * port is shared when several test servers run side by side).
+ */
+function watchForProblems(page: Page) {
+  const problems: string[] = []
+  const hotReload = /WebSocket|\[vite\]/
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !hotReload.test(message.text())) {
+      problems.push(message.text())
+    }
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  return problems
+}
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze()
+  return results.violations
+    .filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''))
+    .map((violation) => `${page.url()}: ${violation.id} (${violation.nodes.length})`)
+}
+
+/** A label as shown, with or without the required mark */
+function label(text: string) {
+  return new RegExp(`^${text.replaceAll(/[()（）]/g, '\\$&')}\\s*\\*?$`)
+}
+
+test.group('Staff residents journey', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+    test(`on a ${name}: register a resident expecting a child, find them by kana, open their page`, async ({
+      browserContext,
+      assert,
+    }) => {
+      await browserContext.setDefaultTimeout(15_000)
+      const page = await browserContext.newPage()
+      await page.setViewportSize(viewport)
+      const problems = watchForProblems(page)
+      const dueDate = DateTime.fromISO(todayInJapan()).plus({ days: 90 })
+
+      await signInInBrowser(page, 'staff@minato.example')
+      await page.goto('/m/minato/residents')
+      await page.getByRole('heading', { level: 1, name: '利用者' }).waitFor()
+      assert.deepEqual(await seriousViolations(page), [])
+
+      await page.getByRole('link', { name: '利用者を登録する' }).click()
+      await page.getByRole('heading', { level: 1, name: '利用者の登録' }).waitFor()
+      assert.equal(await page.title(), '利用者の登録 | Tomoni')
+      await page.getByLabel(label('利用者ID')).fill('MN-000250')
+      await page.getByLabel(label('氏')).fill('中村')
+      await page.getByLabel(label('名')).first().fill('愛')
+      await page.getByLabel(label('氏（カナ）')).fill('ナカムラ')
+      await page.getByLabel(label('名（カナ）')).fill('アイ')
+      await page.getByLabel(label('電話番号')).fill('080-1111-2222')
+      await page.getByLabel(label('世帯メモ')).fill('上の子が3歳。')
+      await page.getByLabel(label('出産予定日')).fill(dueDate.toISODate()!)
+      assert.deepEqual(await seriousViolations(page), [])
+      await page.getByRole('button', { name: '登録する' }).click()
+
+      await page.getByRole('heading', { level: 1, name: '中村 愛さん' }).waitFor()
+      assert.include(await page.getByRole('status').first().textContent(), '利用者を登録しました。')
+
+      // Back to the list: find her by kana typed in hiragana
+      await page.getByRole('link', { name: '利用者の一覧へ戻る' }).click()
+      await page.getByRole('heading', { level: 1, name: '利用者' }).waitFor()
+      await page.getByRole('searchbox', { name: '検索' }).fill('なかむら')
+      await page.getByRole('button', { name: '検索する' }).click()
+      await page.getByRole('heading', { level: 2, name: '「なかむら」の検索結果' }).waitFor()
+      const row = page.getByRole('row').filter({ hasText: 'MN-000250' })
+      assert.include(await row.textContent(), 'ナカムラ アイ')
+      assert.include(await row.textContent(), '080-1111-2222')
+      await row.getByRole('link', { name: /中村 愛/ }).click()
+
+      await page.getByRole('heading', { level: 1, name: '中村 愛さん' }).waitFor()
+      const main = (await page.locator('main').textContent()) ?? ''
+      assert.include(main, 'MN-000250')
+      assert.include(main, 'ナカムラ アイ')
+      assert.include(main, '上の子が3歳。')
+      assert.include(main, `${dueDate.year}年${dueDate.month}月${dueDate.day}日`)
+      assert.deepEqual(await seriousViolations(page), [])
+
+      // Every button and link of the page is a comfortable tap target
+      for (const target of await page.locator('main button, main a.button').all()) {
+        const box = await target.boundingBox()
+        if (box) assert.isAtLeast(box.height, 44)
+      }
+      assert.deepEqual(problems, [])
+    })
+  }
+})

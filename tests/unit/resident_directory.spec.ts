@@ -1,0 +1,530 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { errors as lucidErrors } from '@adonisjs/lucid'
+import ResidentDirectory, {
+  type ChildFields,
+  type ResidentFields,
+  queryDigest,
+  queryKind,
+} from '#services/resident_directory'
+import ResidentRefusal from '#services/resident_refusal'
+import Resident from '#models/resident'
+import Child from '#models/child'
+import type Municipality from '#models/municipality'
+import { minato, staffOf } from '#tests/helpers/programs'
+import { createSecondTenant } from '#tests/helpers/tenants'
+import {
+  checkChildDates,
+  checkKana,
+  checkPhone,
+  checkResidentNumber,
+  searchKana,
+} from '#validators/rules/resident_fields'
+
+const TODAY = '2026-06-15'
+
+function directoryOf(municipality: Municipality) {
+  return new ResidentDirectory(municipality.id, () => TODAY)
+}
+
+function fields(overrides: Partial<ResidentFields> = {}): ResidentFields {
+  return {
+    residentNumber: 'MN-900001',
+    familyName: '高橋',
+    givenName: '美咲',
+    familyNameKana: 'タカハシ',
+    givenNameKana: 'ミサキ',
+    phone: '03-1234-5678',
+    householdNotes: null,
+    ...overrides,
+  }
+}
+
+function child(overrides: Partial<ChildFields> = {}): ChildFields {
+  return { givenName: null, dueDate: null, birthDate: null, multipleBirth: false, ...overrides }
+}
+
+async function events(municipality: Municipality, action: string) {
+  return db
+    .from('audit_events')
+    .where({ municipality_id: municipality.id, action })
+    .orderBy('sequence')
+}
+
+async function found(municipality: Municipality, query: string) {
+  const result = await directoryOf(municipality).search(query, 1, await staffOf(municipality))
+  return result.residents.map((resident) => resident.residentNumber)
+}
+
+/** ASCII digits, letters and "-" as typed with a Japanese IME in full-width mode */
+function fullWidth(text: string) {
+  return text.replaceAll(/[0-9A-Za-z-]/g, (char) =>
+    String.fromCodePoint(char.codePointAt(0)! + 0xfee0)
+  )
+}
+
+async function refusal(work: Promise<unknown>) {
+  try {
+    await work
+  } catch (error) {
+    if (error instanceof ResidentRefusal) return { field: error.field, code: error.code }
+    throw error
+  }
+  return null
+}
+
+async function notFound(work: Promise<unknown>) {
+  try {
+    await work
+  } catch (error) {
+    return error instanceof lucidErrors.E_ROW_NOT_FOUND
+  }
+  return false
+}
+
+test.group('Resident fields: the rules the forms and the CSV import share', () => {
+  test('利用者ID: full-width and any dash become ASCII; other characters are refused', ({
+    assert,
+  }) => {
+    assert.deepEqual(checkResidentNumber('ＭＮ－０００１０４'), { ok: true, value: 'MN-000104' })
+    assert.deepEqual(checkResidentNumber('MN\u2212000104'), { ok: true, value: 'MN-000104' })
+    assert.deepEqual(checkResidentNumber('MN 0001'), { ok: false, code: 'invalid_resident_number' })
+    assert.deepEqual(checkResidentNumber('-0001'), { ok: false, code: 'invalid_resident_number' })
+  })
+
+  test('kana: half-width becomes full-width; hiragana, kanji and letters are refused', ({
+    assert,
+  }) => {
+    assert.deepEqual(checkKana('ﾀｶﾊｼ'), { ok: true, value: 'タカハシ' })
+    assert.deepEqual(checkKana(' ジョン　 スミス '), { ok: true, value: 'ジョン スミス' })
+    for (const value of ['たかはし', '高橋', 'Takahashi']) {
+      assert.deepEqual(checkKana(value), { ok: false, code: 'kana_only' })
+    }
+  })
+
+  test('phone: 10 or 11 digits from 0, full-width digits and dashes accepted', ({ assert }) => {
+    assert.deepEqual(checkPhone('０９０ー１２３４ー５６７８'), { ok: true, value: '090-1234-5678' })
+    assert.deepEqual(checkPhone('0312345678'), { ok: true, value: '0312345678' })
+    assert.deepEqual(checkPhone('90-1234-5678'), { ok: false, code: 'invalid_phone' })
+    assert.deepEqual(checkPhone('03-1234-567'), { ok: false, code: 'invalid_phone' })
+  })
+
+  test('search kana: hiragana and half-width kana read as katakana', ({ assert }) => {
+    assert.equal(searchKana('やまだ'), 'ヤマダ')
+    assert.equal(searchKana('ﾔﾏﾀﾞ'), 'ヤマダ')
+    assert.equal(searchKana('ゔぁ'), 'ヴァ')
+  })
+
+  test("a child's dates: one needed, birth not ahead, due within 10 months", ({ assert }) => {
+    const check = (dueDate: string | null, birthDate: string | null) =>
+      checkChildDates({ dueDate, birthDate }, TODAY)?.code ?? null
+    assert.equal(check(null, null), 'child_date_required')
+    assert.equal(check(null, '2026-06-16'), 'birth_date_in_future')
+    assert.equal(check(null, '2026-06-15'), null)
+    assert.equal(check(null, '2008-06-14'), 'birth_date_too_old')
+    assert.equal(check(null, '2008-06-15'), null)
+    assert.equal(check('2027-04-15', null), null)
+    assert.equal(check('2027-04-16', null), 'due_date_too_far')
+    assert.equal(check('2025-06-15', null), null)
+    assert.equal(check('2025-06-14', null), 'due_date_too_old')
+    // An old due date is history once the birth is recorded
+    assert.equal(check('2020-01-10', '2020-01-02'), null)
+    assert.equal(check('2020-01-10', '2020-08-01'), 'dates_too_far_apart')
+    assert.equal(check('2026-10-01', '2026-03-01'), 'dates_too_far_apart')
+  })
+
+  test('what a query is, for the audit trail', ({ assert }) => {
+    assert.equal(queryKind(''), 'empty')
+    assert.equal(queryKind('MN-000101'), 'resident_number')
+    assert.equal(queryKind('090-0000-0101'), 'phone')
+    assert.equal(queryKind('やまだ'), 'kana')
+    assert.equal(queryKind('山田'), 'name')
+    assert.equal(queryKind('Smith'), 'name')
+  })
+})
+
+test.group('Resident directory: search', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('by name in kanji, with or without the space', async ({ assert }) => {
+    const city = await minato()
+    assert.deepEqual(await found(city, '山田'), ['MN-000101'])
+    assert.deepEqual(await found(city, '花子'), ['MN-000101'])
+    assert.deepEqual(await found(city, '山田 花子'), ['MN-000101'])
+    assert.deepEqual(await found(city, '山田花子'), ['MN-000101'])
+    assert.deepEqual(await found(city, '山田　花子'), ['MN-000101'], 'a full-width space')
+  })
+
+  test('by kana: katakana, hiragana, half-width', async ({ assert }) => {
+    const city = await minato()
+    for (const query of ['ヤマダ', 'やまだ', 'ﾔﾏﾀﾞ', 'やまだ はなこ', 'ヤマダハナコ', 'はなこ']) {
+      assert.deepEqual(await found(city, query), ['MN-000101'], query)
+    }
+    assert.deepEqual(await found(city, 'すずき'), ['MN-000103'])
+  })
+
+  test('by resident ID: any case, full-width, part of it', async ({ assert }) => {
+    const city = await minato()
+    assert.deepEqual(await found(city, 'MN-000102'), ['MN-000102'])
+    assert.deepEqual(await found(city, 'mn-000102'), ['MN-000102'])
+    assert.deepEqual(await found(city, fullWidth('MN-000102')), ['MN-000102'])
+    assert.lengthOf(await found(city, 'MN-00010'), 3)
+  })
+
+  test('by phone digits, with or without hyphens, full-width digits too', async ({ assert }) => {
+    const city = await minato()
+    assert.deepEqual(await found(city, '090-0000-0101'), ['MN-000101'])
+    assert.deepEqual(await found(city, '09000000101'), ['MN-000101'])
+    assert.deepEqual(await found(city, fullWidth('09000000101')), ['MN-000101'])
+    assert.deepEqual(await found(city, fullWidth('090-0000-0102')), ['MN-000102'])
+    assert.deepEqual(await found(city, '0000-0102'), ['MN-000102'])
+  })
+
+  test('wildcards are text, and a query that matches nothing finds nothing', async ({ assert }) => {
+    const city = await minato()
+    assert.deepEqual(await found(city, '%'), [])
+    assert.deepEqual(await found(city, '_'), [])
+    assert.deepEqual(await found(city, '田中'), [])
+  })
+
+  test('an empty query lists the newest first, counts children, pages', async ({ assert }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const directory = directoryOf(city)
+    const resident = await directory.register(
+      fields(),
+      { ...child({ dueDate: '2026-12-01', multipleBirth: true }), count: 2 },
+      by
+    )
+    const result = await directory.search('', 1, by)
+    assert.equal(result.residents[0].id, resident.id)
+    assert.equal(result.residents[0].childrenCount, 2)
+    assert.equal(result.residents[0].name, '高橋 美咲')
+    assert.equal(result.residents[0].kana, 'タカハシ ミサキ')
+    assert.equal(result.total, 4)
+    assert.equal(result.lastPage, 1)
+    const beyond = await directory.search('', 9, by)
+    assert.deepEqual(beyond.residents, [])
+  })
+
+  test('another municipality is never searched', async ({ assert }) => {
+    const { municipality: shinjuku } = await createSecondTenant()
+    assert.deepEqual(await found(shinjuku, '山田'), [])
+    assert.deepEqual(await found(shinjuku, ''), [])
+  })
+
+  test('each search is audited without names or phone numbers in clear', async ({ assert }) => {
+    const city = await minato()
+    await found(city, 'やまだ')
+    await found(city, '090-0000-0101')
+    await found(city, 'MN-000101')
+    await found(city, '')
+    const searched = await events(city, 'residents.searched')
+    assert.lengthOf(searched, 4)
+    const details = searched.map((event) => JSON.parse(event.details))
+    const resident = await Resident.findByOrFail('residentNumber', 'MN-000101')
+
+    assert.include(details[0], { query_kind: 'kana', query_length: 3, total: 1 })
+    assert.equal(details[0].query_hmac, queryDigest('やまだ'))
+    assert.deepEqual(details[0].shown_resident_ids, [resident.id])
+    assert.include(details[1], { query_kind: 'phone', query_length: 13 })
+    assert.include(details[2], { query_kind: 'resident_number', query: 'MN-000101' })
+    assert.include(details[3], { query_kind: 'empty', total: 3 })
+    assert.notInclude(searched[0].details, 'やまだ')
+    assert.notInclude(searched[0].details, 'ヤマダ')
+    assert.notInclude(searched[1].details, '0000-0101')
+    assert.notInclude(searched[1].details, '00000101')
+    for (const event of searched) {
+      assert.equal(event.purpose, 'resident_search')
+      assert.equal(event.actor_role, 'municipal_staff')
+    }
+  })
+})
+
+test.group('Resident directory: register and edit', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('registers a resident with a child expected, audited', async ({ assert }) => {
+    const city = await minato()
+    const resident = await directoryOf(city).register(
+      fields({ householdNotes: '祖母と同居' }),
+      child({ dueDate: '2026-11-21', givenName: null }),
+      await staffOf(city)
+    )
+    const stored = await Resident.findOrFail(resident.id)
+    assert.include(stored.serialize(), {
+      municipalityId: city.id,
+      residentNumber: 'MN-900001',
+      householdNotes: '祖母と同居',
+    })
+    const children = await Child.query().where('resident_id', resident.id)
+    assert.lengthOf(children, 1)
+    assert.equal(children[0].dueDate, '2026-11-21')
+    assert.equal(children[0].municipalityId, city.id)
+
+    const [event] = await events(city, 'resident.registered')
+    assert.equal(Number(event.subject_resident_id), resident.id)
+    assert.deepEqual(JSON.parse(event.details), { child_ids: [children[0].id] })
+    assert.notInclude(event.details, '祖母')
+  })
+
+  test('twins: one registration, two children marked as a multiple birth', async ({ assert }) => {
+    const city = await minato()
+    const resident = await directoryOf(city).register(
+      fields(),
+      { ...child({ birthDate: '2026-05-01', givenName: 'ひかり' }), count: 2 },
+      await staffOf(city)
+    )
+    const children = await Child.query().where('resident_id', resident.id)
+    assert.lengthOf(children, 2)
+    for (const twin of children) {
+      assert.isTrue(twin.multipleBirth)
+      assert.equal(twin.birthDate, '2026-05-01')
+      assert.isNull(twin.givenName, 'each twin is named on their own')
+    }
+  })
+
+  test('the 利用者ID is unique in the municipality, and only there', async ({ assert }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const before = await Resident.query().where('municipality_id', city.id)
+    assert.deepEqual(
+      await refusal(
+        directoryOf(city).register(
+          fields({ residentNumber: 'MN-000101' }),
+          child({ dueDate: '2026-11-21' }),
+          by
+        )
+      ),
+      { field: 'resident_number', code: 'resident_number_taken' }
+    )
+    const after = await Resident.query().where('municipality_id', city.id)
+    assert.equal(after.length, before.length, 'nothing registered')
+    assert.lengthOf(await events(city, 'resident.registered'), 0)
+
+    const { municipality: shinjuku } = await createSecondTenant()
+    const elsewhere = await directoryOf(shinjuku).register(
+      fields({ residentNumber: 'MN-000101' }),
+      null,
+      by
+    )
+    assert.equal(elsewhere.municipalityId, shinjuku.id)
+  })
+
+  test('changing the 利用者ID: refused when taken, saved when free', async ({ assert }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const suzuki = await Resident.findByOrFail('residentNumber', 'MN-000103')
+    const current = {
+      ...fields({
+        residentNumber: 'MN-000102',
+        familyName: suzuki.familyName,
+        givenName: suzuki.givenName,
+        familyNameKana: suzuki.familyNameKana,
+        givenNameKana: suzuki.givenNameKana,
+        phone: suzuki.phone,
+      }),
+    }
+    assert.deepEqual(await refusal(directoryOf(city).update(suzuki.id, current, by)), {
+      field: 'resident_number',
+      code: 'resident_number_taken',
+    })
+    await suzuki.refresh()
+    assert.equal(suzuki.residentNumber, 'MN-000103')
+
+    const { changed } = await directoryOf(city).update(
+      suzuki.id,
+      { ...current, residentNumber: 'MN-000199', householdNotes: '要見守り' },
+      by
+    )
+    assert.deepEqual(changed, ['resident_number', 'household_notes'])
+    await suzuki.refresh()
+    assert.equal(suzuki.residentNumber, 'MN-000199')
+    assert.equal(suzuki.householdNotes, '要見守り')
+
+    const [event] = await events(city, 'resident.updated')
+    assert.equal(Number(event.subject_resident_id), suzuki.id)
+    assert.deepEqual(JSON.parse(event.details), { changed: ['resident_number', 'household_notes'] })
+    assert.notInclude(event.details, 'MN-000199')
+    assert.notInclude(event.details, '要見守り')
+  })
+
+  test('keeping its own 利用者ID is not a clash', async ({ assert }) => {
+    const city = await minato()
+    const yamada = await Resident.findByOrFail('residentNumber', 'MN-000101')
+    const { changed } = await directoryOf(city).update(
+      yamada.id,
+      fields({
+        residentNumber: 'MN-000101',
+        familyName: '山田',
+        givenName: '花子',
+        familyNameKana: 'ヤマダ',
+        givenNameKana: 'ハナコ',
+        phone: '090-0000-0199',
+      }),
+      await staffOf(city)
+    )
+    assert.deepEqual(changed, ['phone'])
+  })
+
+  test('viewing a resident is audited with the subject', async ({ assert }) => {
+    const city = await minato()
+    const yamada = await Resident.findByOrFail('residentNumber', 'MN-000101')
+    const view = await directoryOf(city).view(yamada.id, await staffOf(city))
+    assert.equal(view.residentNumber, 'MN-000101')
+    assert.isTrue(view.hasAccount)
+    const [event] = await events(city, 'resident.viewed')
+    assert.equal(Number(event.subject_resident_id), yamada.id)
+    assert.equal(event.purpose, 'resident_record')
+  })
+
+  test("another municipality's resident and child are not found, and nothing changes", async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const { municipality: shinjuku } = await createSecondTenant()
+    const by = await staffOf(shinjuku)
+    const yamada = await Resident.findByOrFail('residentNumber', 'MN-000101')
+    const kid = await Child.create({
+      municipalityId: city.id,
+      residentId: yamada.id,
+      dueDate: '2026-09-01',
+      multipleBirth: false,
+    })
+    const outsider = directoryOf(shinjuku)
+    assert.isTrue(await notFound(outsider.view(yamada.id, by)))
+    assert.isTrue(await notFound(outsider.forEditing(yamada.id, by)))
+    assert.isTrue(await notFound(outsider.update(yamada.id, fields(), by)))
+    assert.isTrue(
+      await notFound(outsider.addChildren(yamada.id, child({ dueDate: '2026-09-01' }), by))
+    )
+    assert.isTrue(
+      await notFound(outsider.updateChild(yamada.id, kid.id, child({ dueDate: '2026-10-01' }), by))
+    )
+    // Their own resident with Minato's child id: still not found
+    const own = await outsider.register(fields(), null, by)
+    assert.isTrue(
+      await notFound(outsider.updateChild(own.id, kid.id, child({ dueDate: '2026-10-01' }), by))
+    )
+
+    await yamada.refresh()
+    assert.equal(yamada.familyName, '山田')
+    await kid.refresh()
+    assert.equal(kid.dueDate, '2026-09-01')
+    assert.lengthOf(await events(city, 'resident.viewed'), 0)
+    assert.lengthOf(await events(shinjuku, 'resident.updated'), 0)
+  })
+})
+
+test.group('Resident directory: children', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('adding a child checks the dates and is audited', async ({ assert }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const yamada = await Resident.findByOrFail('residentNumber', 'MN-000101')
+    const directory = directoryOf(city)
+
+    const cases: [Partial<ChildFields>, string, string][] = [
+      [{}, 'due_date', 'child_date_required'],
+      [{ birthDate: '2026-06-16' }, 'birth_date', 'birth_date_in_future'],
+      [{ dueDate: '2027-06-01' }, 'due_date', 'due_date_too_far'],
+      [{ dueDate: '2024-01-01' }, 'due_date', 'due_date_too_old'],
+      [{ birthDate: '1990-01-01' }, 'birth_date', 'birth_date_too_old'],
+    ]
+    for (const [dates, field, code] of cases) {
+      assert.deepEqual(
+        await refusal(directory.addChildren(yamada.id, child(dates), by)),
+        { field, code },
+        JSON.stringify(dates)
+      )
+    }
+    assert.lengthOf(await Child.query().where('resident_id', yamada.id), 0)
+    assert.lengthOf(await events(city, 'resident.child_added'), 0)
+
+    const [added] = await directory.addChildren(
+      yamada.id,
+      child({ dueDate: '2026-08-15', givenName: 'さくら' }),
+      by
+    )
+    assert.equal(added.givenName, 'さくら')
+    const [event] = await events(city, 'resident.child_added')
+    assert.equal(Number(event.subject_resident_id), yamada.id)
+    assert.deepEqual(JSON.parse(event.details), { child_ids: [added.id] })
+  })
+
+  test('changing a child after coupons were issued: allowed, lots unchanged, counted', async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const yamada = await Resident.findByOrFail('residentNumber', 'MN-000101')
+    const directory = directoryOf(city)
+    const [kid] = await directory.addChildren(yamada.id, child({ dueDate: '2026-08-15' }), by)
+    await db.table('ledger_lots').insert({
+      municipality_id: city.id,
+      resident_id: yamada.id,
+      child_id: kid.id,
+      plugin_id: 'postpartum_support',
+      program_code: 'postpartum',
+      definition_version: 'test',
+      services: '["home_helper"]',
+      valid_from: '2026-01-01',
+      valid_to: '2027-08-14',
+      granted_minutes: 600,
+      available_minutes: 600,
+      status: 'active',
+      created_at: new Date(),
+    })
+
+    const view = await directory.view(yamada.id, by)
+    assert.equal(view.children[0].lotsIssued, 1)
+
+    const result = await directory.updateChild(
+      yamada.id,
+      kid.id,
+      child({ dueDate: '2026-08-15', birthDate: '2026-06-10', givenName: 'さくら' }),
+      by
+    )
+    assert.equal(result.lotsIssued, 1)
+    assert.deepEqual(result.changed, ['given_name', 'birth_date'])
+    await kid.refresh()
+    assert.equal(kid.birthDate, '2026-06-10')
+    const lot = await db.from('ledger_lots').where('child_id', kid.id).firstOrFail()
+    assert.equal(lot.valid_to, '2027-08-14', 'an issued lot keeps its validity')
+
+    const updates = await events(city, 'resident.child_updated')
+    assert.lengthOf(updates, 1)
+    assert.deepEqual(JSON.parse(updates[0].details), {
+      child_id: kid.id,
+      changed: ['given_name', 'birth_date'],
+      lots_issued: 1,
+    })
+    assert.notInclude(updates[0].details, 'さくら')
+  })
+
+  test('a birth date in the future is refused on change too, and nothing changes', async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const yamada = await Resident.findByOrFail('residentNumber', 'MN-000101')
+    const directory = directoryOf(city)
+    const [kid] = await directory.addChildren(yamada.id, child({ dueDate: '2026-08-15' }), by)
+    assert.deepEqual(
+      await refusal(
+        directory.updateChild(
+          yamada.id,
+          kid.id,
+          child({ dueDate: '2026-08-15', birthDate: '2026-07-01' }),
+          by
+        )
+      ),
+      { field: 'birth_date', code: 'birth_date_in_future' }
+    )
+    await kid.refresh()
+    assert.isNull(kid.birthDate)
+    assert.lengthOf(await events(city, 'resident.child_updated'), 0)
+  })
+})

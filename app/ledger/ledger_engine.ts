@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
@@ -94,16 +95,22 @@ export default class LedgerEngine {
     }
     return this.#inTransaction(trx, async (client) => {
       if (input.windowKey && input.windowCapMinutes) {
-        const granted = await this.programLots(client, input)
-          .where({
+        const windowLots = () =>
+          this.programLots(client, input).where({
             definition_version: input.definitionVersion,
             window_key: input.windowKey,
             child_id: input.childId ?? null,
           })
-          .whereNot('status', 'revoked')
-          .sum('granted_minutes as total')
+        // A revoked lot keeps counting with what it paid for before (and
+        // after) its revocation; only the minutes taken back are free again.
+        const granted = await windowLots().sum('granted_minutes as total').first()
+        const revoked = await client
+          .from('ledger_entries')
+          .where('kind', 'revoke')
+          .whereIn('lot_id', windowLots().select('id'))
+          .sum('minutes as total')
           .first()
-        const already = Number(granted?.total ?? 0)
+        const already = Number(granted?.total ?? 0) - Number(revoked?.total ?? 0)
         if (already + input.minutes > input.windowCapMinutes) {
           throw new LedgerRefusal('cap_exceeded', {
             cap: input.windowCapMinutes,
@@ -404,21 +411,159 @@ export default class LedgerEngine {
   }
 
   /**
-   * Minutes returned to a lot that expired meanwhile lapse at once, so no
-   * balance sits where nothing can spend it.
+   * Minutes returned to a lot that expired or was revoked meanwhile lapse
+   * at once, so no balance sits where nothing can spend it. On a revoked
+   * lot they are taken back as part of the revocation (kind "revoke"), so
+   * the window's cap frees exactly what the resident never used.
    */
   static async #expireIfLapsed(client: TransactionClientContract, lotId: number, minutes: number) {
     const lot = await client.from('ledger_lots').where('id', lotId).first()
-    if (lot.status !== 'expired') return
+    if (lot.status !== 'expired' && lot.status !== 'revoked') return
     await client.from('ledger_lots').where('id', lotId).decrement('available_minutes', minutes)
     await this.#entry(client, {
       municipalityId: Number(lot.municipality_id),
       residentId: Number(lot.resident_id),
       lotId,
-      kind: 'expire',
+      kind: lot.status === 'revoked' ? 'revoke' : 'expire',
       minutes,
       delta: -minutes,
     })
+  }
+
+  /**
+   * Staff revocation of a lot: what is still available is taken away (one
+   * "revoke" entry with the reason, even when nothing is left) and the lot
+   * can no longer pay for anything. Minutes held by pending visits stay
+   * with those visits: approved, they are spent as usual; released or
+   * later cancelled, they lapse at once (see #expireIfLapsed) and never
+   * return to the revoked lot. Expired lots have nothing left to revoke.
+   */
+  static async revoke(
+    municipalityId: number,
+    lotId: number,
+    reason: string,
+    actorUserId: number | null,
+    trx?: TransactionClientContract
+  ) {
+    if (!reason?.trim()) throw new LedgerRefusal('reason_required')
+    return this.#inTransaction(trx, async (client) => {
+      const lot = await this.#lockLot(client, lotId, municipalityId)
+      if (!lot) throw new LedgerRefusal('lot_not_found')
+      if (lot.status === 'revoked') throw new LedgerRefusal('lot_revoked')
+      if (lot.status === 'expired') throw new LedgerRefusal('lot_expired')
+      const left = Number(lot.available_minutes)
+      const changed = await client
+        .from('ledger_lots')
+        .where('id', lot.id)
+        .where('status', 'active')
+        .where('available_minutes', left)
+        .update({ status: 'revoked', available_minutes: 0 })
+      if (affectedRows(changed) !== 1) throw new LedgerRefusal('lot_revoked')
+      await this.#entry(client, {
+        municipalityId,
+        residentId: Number(lot.resident_id),
+        lotId: Number(lot.id),
+        kind: 'revoke',
+        minutes: left,
+        delta: -left,
+        actorUserId,
+        reason: reason.trim(),
+      })
+      return { revokedMinutes: left, heldMinutes: await this.#heldOn(client, Number(lot.id)) }
+    })
+  }
+
+  /**
+   * Staff set a lot's last valid day (延長 or 短縮), with a reason: one
+   * "adjust" entry that moves no minutes. Refused before the lot's first
+   * day, in the past (Japan time), or before the date of a visit reserved
+   * or approved on the lot (that visit must stay inside the validity).
+   *
+   * An expired lot may be reopened to a future date: expiry is a rule of
+   * time, and when staff extend a period (a hospital stay, a late birth
+   * registration) the resident should get back what lapsed. The adjust
+   * entry then returns exactly the minutes its "expire" entries wrote off
+   * (less what earlier reopenings returned), so the journal still adds up
+   * and the history shows both steps. A revoked lot stays revoked.
+   */
+  static async changeExpiry(
+    municipalityId: number,
+    lotId: number,
+    validTo: string,
+    reason: string,
+    actorUserId: number | null,
+    options: { today?: string } = {},
+    trx?: TransactionClientContract
+  ) {
+    if (!isIsoDate(validTo)) throw new LedgerRefusal('invalid_date')
+    if (!reason?.trim()) throw new LedgerRefusal('reason_required')
+    const today = options.today ?? DateTime.now().setZone('Asia/Tokyo').toISODate()!
+    return this.#inTransaction(trx, async (client) => {
+      const lot = await this.#lockLot(client, lotId, municipalityId)
+      if (!lot) throw new LedgerRefusal('lot_not_found')
+      if (lot.status === 'revoked') throw new LedgerRefusal('lot_revoked')
+      const from = String(lot.valid_to)
+      if (validTo === from) throw new LedgerRefusal('expiry_unchanged', { validTo })
+      if (validTo < String(lot.valid_from)) {
+        throw new LedgerRefusal('expiry_before_start', { validFrom: String(lot.valid_from) })
+      }
+      if (validTo < today) throw new LedgerRefusal('expiry_in_past', { today })
+      const lastVisit = await client
+        .from('ledger_entries')
+        .join('ledger_redemptions', 'ledger_redemptions.id', 'ledger_entries.redemption_id')
+        .where('ledger_entries.lot_id', lot.id)
+        .where('ledger_entries.kind', 'reserve')
+        .whereIn('ledger_redemptions.status', ['reserved', 'posted'])
+        .max('ledger_redemptions.visit_date as visit_date')
+        .first()
+      if (lastVisit?.visit_date && validTo < String(lastVisit.visit_date)) {
+        throw new LedgerRefusal('expiry_before_visit', { visitDate: String(lastVisit.visit_date) })
+      }
+
+      let restored = 0
+      if (lot.status === 'expired') {
+        const entries = await client.from('ledger_entries').where('lot_id', lot.id)
+        const lapsed = entries
+          .filter((entry) => entry.kind === 'expire')
+          .reduce((total, entry) => total + Number(entry.minutes), 0)
+        const returned = entries
+          .filter((entry) => entry.kind === 'adjust')
+          .reduce((total, entry) => total + Number(entry.delta_available), 0)
+        restored = lapsed - returned
+      }
+      await client
+        .from('ledger_lots')
+        .where('id', lot.id)
+        .update({
+          valid_to: validTo,
+          status: 'active',
+          available_minutes: Number(lot.available_minutes) + restored,
+        })
+      await this.#entry(client, {
+        municipalityId,
+        residentId: Number(lot.resident_id),
+        lotId: Number(lot.id),
+        kind: 'adjust',
+        minutes: restored,
+        delta: restored,
+        actorUserId,
+        reason: reason.trim(),
+      })
+      return { from, to: validTo, reopened: lot.status === 'expired', restoredMinutes: restored }
+    })
+  }
+
+  /** Minutes of pending (reserved) visits held on a lot */
+  static async #heldOn(client: TransactionClientContract, lotId: number) {
+    const held = await client
+      .from('ledger_entries')
+      .join('ledger_redemptions', 'ledger_redemptions.id', 'ledger_entries.redemption_id')
+      .where('ledger_entries.lot_id', lotId)
+      .where('ledger_entries.kind', 'reserve')
+      .where('ledger_redemptions.status', 'reserved')
+      .sum('ledger_entries.minutes as minutes')
+      .first()
+    return Number(held?.minutes ?? 0)
   }
 
   /**
@@ -490,8 +635,9 @@ export default class LedgerEngine {
     return query
   }
 
-  static async #lockLot(client: TransactionClientContract, lotId: number) {
+  static async #lockLot(client: TransactionClientContract, lotId: number, municipalityId?: number) {
     const query = client.from('ledger_lots').where('id', lotId)
+    if (municipalityId !== undefined) query.where('municipality_id', municipalityId)
     if (client.dialect.name === 'postgres') query.forUpdate()
     return query.first()
   }
@@ -546,6 +692,15 @@ function hashRequest(input: ReserveInput) {
     input.facilityId ?? null,
   ]
   return sha256Hex(JSON.stringify(request))
+}
+
+/** A real calendar date written YYYY-MM-DD */
+function isIsoDate(value: string) {
+  return (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    DateTime.fromISO(value, { zone: 'utc' }).isValid
+  )
 }
 
 /**

@@ -44,6 +44,16 @@ export type LedgerRefusalCode =
   | 'visit_token_unknown'
   | 'visit_token_used'
   | 'visit_token_expired'
+  // staff changes to a lot
+  | 'lot_not_found'
+  | 'lot_revoked'
+  | 'lot_expired'
+  | 'reason_required'
+  | 'invalid_date'
+  | 'expiry_unchanged'
+  | 'expiry_before_start'
+  | 'expiry_in_past'
+  | 'expiry_before_visit'
 
 type RefusalValue = string | number | LocalizedText
 
@@ -61,7 +71,7 @@ const MINUTE_VALUES = new Set([
 ])
 
 /** Values that are calendar dates (YYYY-MM-DD); messages show them in the reader's style */
-const DATE_VALUES = new Set(['until', 'validTo'])
+const DATE_VALUES = new Set(['until', 'validTo', 'validFrom', 'visitDate', 'today'])
 
 export default class LedgerRefusal extends Error {
   constructor(

@@ -38,6 +38,9 @@ export default class LedgerVerifier {
           message: `balance ${available} but its entries add up to ${derived}`,
         }
       }
+      if (lot.status === 'revoked' && available !== 0) {
+        return { subject: `lot ${id}`, message: `revoked but still holds ${available} minutes` }
+      }
     }
 
     const redemptions = await db.from('ledger_redemptions').orderBy('id')
@@ -78,9 +81,10 @@ export default class LedgerVerifier {
   }
 
   /**
-   * Caps of the programs' coupon definitions: what a window granted (lots
-   * not revoked) within its cap, and what was held or spent on a service
-   * within its sub-cap. Lots of programs no plugin declares are skipped.
+   * Caps of the programs' coupon definitions: what a window granted within
+   * its cap (a revoked lot counts less the minutes its revocation took
+   * back), and what was held or spent on a service within its sub-cap.
+   * Lots of programs no plugin declares are skipped.
    */
   static async #capViolation(): Promise<LedgerViolation | null> {
     const host = await app.container.make('plugins')
@@ -104,16 +108,27 @@ export default class LedgerVerifier {
     const granted = await db
       .from('ledger_lots')
       .whereNotNull('window_key')
-      .whereNot('status', 'revoked')
       .groupBy(group)
       .select(group)
       .sum('granted_minutes as minutes')
+    const revoked = await db
+      .from('ledger_entries')
+      .join('ledger_lots', 'ledger_lots.id', 'ledger_entries.lot_id')
+      .where('ledger_entries.kind', 'revoke')
+      .whereNotNull('ledger_lots.window_key')
+      .groupBy(group.map((column) => `ledger_lots.${column}`))
+      .select(group.map((column) => `ledger_lots.${column}`))
+      .sum('ledger_entries.minutes as minutes')
+    const groupKey = (row: Record<string, any>) =>
+      JSON.stringify(group.map((column) => (row[column] === null ? null : String(row[column]))))
+    const takenBack = new Map(revoked.map((row) => [groupKey(row), Number(row.minutes)]))
     for (const row of granted) {
       const window = windowOf(row)
-      if (window && Number(row.minutes) > window.totalMinutes) {
+      const minutes = Number(row.minutes) - (takenBack.get(groupKey(row)) ?? 0)
+      if (window && minutes > window.totalMinutes) {
         return {
           subject: `resident ${row.resident_id} window ${row.window_key}`,
-          message: `granted ${row.minutes} minutes above the cap ${window.totalMinutes}`,
+          message: `granted ${minutes} minutes above the cap ${window.totalMinutes}`,
         }
       }
     }

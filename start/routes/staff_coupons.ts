@@ -1,4 +1,38 @@
 /*
-| Staff console: coupons. Filled in with its screens.
+| Staff console: coupons (a resident's lots: issue, add, revoke, expiry)
+| and usage (every redemption of the municipality, 利用取消).
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const CouponsController = () => import('#controllers/staff/coupons_controller')
+const UsageController = () => import('#controllers/staff/usage_controller')
+
+router
+  .group(() => {
+    router
+      .get('/residents/:resident/coupons', [CouponsController, 'index'])
+      .where('resident', router.matchers.number())
+      .as('coupons.index')
+    router
+      .post('/residents/:resident/coupons', [CouponsController, 'store'])
+      .where('resident', router.matchers.number())
+      .as('coupons.store')
+    router
+      .post('/lots/:lot/revoke', [CouponsController, 'revoke'])
+      .where('lot', router.matchers.number())
+      .as('lots.revoke')
+    router
+      .put('/lots/:lot/expiry', [CouponsController, 'expiry'])
+      .where('lot', router.matchers.number())
+      .as('lots.expiry')
+
+    router.get('/usage', [UsageController, 'index']).as('usage.index')
+    router
+      .post('/usage/:redemption/cancel', [UsageController, 'cancel'])
+      .where('redemption', router.matchers.number())
+      .as('usage.cancel')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant()])

@@ -1,0 +1,145 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as lucidErrors } from '@adonisjs/lucid'
+import { workInStaffConsole } from '#abilities/main'
+import AuditTrail from '#audit/audit_trail'
+import CouponRedemption from '#ledger/coupon_redemption'
+import LedgerRefusal from '#ledger/ledger_refusal'
+import Resident from '#models/resident'
+import ResidentCoupons from '#services/resident_coupons'
+import { staffActionFrom } from '#services/staff_action'
+import UsageSearch, {
+  USAGE_PAGE_SIZE,
+  currentMonthInJapan,
+  type UsageFilters,
+} from '#services/usage_search'
+import { staffFieldNames } from '#validators/staff_field_names'
+import {
+  cancelRedemptionValidator,
+  usageFiltersValidator,
+} from '#validators/staff_coupon_validator'
+
+/**
+ * Usage (利用実績) of the municipality: every redemption, filtered by
+ * resident, program, service, month, facility and status, with the hours
+ * per status for the filter; and the staff cancellation of an approved
+ * visit (利用取消) with a reason, which gives the hours back.
+ */
+export default class UsageController {
+  async index(ctx: HttpContext) {
+    const { bouncer, request, inertia, tenant, i18n } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const input = await request.validateUsing(usageFiltersValidator, {
+      messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),
+    })
+    const [pluginId, programCode] = input.program?.split('/') ?? []
+    const month = input.month ?? currentMonthInJapan()
+    const filters: UsageFilters = {
+      residentNumber: input.resident,
+      pluginId,
+      programCode,
+      service: input.service,
+      month: month === 'all' ? null : month,
+      facilityId: input.facility,
+      status: input.status,
+    }
+    const page = input.page ?? 1
+    const search = new UsageSearch(tenant.municipalityId, filters)
+    const rows = await search.page(page)
+    const totals = await search.totals()
+
+    const subject = input.resident
+      ? await Resident.query()
+          .where({ municipalityId: tenant.municipalityId, residentNumber: input.resident })
+          .first()
+      : null
+    const by = staffActionFrom(ctx)
+    await AuditTrail.record({
+      municipalityId: tenant.municipalityId,
+      action: 'usage.viewed',
+      actorUserId: by.actorUserId,
+      actorRole: by.actorRole,
+      subjectResidentId: subject?.id ?? null,
+      purpose: 'usage_review',
+      source: by.source,
+      destination: by.destination,
+      details: {
+        filters: { ...filters, residentNumber: undefined, resident_filter: Boolean(subject) },
+        page,
+        resident_ids: UsageSearch.residentIds(rows),
+      },
+    })
+
+    const programs = await new ResidentCoupons(tenant.municipalityId, i18n.locale).programs()
+    const facilities = await UsageSearch.facilities(tenant.municipalityId)
+    const text = (value: { ja: string; en: string }) => (i18n.locale === 'en' ? value.en : value.ja)
+    return inertia.render('staff/usage/index', {
+      filters: {
+        resident: input.resident ?? '',
+        program: input.program ?? '',
+        service: input.service ?? '',
+        month,
+        facility: input.facility ? String(input.facility) : '',
+        status: input.status ?? '',
+      },
+      programs: programs.map(({ plugin, program }) => ({
+        key: `${plugin.id}/${program.code}`,
+        name: text(program.name),
+        services: program.services.map((service) => ({
+          code: service.code,
+          name: text(service.name),
+        })),
+      })),
+      facilities: facilities.map((facility) => ({
+        id: Number(facility.id),
+        name: i18n.locale === 'en' ? facility.name_en : facility.name_ja,
+        provider: i18n.locale === 'en' ? facility.provider_name_en : facility.provider_name_ja,
+      })),
+      result: {
+        rows: rows.map(
+          ({ facilityNameJa, facilityNameEn, providerNameJa, providerNameEn, ...row }) => ({
+            ...row,
+            facility: i18n.locale === 'en' ? facilityNameEn : facilityNameJa,
+            provider: i18n.locale === 'en' ? providerNameEn : providerNameJa,
+          })
+        ),
+        total: totals.visits,
+        byStatus: totals.byStatus,
+        page,
+        pageSize: USAGE_PAGE_SIZE,
+      },
+    })
+  }
+
+  async cancel(ctx: HttpContext) {
+    const { bouncer, request, response, session, tenant, i18n } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const redemptionId = Number(ctx.params.redemption)
+    const { reason } = await request.validateUsing(cancelRedemptionValidator, {
+      messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),
+    })
+    const by = staffActionFrom(ctx)
+    try {
+      const done = await CouponRedemption.cancel(tenant.municipalityId, redemptionId, reason, by)
+      if (!done) {
+        await AuditTrail.record({
+          municipalityId: tenant.municipalityId,
+          action: 'redemption.not_found',
+          outcome: 'denied',
+          actorUserId: by.actorUserId,
+          actorRole: by.actorRole,
+          source: by.source,
+          destination: by.destination,
+          details: { redemption_id: redemptionId },
+        })
+        throw new lucidErrors.E_ROW_NOT_FOUND()
+      }
+    } catch (error) {
+      if (!(error instanceof LedgerRefusal)) throw error
+      session.flashAll()
+      session.flash('inputErrorsBag', { reason: [error.translate(i18n)] })
+      return response.redirect().back()
+    }
+    session.flash('notice', i18n.t('staff_coupons.flash.cancelled'))
+    return response.redirect().back()
+  }
+}

@@ -1,0 +1,60 @@
+import vine from '@vinejs/vine'
+
+const reason = vine.string().trim().minLength(1).maxLength(300)
+const code = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]+$/)
+    .maxLength(64)
+
+/** Issue (発行) or add (追加) hours of one program to a resident */
+export const issueCouponValidator = vine.compile(
+  vine.object({
+    /** "<plugin id>/<program code>" */
+    program: vine
+      .string()
+      .trim()
+      .regex(/^[a-z0-9_]+\/[a-z0-9_]+$/)
+      .maxLength(130),
+    child_id: vine.number().positive().withoutDecimals().optional(),
+    /** One window of the definition; omitted: every window still open */
+    window: code().optional(),
+    /** Omitted: the window's full amount */
+    hours: vine.number().positive().max(10000).optional(),
+    copayment_tier: vine.string().trim().maxLength(8).optional(),
+  })
+)
+
+export const revokeLotValidator = vine.compile(vine.object({ reason }))
+
+export const lotExpiryValidator = vine.compile(
+  vine.object({
+    valid_to: vine.date({ formats: ['YYYY-MM-DD'] }),
+    reason,
+  })
+)
+
+export const usageFiltersValidator = vine.compile(
+  vine.object({
+    resident: vine.string().trim().maxLength(32).optional(),
+    program: vine
+      .string()
+      .trim()
+      .regex(/^[a-z0-9_]+\/[a-z0-9_]+$/)
+      .maxLength(130)
+      .optional(),
+    service: code().optional(),
+    /** YYYY-MM, or "all" for every month */
+    month: vine
+      .string()
+      .trim()
+      .regex(/^(\d{4}-(0[1-9]|1[0-2])|all)$/)
+      .optional(),
+    facility: vine.number().positive().withoutDecimals().optional(),
+    status: vine.enum(['reserved', 'posted', 'released', 'cancelled']).optional(),
+    page: vine.number().positive().withoutDecimals().max(100000).optional(),
+  })
+)
+
+export const cancelRedemptionValidator = vine.compile(vine.object({ reason }))

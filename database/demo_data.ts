@@ -11,6 +11,7 @@ import Resident from '#models/resident'
 import Child from '#models/child'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
+import { seedDemoApplications } from '#database/demo_applications'
 import type { StaffAction } from '#ledger/coupon_definitions'
 
 /**
@@ -195,7 +196,10 @@ export default class DemoData {
     })
     // Tests keep a ledger of their own: coupons dated from the day of
     // seeding would make their fixture depend on the calendar.
-    if (!app.inTest) await this.seedCoupons()
+    if (!app.inTest) {
+      await this.seedCoupons()
+      await seedDemoApplications()
+    }
   }
 
   /**

@@ -57,10 +57,20 @@ export function todayInJapan() {
  * and the audit event commit together, or nothing does.
  */
 export default class CouponIssuance {
-  static async issue(input: IssueInput, by: StaffAction): Promise<IssuedLot[]> {
+  /**
+   * `callerTrx`: the caller's transaction, when the grant must commit together
+   * with the caller's own change (e.g. an application marked approved); a
+   * refusal then rolls the caller's work back too. Without it the grant
+   * runs in a transaction of its own.
+   */
+  static async issue(
+    input: IssueInput,
+    by: StaffAction,
+    callerTrx?: TransactionClientContract
+  ): Promise<IssuedLot[]> {
     const { program } = await ProgramCatalog.find(input)
     const issueDate = input.issueDate ?? todayInJapan()
-    return db.transaction(async (trx) => {
+    const work = async (trx: TransactionClientContract) => {
       await ProgramCatalog.assertEnabled(input.municipalityId, input, trx)
       const resident = await trx
         .from('residents')
@@ -112,7 +122,8 @@ export default class CouponIssuance {
       }
       await this.#audit(input, by, issued, trx)
       return issued
-    })
+    }
+    return callerTrx ? work(callerTrx) : db.transaction(work)
   }
 
   static #copaymentTier(program: ProgramManifest, tier: string | null | undefined) {

@@ -1,4 +1,29 @@
 /*
-| Staff console: applications. Filled in with its screens.
+| Staff console: applications. Residents' applications to programs, the
+| review with the plugin form's answers, approval (issues the program's
+| default grant) and rejection with a reason the resident sees.
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const ApplicationsController = () => import('#controllers/staff/applications_controller')
+
+router
+  .group(() => {
+    router.get('/applications', [ApplicationsController, 'index']).as('applications.index')
+    router
+      .get('/applications/:application', [ApplicationsController, 'show'])
+      .where('application', router.matchers.number())
+      .as('applications.show')
+    router
+      .post('/applications/:application/approve', [ApplicationsController, 'approve'])
+      .where('application', router.matchers.number())
+      .as('applications.approve')
+    router
+      .post('/applications/:application/reject', [ApplicationsController, 'reject'])
+      .where('application', router.matchers.number())
+      .as('applications.reject')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant()])

@@ -235,6 +235,8 @@ test.group('Ledger under concurrency', (group) => {
       await db.from('ledger_entries').where('resident_id', residentId).delete()
       await db.from('ledger_redemptions').where('resident_id', residentId).delete()
       await db.from('ledger_lots').where('resident_id', residentId).delete()
+      await db.from('children').where('resident_id', residentId).delete()
+      await db.from('residents').where('id', residentId).delete()
     })
     const program = { pluginId: 'postpartum_support', programCode: 'postpartum' }
     const by = await staffOf(household.municipality)

@@ -1,13 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
-import { randomBytes } from 'node:crypto'
-import mail from '@adonisjs/mail/services/main'
 import Municipality from '#models/municipality'
-import User from '#models/user'
-import Membership from '#models/membership'
-import AccountToken from '#models/account_token'
 import AccountMail from '#mails/account_mail'
-import { accountLinks } from '#services/account_links'
+import AccountInvitation from '#services/account_invitation'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
 
@@ -58,32 +53,12 @@ export default class MunicipalityAdmin {
     input: { email: string; fullName: string; locale: string },
     by: OperatorAction
   ) {
-    const { user, secret } = await db.transaction(async (trx) => {
+    const invitation = await db.transaction(async (trx) => {
       const municipality = await Municipality.findOrFail(municipalityId, { client: trx })
-      let invited = await User.query({ client: trx }).where('email', input.email).first()
-      let invitationSecret: string | null = null
-      if (!invited) {
-        invited = await User.create(
-          {
-            email: input.email,
-            fullName: input.fullName,
-            preferredLocale: input.locale,
-            // Unusable until the invitee chooses one through the link.
-            password: randomBytes(32).toString('base64url'),
-          },
-          { client: trx }
-        )
-        invitationSecret = await AccountToken.issue(invited, 'invitation', { client: trx })
-      }
-      await Membership.firstOrCreate(
-        {
-          userId: invited.id,
-          municipalityId: municipality.id,
-          providerId: null,
-          role: 'municipal_admin',
-        },
-        {},
-        { client: trx }
+      const invited = await AccountInvitation.admit(
+        input,
+        { municipalityId: municipality.id, providerId: null, role: 'municipal_admin' },
+        trx
       )
       await AuditTrail.record(
         {
@@ -93,23 +68,25 @@ export default class MunicipalityAdmin {
           actorRole: 'platform_operator',
           source: by.source,
           destination: by.destination,
-          details: { user_id: invited.id, new_account: invitationSecret !== null },
+          details: { user_id: invited.user.id, new_account: invited.secret !== null },
         },
         trx
       )
-      return { user: invited, secret: invitationSecret }
+      return invited
     })
     const municipality = await Municipality.findOrFail(municipalityId)
-    await mail.sendLater(
-      new AccountMail({
-        to: user.email,
-        locale: user.preferredLocale,
-        kind: secret ? 'invitation' : 'access_granted',
-        link: secret ? accountLinks.resetPassword(secret) : accountLinks.signIn(),
-        values: { name: user.fullName, municipality: municipality.nameIn(user.preferredLocale) },
-      })
+    await AccountInvitation.notify(
+      invitation,
+      ({ newAccount, link, user }) =>
+        new AccountMail({
+          to: user.email,
+          locale: user.preferredLocale,
+          kind: newAccount ? 'invitation' : 'access_granted',
+          link,
+          values: { name: user.fullName, municipality: municipality.nameIn(user.preferredLocale) },
+        })
     )
-    return user
+    return invitation.user
   }
 
   /**

@@ -173,5 +173,10 @@ export default definePlugin({
       name: { ja: '利用券の交付', en: 'Grant tickets' },
       roles: ['municipal_admin', 'municipal_staff'],
     },
+    {
+      key: 'switch_definition',
+      name: { ja: '制度版の切替', en: 'Switch the rules version' },
+      roles: ['municipal_admin'],
+    },
   ],
 })

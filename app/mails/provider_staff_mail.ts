@@ -1,0 +1,47 @@
+import { BaseMail } from '@adonisjs/mail'
+import i18nManager from '@adonisjs/i18n/services/main'
+
+function escapeHtml(text: string) {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+}
+
+/**
+ * The mail a provider's staff member gets when a municipality invites them
+ * (staff_providers.mail.* in the recipient's language): a set-password link
+ * for a new account, a sign-in link when the account already existed.
+ */
+export default class ProviderStaffMail extends BaseMail {
+  constructor(
+    private options: {
+      to: string
+      locale: string
+      kind: 'invitation' | 'access_granted'
+      link: string
+      values: { name: string; provider: string; municipality: string; role: string }
+    }
+  ) {
+    super()
+  }
+
+  prepare() {
+    const i18n = i18nManager.locale(this.options.locale)
+    const key = `staff_providers.mail.${this.options.kind}`
+    const values = { ...this.options.values, link: this.options.link }
+    const body = i18n.t(`${key}.body`, values)
+    const signature = i18n.t('mail.signature')
+
+    this.message.to(this.options.to).subject(i18n.t(`${key}.subject`, values))
+    this.message.text([body, this.options.link, signature].join('\n\n'))
+    this.message.html(
+      [
+        `<p>${escapeHtml(body).replaceAll('\n', '<br>')}</p>`,
+        `<p><a href="${escapeHtml(this.options.link)}">${escapeHtml(i18n.t(`${key}.action`))}</a></p>`,
+        `<p>${escapeHtml(signature)}</p>`,
+      ].join('')
+    )
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Small-cell suppression for statistics anyone may be shown (DESIGN.md):
+ * a count of 1 to 7 people is shown as "*", and so is every other figure of
+ * the same row (hours, visits), which would otherwise let a reader work out
+ * what one identifiable person did. Zero stays 0: it says nothing about a
+ * person.
+ */
+export const SUPPRESSED = '*'
+export const SMALL_CELL_MAX = 7
+
+export type Cell = number | typeof SUPPRESSED
+
+export function isSmallCount(people: number) {
+  return people >= 1 && people <= SMALL_CELL_MAX
+}
+
+/** One count of people as shown */
+export function suppressCount(people: number): Cell {
+  return isSmallCount(people) ? SUPPRESSED : people
+}
+
+/**
+ * A row whose figures describe `people`: all of them suppressed when the
+ * count of people is small, all shown otherwise.
+ */
+export function suppressRow<Figures extends Record<string, number>>(
+  people: number,
+  figures: Figures
+): { people: Cell } & { [Key in keyof Figures]: Cell } {
+  const hidden = isSmallCount(people)
+  const shown = Object.fromEntries(
+    Object.entries(figures).map(([key, value]) => [key, hidden ? SUPPRESSED : value])
+  )
+  return { people: hidden ? SUPPRESSED : people, ...shown } as { people: Cell } & {
+    [Key in keyof Figures]: Cell
+  }
+}

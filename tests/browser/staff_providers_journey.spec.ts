@@ -1,0 +1,90 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Page } from 'playwright'
+import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import Provider from '#models/provider'
+import Facility from '#models/facility'
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze()
+  return results.violations
+    .filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''))
+    .map((violation) => `${page.url()}: ${violation.id} (${violation.nodes.length})`)
+}
+
+/**
+ * A member of staff registers a provider and its first facility in
+ * Japanese on a phone, and the providers, definitions and statistics
+ * screens pass axe-core.
+ */
+test.group('Staff console journey: providers (phone, Japanese)', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('register a provider with its contract, then add a facility', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    await page.setViewportSize({ width: 390, height: 844 })
+    await signInInBrowser(page, 'staff@minato.example')
+
+    await page.goto('/m/minato/providers')
+    await page.getByRole('heading', { level: 1, name: '事業者' }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
+    await page.getByRole('link', { name: '事業者を登録する' }).click()
+    await page.getByRole('heading', { level: 1, name: '事業者の登録' }).waitFor()
+
+    // the form explains what is missing
+    await page.getByRole('button', { name: '登録する' }).click()
+    await page.getByText('名称（日本語）を入力してください。').waitFor()
+
+    await page.getByLabel('名称（日本語）').fill('ひかり産後ケア')
+    await page.getByLabel('名称（英語）').fill('Hikari Postnatal Care')
+    await page.getByLabel('電話番号').fill('03-1234-5678')
+    await page.getByLabel('家事・育児支援（産後ドゥーラ）').check()
+    await page.getByRole('button', { name: '登録する' }).click()
+    await page.getByRole('heading', { level: 1, name: 'ひかり産後ケア' }).waitFor()
+    await page.getByText('ひかり産後ケアを登録しました。').waitFor()
+    assert.isTrue(await page.getByLabel('家事・育児支援（産後ドゥーラ）').isChecked())
+    assert.isFalse(await page.getByLabel('家事支援（ホームヘルパー）').isChecked())
+    assert.deepEqual(await seriousViolations(page), [])
+
+    const add = page.getByRole('form', { name: '施設を追加する' })
+    await add.getByLabel('施設名（日本語）').fill('ひかり 三田')
+    await add.getByLabel('施設名（英語）').fill('Hikari Mita')
+    await add.getByLabel('住所').fill('東京都港区三田1-1-1')
+    await add.getByRole('button', { name: '施設を追加する' }).click()
+    await page.getByText('施設「ひかり 三田」を追加しました。').waitFor()
+    await page.getByRole('heading', { level: 3, name: 'ひかり 三田' }).waitFor()
+
+    const provider = await Provider.findByOrFail('nameJa', 'ひかり産後ケア')
+    const facility = await Facility.findByOrFail('providerId', provider.id)
+    assert.equal(facility.address, '東京都港区三田1-1-1')
+  })
+
+  test('definitions and statistics screens at phone size', async ({ browserContext, assert }) => {
+    const page = await browserContext.newPage()
+    await page.setViewportSize({ width: 390, height: 844 })
+    await signInInBrowser(page, 'admin@minato.example')
+    await page.goto('/m/minato/definitions')
+    await page.getByRole('heading', { level: 1, name: '制度版（クーポン定義）' }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
+    await page.getByRole('link', { name: '「2021年度の制度」に切り替える' }).click()
+    await page.getByRole('heading', { level: 1, name: '既定の版の切り替えの確認' }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
+    await page.getByRole('button', { name: '「2021年度の制度」に切り替える' }).click()
+    await page
+      .getByText('切り替える前に、変更内容を確認したことにチェックを入れてください。')
+      .waitFor()
+    await page.getByLabel('上の変更内容を確認しました').check()
+    await page.getByRole('button', { name: '「2021年度の制度」に切り替える' }).click()
+    await page.getByText(/既定の版を「2021年度の制度」に切り替えました/).waitFor()
+
+    await page.goto('/m/minato/statistics?month=2026-05')
+    await page.getByRole('heading', { level: 1, name: '統計' }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
+  })
+})

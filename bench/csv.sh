@@ -23,3 +23,6 @@ export DB_CONNECTION=postgres PG_HOST=${PG_HOST:-127.0.0.1} PG_USER=${PG_USER:-p
 psql -h "$PG_HOST" -U "$PG_USER" -q -c "DROP DATABASE IF EXISTS tomoni_bench_csv" -c "CREATE DATABASE tomoni_bench_csv"
 node ace migration:run --force >/dev/null
 node --expose-gc --import @poppinss/ts-exec bench/csv_import.ts
+
+# Export of 1,000,000 redemptions (its own fresh databases)
+bash bench/csv_export.sh

@@ -29,6 +29,11 @@ const queueConfig: QueueConfig = {
     prune_expired_sessions: () => import('#jobs/prune_expired_sessions_job'),
     send_mail: () => import('#jobs/send_mail_job'),
     expire_lots: () => import('#jobs/expire_lots_job'),
+    // CSV imports and exports of the staff console (progress on csv_jobs)
+    csv_import_preview: () => import('#jobs/csv_import_preview_job'),
+    csv_import_commit: () => import('#jobs/csv_import_commit_job'),
+    csv_export: () => import('#jobs/csv_export_job'),
+    csv_prune: () => import('#jobs/csv_prune_job'),
   },
   /*
   | Recurring jobs per job name: a cron pattern in the server's time zone,
@@ -38,6 +43,8 @@ const queueConfig: QueueConfig = {
     prune_expired_sessions: '17 * * * *',
     // Coupon dates are Japanese calendar days: expire and remind at 00:10 JST.
     expire_lots: { pattern: '10 0 * * *', tz: 'Asia/Tokyo' },
+    // CSV uploads and exports hold residents' data: kept 7 days (CsvJobs.prune).
+    csv_prune: { pattern: '40 3 * * *', tz: 'Asia/Tokyo' },
   },
 }
 

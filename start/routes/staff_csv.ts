@@ -1,4 +1,33 @@
 /*
-| Staff console: csv. Filled in with its screens.
+| Staff console: CSV in and out. Resident imports (upload, dry-run report,
+| commit) and usage exports run as jobs with a progress page; exports are
+| downloaded from their job when ready.
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const CsvJobsController = () => import('#controllers/staff/csv_jobs_controller')
+const CsvImportsController = () => import('#controllers/staff/csv_imports_controller')
+const CsvExportsController = () => import('#controllers/staff/csv_exports_controller')
+
+router
+  .group(() => {
+    router.get('/csv', [CsvJobsController, 'index']).as('csv.index')
+    router.post('/csv/imports', [CsvImportsController, 'store']).as('csv.imports.store')
+    router.post('/csv/exports', [CsvExportsController, 'store']).as('csv.exports.store')
+    router
+      .get('/csv/jobs/:job', [CsvJobsController, 'show'])
+      .where('job', router.matchers.number())
+      .as('csv.jobs.show')
+    router
+      .post('/csv/jobs/:job/commit', [CsvJobsController, 'commit'])
+      .where('job', router.matchers.number())
+      .as('csv.jobs.commit')
+    router
+      .get('/csv/jobs/:job/download', [CsvJobsController, 'download'])
+      .where('job', router.matchers.number())
+      .as('csv.jobs.download')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant()])

@@ -1,0 +1,132 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as lucidErrors } from '@adonisjs/lucid'
+import { DateTime } from 'luxon'
+import { workInStaffConsole } from '#abilities/main'
+import AuditTrail from '#audit/audit_trail'
+import { httpAuditSource } from '#audit/http_audit_source'
+import { csvContentType, type CsvEncoding } from '#csv/csv_export'
+import CsvJobs from '#csv/csv_jobs'
+import CsvJobView from '#csv/csv_job_view'
+import CsvImportJobs from '#csv/csv_import_jobs'
+import CsvExportJobs from '#csv/csv_export_jobs'
+import type { ExportRequest } from '#csv/usage_exports'
+import { DEFAULT_IMPORT_LIMITS } from '#csv/resident_import'
+import { staffActionFrom } from '#services/staff_action'
+
+const MEGABYTE = 1024 * 1024
+
+/** The header row of the resident import file, shown on the page */
+const IMPORT_HEADER =
+  '利用者ID,氏,名,氏（カナ）,名（カナ）,電話番号,子の出産予定日,子の生年月日,多胎'
+
+/** RFC 6266 / RFC 8187: the UTF-8 name percent-encoded, with an ASCII fallback */
+export function contentDisposition(name: string, asciiName: string) {
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+  const fallback = asciiName.replace(/["\\]/g, '_')
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`
+}
+
+/**
+ * The CSV page (imports, exports, recent jobs), one job's progress and
+ * result, committing a checked import, and downloading an export.
+ * Municipal administrators and staff; jobs are found within the
+ * municipality only (another municipality's job is 404).
+ */
+export default class CsvJobsController {
+  async index(ctx: HttpContext) {
+    const { bouncer, inertia, tenant, i18n } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const jobs = await CsvJobs.recent(tenant.municipalityId)
+    const lastMonth = DateTime.now().setZone('Asia/Tokyo').minus({ months: 1 }).toFormat('yyyy-MM')
+    return inertia.render('staff/csv/index', {
+      jobs: jobs.map((job) => CsvJobView.summary(job, i18n)),
+      formats: await CsvExportJobs.formats(tenant.municipalityId, i18n.locale),
+      facilities: await CsvExportJobs.facilities(tenant.municipalityId, i18n.locale),
+      defaultMonth: lastMonth,
+      maxMegabytes: DEFAULT_IMPORT_LIMITS.maxBytes / MEGABYTE,
+      maxRows: DEFAULT_IMPORT_LIMITS.maxRows,
+      importHeader: IMPORT_HEADER,
+    })
+  }
+
+  async show(ctx: HttpContext) {
+    const { bouncer, inertia, tenant, i18n, params } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const job = await this.#job(tenant.municipalityId, params.job)
+    return inertia.render('staff/csv/show', {
+      job: {
+        ...CsvJobView.summary(job, i18n),
+        report: CsvJobView.importReport(job, i18n),
+        previewJobId: (job.params.previewJobId as number | undefined) ?? null,
+      },
+    })
+  }
+
+  async commit(ctx: HttpContext) {
+    const { bouncer, tenant, i18n, params, response, session } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const preview = await this.#job(tenant.municipalityId, params.job)
+    const outcome = await CsvImportJobs.requestCommit(preview, staffActionFrom(ctx))
+    const slug = tenant.municipality.slug
+    if ('refusal' in outcome) {
+      session.flash('error', i18n.t(`staff_csv.commit_refusals.${outcome.refusal}`))
+      return response.redirect(`/m/${slug}/csv/jobs/${preview.id}`)
+    }
+    return response.redirect(`/m/${slug}/csv/jobs/${outcome.job.id}`)
+  }
+
+  async download(ctx: HttpContext) {
+    const { bouncer, tenant, params, response, auth } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const job = await this.#job(tenant.municipalityId, params.job)
+    if (job.status !== 'done' || !job.filePath || !job.fileName) {
+      throw new lucidErrors.E_ROW_NOT_FOUND()
+    }
+    const path = CsvJobs.pathOf(job.filePath)
+    const file = await stat(path).catch(() => null)
+    if (!file) throw new lucidErrors.E_ROW_NOT_FOUND()
+
+    const request = job.params.request as ExportRequest
+    const encoding = job.params.encoding as CsvEncoding
+    let subjectResidentId: number | null = null
+    if (request.format === 'resident_history') subjectResidentId = request.residentId
+    // Recorded before the first byte leaves: no download without its record.
+    await AuditTrail.record({
+      municipalityId: tenant.municipalityId,
+      action: 'csv.downloaded',
+      actorUserId: auth.getUserOrFail().id,
+      actorRole: tenant.primaryRole,
+      subjectResidentId,
+      purpose: 'usage_report',
+      source: httpAuditSource(ctx),
+      destination: `file:${job.fileName}`,
+      details: {
+        csv_job_id: job.id,
+        kind: job.kind,
+        rows: job.result?.rows ?? null,
+        bytes: file.size,
+      },
+    })
+
+    response.header('content-type', csvContentType(encoding))
+    response.header(
+      'content-disposition',
+      contentDisposition(job.fileName, String(job.result?.asciiName ?? `csv_job_${job.id}.csv`))
+    )
+    response.header('content-length', String(file.size))
+    response.header('cache-control', 'no-store')
+    response.header('x-content-type-options', 'nosniff')
+    return response.stream(createReadStream(path))
+  }
+
+  async #job(municipalityId: number, id: unknown) {
+    const job = await CsvJobs.find(municipalityId, Number(id))
+    if (!job) throw new lucidErrors.E_ROW_NOT_FOUND()
+    return job
+  }
+}

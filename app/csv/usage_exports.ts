@@ -1,0 +1,651 @@
+import { createWriteStream } from 'node:fs'
+import { pipeline } from 'node:stream/promises'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import type { I18n } from '@adonisjs/i18n'
+import { csvStream, type CsvEncoding } from '#csv/csv_export'
+import type { CsvExportField } from '#csv/csv_fields'
+import Copayment from '#ledger/copayment'
+import type {
+  CsvSpec,
+  LocalizedText,
+  PluginManifest,
+  ProgramManifest,
+} from '#plugin_host/define_plugin'
+
+/**
+ * What staff can export:
+ * - facility_month: 施設別利用実績, one row per approved (posted) visit of a
+ *   month, grouped by facility, then by day;
+ * - facility_month_totals: the same visits summed per facility, program and
+ *   service (a second file, so the detail file stays one row per visit for
+ *   Excel filters and pivots, and both come from the same rows);
+ * - resident_history: every grant and every redemption of one resident,
+ *   all programs;
+ * - plugin: a plugin's declared format (csv.export in its manifest) for a
+ *   month, approved and cancelled visits of its programs.
+ */
+export type ExportRequest =
+  | { format: 'facility_month'; month: string; facilityId?: number | null }
+  | { format: 'facility_month_totals'; month: string; facilityId?: number | null }
+  | { format: 'resident_history'; residentId: number }
+  | { format: 'plugin'; pluginId: string; specKey: string; month: string }
+
+export type ExportTable = {
+  header: string[]
+  /** How many rows the export reads (for the progress bar) */
+  count: () => Promise<number>
+  rows: (onRead: () => void) => AsyncIterable<unknown[]>
+}
+
+/** A redemption with what an export shows of it, its lots' versions and co-payment */
+type RedemptionRow = {
+  id: number
+  pluginId: string
+  programCode: string
+  service: string
+  visitDate: string
+  visitStart: string | null
+  minutes: number
+  status: string
+  residentNumber: string
+  residentName: string
+  residentNameKana: string
+  providerName: string | null
+  facilityId: number | null
+  facilityName: string | null
+  definitionVersions: string[]
+  copaymentTiers: string[]
+  /** Null when the program has no co-payment or the lots no tier */
+  copaymentYen: number | null
+}
+
+type RedemptionFilter = {
+  statuses: string[]
+  month?: string
+  /** One day of the month (the month export reads a day at a time) */
+  day?: string
+  /** undefined: every facility; null: visits without a facility */
+  facilityId?: number | null
+  residentId?: number
+  pluginId?: string
+}
+
+/** Rows read from the database at a time: memory stays flat however many there are */
+const BATCH = 500
+
+const FACILITY_MONTH_STATUSES = ['posted']
+const PLUGIN_STATUSES = ['posted', 'cancelled']
+
+/** 2026-11 → ['2026-11-01', '2026-12-01'] (visit dates are YYYY-MM-DD text) */
+export function monthRange(month: string): [string, string] {
+  const [year, monthNumber] = month.split('-').map(Number)
+  const next = monthNumber === 12 ? [year + 1, 1] : [year, monthNumber + 1]
+  const pad = (value: number) => String(value).padStart(2, '0')
+  return [`${year}-${pad(monthNumber)}-01`, `${next[0]}-${pad(next[1])}-01`]
+}
+
+/** 2026-11-30 → 2026-12-01 */
+function nextDay(day: string) {
+  const date = new Date(`${day}T00:00:00Z`)
+  date.setUTCDate(date.getUTCDate() + 1)
+  return date.toISOString().slice(0, 10)
+}
+
+/** Minutes as hours for a spreadsheet: 90 → 1.5 */
+const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
+
+/**
+ * Builds the usage exports of one municipality, in one language (headers,
+ * service and status names), reading redemptions with keyset pagination
+ * (visit date, id) a batch at a time, and writes them as CSV files.
+ * Every query is scoped by the municipality.
+ */
+export default class UsageExports {
+  readonly #locale: 'ja' | 'en'
+  #plugins?: Map<string, PluginManifest>
+
+  constructor(
+    private readonly municipalityId: number,
+    private readonly i18n: I18n
+  ) {
+    this.#locale = i18n.locale === 'en' ? 'en' : 'ja'
+  }
+
+  async table(request: ExportRequest): Promise<ExportTable> {
+    switch (request.format) {
+      case 'facility_month':
+        return this.facilityMonth(request.month, request.facilityId)
+      case 'facility_month_totals':
+        return this.facilityMonthTotals(request.month, request.facilityId)
+      case 'resident_history':
+        return this.residentHistory(request.residentId)
+      case 'plugin':
+        return this.pluginFormat(request.pluginId, request.specKey, request.month)
+    }
+  }
+
+  /**
+   * Writes the export as a CSV file (RFC 4180, cells neutralized, UTF-8
+   * with BOM or CP932), streaming row by row; `onProgress` hears how many
+   * rows are done. Returns the row count.
+   */
+  async write(
+    request: ExportRequest,
+    encoding: CsvEncoding,
+    path: string,
+    onProgress: (done: number, total: number) => void = () => {}
+  ) {
+    const table = await this.table(request)
+    const total = await table.count()
+    let done = 0
+    onProgress(0, total)
+    const rows = table.rows(() => {
+      done++
+      if (done % 1000 === 0) onProgress(done, Math.max(total, done))
+    })
+    await pipeline(
+      csvStream(table.header, rows, encoding),
+      createWriteStream(path, { mode: 0o600 })
+    )
+    onProgress(done, Math.max(total, done))
+    return { rows: done }
+  }
+
+  facilityMonth(month: string, facilityId?: number | null): ExportTable {
+    const filter: RedemptionFilter = { statuses: FACILITY_MONTH_STATUSES, month, facilityId }
+    return {
+      header: [
+        'facility',
+        'provider',
+        'visit_date',
+        'visit_start',
+        'resident_number',
+        'resident_name',
+        'program',
+        'service',
+        'hours',
+        'definition_version',
+        'copayment_tier',
+        'copayment_yen',
+        'redemption_id',
+      ].map((key) => this.#column(key)),
+      count: () => this.#count(filter),
+      rows: (onRead) => this.#facilityRows(filter, onRead),
+    }
+  }
+
+  facilityMonthTotals(month: string, facilityId?: number | null): ExportTable {
+    const filter: RedemptionFilter = { statuses: FACILITY_MONTH_STATUSES, month, facilityId }
+    const exports = this
+    return {
+      header: [
+        'facility',
+        'provider',
+        'program',
+        'service',
+        'visits',
+        'hours',
+        'copayment_yen',
+      ].map((key) => this.#column(key)),
+      count: () => this.#count(filter),
+      rows: (onRead) =>
+        (async function* () {
+          // Summed from the detail rows, so both files always agree.
+          type Total = { cells: string[]; visits: number; minutes: number; yen: number | null }
+          const totals = new Map<string, Total>()
+          for await (const row of exports.#monthRedemptions(filter)) {
+            onRead()
+            const program = await exports.#program(row.pluginId, row.programCode)
+            const key = [
+              row.facilityId,
+              row.providerName,
+              row.pluginId,
+              row.programCode,
+              row.service,
+            ].join('\u0000')
+            const total = totals.get(key) ?? {
+              cells: [
+                row.facilityName ?? '',
+                row.providerName ?? '',
+                exports.#text(program?.name, row.programCode),
+                exports.#serviceName(program, row.service),
+              ],
+              visits: 0,
+              minutes: 0,
+              yen: program?.copayment ? 0 : null,
+            }
+            total.visits++
+            total.minutes += row.minutes
+            if (total.yen !== null) total.yen += row.copaymentYen ?? 0
+            totals.set(key, total)
+          }
+          for (const total of totals.values()) {
+            yield [...total.cells, total.visits, hours(total.minutes), total.yen]
+          }
+        })(),
+    }
+  }
+
+  residentHistory(residentId: number): ExportTable {
+    const filter: RedemptionFilter = {
+      statuses: ['reserved', 'posted', 'released', 'cancelled'],
+      residentId,
+    }
+    const exports = this
+    const lots = () =>
+      db
+        .from('ledger_lots')
+        .where('municipality_id', this.municipalityId)
+        .where('resident_id', residentId)
+    return {
+      header: [
+        'entry_kind',
+        'resident_number',
+        'resident_name',
+        'program',
+        'service',
+        'date',
+        'visit_start',
+        'valid_to',
+        'hours',
+        'hours_left',
+        'status',
+        'provider',
+        'facility',
+        'definition_version',
+        'copayment_tier',
+        'copayment_yen',
+        'entry_id',
+      ].map((key) => this.#column(key)),
+      count: async () => {
+        const granted = await lots().count('* as total').first()
+        return Number(granted?.total ?? 0) + (await this.#count(filter))
+      },
+      rows: (onRead) =>
+        (async function* () {
+          const resident = await db
+            .from('residents')
+            .where('municipality_id', exports.municipalityId)
+            .where('id', residentId)
+            .first()
+          if (!resident) return
+          const name = `${resident.family_name} ${resident.given_name}`
+          let afterId = 0
+          for (;;) {
+            const batch = await lots().where('id', '>', afterId).orderBy('id').limit(BATCH)
+            for (const lot of batch) {
+              onRead()
+              const program = await exports.#program(lot.plugin_id, lot.program_code)
+              const services = JSON.parse(lot.services) as string[]
+              yield [
+                exports.i18n.t('staff_csv.entry_kinds.grant'),
+                resident.resident_number,
+                name,
+                exports.#text(program?.name, lot.program_code),
+                services.map((service) => exports.#serviceName(program, service)).join('・'),
+                lot.valid_from,
+                null,
+                lot.valid_to,
+                hours(Number(lot.granted_minutes)),
+                hours(Number(lot.available_minutes)),
+                exports.i18n.t(`staff_csv.lot_statuses.${lot.status}`),
+                null,
+                null,
+                lot.definition_version,
+                lot.copayment_tier,
+                null,
+                `G${lot.id}`,
+              ]
+            }
+            if (batch.length < BATCH) break
+            afterId = Number(batch[batch.length - 1].id)
+          }
+          for await (const row of exports.#redemptions(filter)) {
+            onRead()
+            const program = await exports.#program(row.pluginId, row.programCode)
+            yield [
+              exports.i18n.t('staff_csv.entry_kinds.redemption'),
+              row.residentNumber,
+              row.residentName,
+              exports.#text(program?.name, row.programCode),
+              exports.#serviceName(program, row.service),
+              row.visitDate,
+              row.visitStart,
+              null,
+              hours(row.minutes),
+              null,
+              exports.i18n.t(`staff_csv.statuses.${row.status}`),
+              row.providerName,
+              row.facilityName,
+              row.definitionVersions.join(' / '),
+              row.copaymentTiers.join(' / ') || null,
+              row.status === 'posted' ? row.copaymentYen : null,
+              `R${row.id}`,
+            ]
+          }
+        })(),
+    }
+  }
+
+  /** The plugin's declared columns, filled from the core's field catalogue */
+  async pluginFormat(pluginId: string, specKey: string, month: string): Promise<ExportTable> {
+    const spec = await this.pluginSpec(pluginId, specKey)
+    if (!spec) throw new Error(`No CSV export "${specKey}" in plugin "${pluginId}"`)
+    const filter: RedemptionFilter = { statuses: PLUGIN_STATUSES, month, pluginId }
+    const exports = this
+    return {
+      header: spec.columns.map((column) => column.header[this.#locale]),
+      count: () => this.#count(filter),
+      rows: (onRead) =>
+        (async function* () {
+          for await (const row of exports.#monthRedemptions(filter)) {
+            onRead()
+            const program = await exports.#program(row.pluginId, row.programCode)
+            yield spec.columns.map((column) =>
+              exports.#field(column.field as CsvExportField, row, program)
+            )
+          }
+        })(),
+    }
+  }
+
+  async pluginSpec(pluginId: string, specKey: string): Promise<CsvSpec | undefined> {
+    const plugins = await this.#pluginMap()
+    const plugin = plugins.get(pluginId)
+    return plugin?.csv?.export?.find((spec) => spec.key === specKey)
+  }
+
+  /**
+   * The file's name as staff see it (施設別利用実績_131032_2026-11.csv in
+   * Japanese) and an ASCII fallback for old clients.
+   */
+  async fileNames(request: ExportRequest, municipalityCode: string, residentNumber?: string) {
+    const ja = this.#locale === 'ja'
+    let title: string
+    let ascii: string
+    let suffix: string
+    switch (request.format) {
+      case 'facility_month':
+      case 'facility_month_totals':
+        title = this.i18n.t(`staff_csv.file_names.${request.format}`)
+        ascii = request.format === 'facility_month' ? 'facility_usage' : 'facility_usage_totals'
+        suffix = request.month
+        break
+      case 'resident_history':
+        title = this.i18n.t('staff_csv.file_names.resident_history')
+        ascii = 'resident_history'
+        suffix = residentNumber ?? String(request.residentId)
+        break
+      case 'plugin': {
+        const spec = await this.pluginSpec(request.pluginId, request.specKey)
+        title = spec ? spec.name[this.#locale] : request.specKey
+        ascii = `${request.pluginId}_${request.specKey}`
+        suffix = request.month
+        break
+      }
+    }
+    const safe = (text: string) => text.replace(/[\\/:*?"<>|\s]+/g, '_')
+    const name = `${safe(ja ? title : ascii)}_${municipalityCode}_${safe(suffix)}.csv`
+    const asciiName = `${ascii}_${municipalityCode}_${safe(suffix)}.csv`.replace(/[^\w.-]/g, '_')
+    return { name, asciiName }
+  }
+
+  #field(field: CsvExportField, row: RedemptionRow, program: ProgramManifest | undefined) {
+    switch (field) {
+      case 'redemption_id':
+        return row.id
+      case 'visit_date':
+        return row.visitDate
+      case 'visit_start':
+        return row.visitStart
+      case 'resident_number':
+        return row.residentNumber
+      case 'resident_name':
+        return row.residentName
+      case 'resident_name_kana':
+        return row.residentNameKana
+      case 'service_code':
+        return row.service
+      case 'service_name':
+        return this.#serviceName(program, row.service)
+      case 'minutes':
+        return row.minutes
+      case 'units':
+        return program ? row.minutes / program.unit.minutes : row.minutes
+      case 'provider_name':
+        return row.providerName
+      case 'status':
+        return this.i18n.t(`staff_csv.statuses.${row.status}`)
+      case 'definition_version':
+        return row.definitionVersions.join(' / ')
+      case 'copayment_tier':
+        return row.copaymentTiers.join(' / ') || null
+      case 'copayment_yen':
+        // Owed for approved visits only; a cancelled visit owes nothing.
+        return row.status === 'posted' ? row.copaymentYen : row.copaymentYen === null ? null : 0
+    }
+  }
+
+  async *#facilityRows(filter: RedemptionFilter, onRead: () => void) {
+    for await (const row of this.#monthRedemptions(filter)) {
+      onRead()
+      const program = await this.#program(row.pluginId, row.programCode)
+      yield [
+        row.facilityName,
+        row.providerName,
+        row.visitDate,
+        row.visitStart,
+        row.residentNumber,
+        row.residentName,
+        this.#text(program?.name, row.programCode),
+        this.#serviceName(program, row.service),
+        hours(row.minutes),
+        row.definitionVersions.join(' / '),
+        row.copaymentTiers.join(' / ') || null,
+        row.copaymentYen,
+        row.id,
+      ]
+    }
+  }
+
+  /**
+   * The month's visits facility by facility (those without a facility
+   * last), day by day, in id order within a day. Each page is an index
+   * seek on (municipality, facility, visit date[, id]): a million rows
+   * cost a million row reads, not a rescan of the month per page.
+   */
+  async *#monthRedemptions(filter: RedemptionFilter) {
+    let ids: (number | null)[]
+    if (filter.facilityId === undefined) {
+      const facilities = await this.#filtered(filter).distinct('r.facility_id')
+      const found = facilities.map((row) =>
+        row.facility_id === null ? null : Number(row.facility_id)
+      )
+      ids = [
+        ...found.filter((id): id is number => id !== null).sort((a, b) => a - b),
+        ...found.filter((id) => id === null),
+      ]
+    } else {
+      ids = [filter.facilityId]
+    }
+    const [from, to] = monthRange(filter.month!)
+    for (const facilityId of ids) {
+      for (let day = from; day < to; day = nextDay(day)) {
+        yield* this.#redemptions({ ...filter, facilityId, day })
+      }
+    }
+  }
+
+  #filtered(filter: RedemptionFilter) {
+    const query = db
+      .from('ledger_redemptions as r')
+      .where('r.municipality_id', this.municipalityId)
+      .whereIn('r.status', filter.statuses)
+    if (filter.day) {
+      query.where('r.visit_date', filter.day)
+    } else if (filter.month) {
+      const [from, to] = monthRange(filter.month)
+      query.where('r.visit_date', '>=', from).where('r.visit_date', '<', to)
+    }
+    if (filter.facilityId === null) query.whereNull('r.facility_id')
+    else if (filter.facilityId !== undefined) query.where('r.facility_id', filter.facilityId)
+    if (filter.residentId !== undefined) query.where('r.resident_id', filter.residentId)
+    if (filter.pluginId !== undefined) query.where('r.plugin_id', filter.pluginId)
+    return query
+  }
+
+  async #count(filter: RedemptionFilter) {
+    const counted = await this.#filtered(filter).count('* as total').first()
+    return Number(counted?.total ?? 0)
+  }
+
+  /**
+   * The filter's redemptions in (visit date, id) order, a batch at a time:
+   * keyset pagination, so the millionth row costs what the first did.
+   */
+  async *#redemptions(filter: RedemptionFilter): AsyncGenerator<RedemptionRow> {
+    let after: { date: string; id: number } | null = null
+    for (;;) {
+      const query = this.#filtered(filter)
+        .join('residents as res', (join) => {
+          join
+            .on('res.id', '=', 'r.resident_id')
+            .andOn('res.municipality_id', '=', 'r.municipality_id')
+        })
+        .leftJoin('providers as p', 'p.id', 'r.provider_id')
+        .leftJoin('facilities as f', 'f.id', 'r.facility_id')
+        .select(
+          'r.id',
+          'r.plugin_id',
+          'r.program_code',
+          'r.service',
+          'r.visit_date',
+          'r.visit_start',
+          'r.minutes',
+          'r.status',
+          'r.facility_id',
+          'res.resident_number',
+          'res.family_name',
+          'res.given_name',
+          'res.family_name_kana',
+          'res.given_name_kana',
+          'p.name_ja as provider_name_ja',
+          'p.name_en as provider_name_en',
+          'f.name_ja as facility_name_ja',
+          'f.name_en as facility_name_en'
+        )
+        .orderBy('r.visit_date')
+        .orderBy('r.id')
+        .limit(BATCH)
+      if (after && filter.day) {
+        query.where('r.id', '>', after.id)
+      } else if (after) {
+        const { date, id } = after
+        query.where((keyset) => {
+          keyset
+            .where('r.visit_date', '>', date)
+            .orWhere((same) => same.where('r.visit_date', date).where('r.id', '>', id))
+        })
+      }
+      const batch = await query
+      if (batch.length === 0) return
+      const lots = await this.#lotsOf(batch.map((row) => Number(row.id)))
+      for (const row of batch) {
+        const id = Number(row.id)
+        const program = await this.#program(row.plugin_id, row.program_code)
+        const spent = lots.get(id) ?? []
+        const yen = spent.map((lot) =>
+          program ? Copayment.yenFor(program, lot.tier, lot.minutes) : null
+        )
+        const en = this.#locale === 'en'
+        yield {
+          id,
+          pluginId: row.plugin_id,
+          programCode: row.program_code,
+          service: row.service,
+          visitDate: row.visit_date,
+          visitStart: row.visit_start,
+          minutes: Number(row.minutes),
+          status: row.status,
+          residentNumber: row.resident_number,
+          residentName: `${row.family_name} ${row.given_name}`,
+          residentNameKana: `${row.family_name_kana} ${row.given_name_kana}`,
+          providerName: (en ? row.provider_name_en : row.provider_name_ja) ?? null,
+          facilityId: row.facility_id === null ? null : Number(row.facility_id),
+          facilityName: (en ? row.facility_name_en : row.facility_name_ja) ?? null,
+          definitionVersions: [...new Set(spent.map((lot) => lot.version))],
+          copaymentTiers: [...new Set(spent.flatMap((lot) => (lot.tier ? [lot.tier] : [])))],
+          copaymentYen: yen.some((value) => value !== null)
+            ? yen.reduce<number>((sum, value) => sum + (value ?? 0), 0)
+            : null,
+        }
+      }
+      if (batch.length < BATCH) return
+      const last = batch[batch.length - 1]
+      after = { date: last.visit_date, id: Number(last.id) }
+    }
+  }
+
+  /** The lots each redemption was paid from (a visit may span lots), in debit order */
+  async #lotsOf(redemptionIds: number[]) {
+    const entries = await db
+      .from('ledger_entries as e')
+      .join('ledger_lots as l', 'l.id', 'e.lot_id')
+      // Driven by the redemption_id index: the ids are this municipality's
+      // redemptions (and each entry's municipality is checked below).
+      .whereIn('e.redemption_id', redemptionIds)
+      .where('e.kind', 'reserve')
+      .select(
+        'e.redemption_id',
+        'e.municipality_id',
+        'e.minutes',
+        'l.definition_version',
+        'l.copayment_tier'
+      )
+      .orderBy('e.id')
+    const byRedemption = new Map<
+      number,
+      { version: string; tier: string | null; minutes: number }[]
+    >()
+    for (const entry of entries) {
+      if (Number(entry.municipality_id) !== this.municipalityId) continue
+      const id = Number(entry.redemption_id)
+      const list = byRedemption.get(id) ?? []
+      list.push({
+        version: entry.definition_version,
+        tier: entry.copayment_tier ?? null,
+        minutes: Number(entry.minutes),
+      })
+      byRedemption.set(id, list)
+    }
+    return byRedemption
+  }
+
+  async #pluginMap() {
+    if (!this.#plugins) {
+      const host = await app.container.make('plugins')
+      this.#plugins = new Map(host.plugins.map((plugin) => [plugin.id, plugin]))
+    }
+    return this.#plugins
+  }
+
+  async #program(pluginId: string, programCode: string) {
+    const plugins = await this.#pluginMap()
+    const plugin = plugins.get(pluginId)
+    return plugin?.programs?.find((program) => program.code === programCode)
+  }
+
+  #serviceName(program: ProgramManifest | undefined, service: string) {
+    const found = program?.services.find((candidate) => candidate.code === service)
+    return found ? found.name[this.#locale] : service
+  }
+
+  #text(text: LocalizedText | undefined, fallback: string) {
+    return text ? text[this.#locale] : fallback
+  }
+
+  #column(key: string) {
+    return this.i18n.t(`staff_csv.columns.${key}`)
+  }
+}

@@ -1,0 +1,35 @@
+import vine from '@vinejs/vine'
+
+/**
+ * The resident CSV upload: a file is required; its size and content are
+ * checked by the import engine's rules (CsvImportJobs.refusalOf), so the
+ * reasons are the engine's translated ones.
+ */
+export const csvImportValidator = vine.compile(
+  vine.object({
+    file: vine.file(),
+  })
+)
+
+/**
+ * An export request. What each format needs (a month, a resident) and
+ * whether a facility belongs to this municipality is checked by
+ * CsvExportJobs.requestFrom.
+ */
+export const csvExportValidator = vine.compile(
+  vine.object({
+    format: vine
+      .string()
+      .trim()
+      .maxLength(140)
+      .regex(/^[a-z0-9_:]+$/),
+    month: vine
+      .string()
+      .trim()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+      .optional(),
+    facility: vine.number().positive().withoutDecimals().optional(),
+    resident_number: vine.string().trim().maxLength(32).optional(),
+    encoding: vine.enum(['utf8_bom', 'cp932']),
+  })
+)

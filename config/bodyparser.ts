@@ -14,7 +14,9 @@ export default defineConfig({
     autoProcess: true,
     convertEmptyStringsToNull: true,
     processManually: [],
-    limit: '20mb',
+    // The only upload is a resident CSV (5 MB at most, checked with a
+    // translated reason); anything far larger is refused here.
+    limit: '6mb',
     types: ['multipart/form-data'],
   },
 })

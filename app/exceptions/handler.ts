@@ -21,6 +21,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '403': (_, ctx) => this.#renderStatus(ctx, 'forbidden'),
     '404': (_, ctx) => this.#renderStatus(ctx, 'not_found'),
+    // Refused by the body parser, before the session and Inertia exist
+    '413': (_, ctx) => {
+      ctx.response.status(413)
+      return this.#renderStatus(ctx, 'too_large')
+    },
   }
 
   constructor() {
@@ -34,7 +39,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * The translated Inertia page when the request got that far; a plain
    * translated line when it failed before Inertia (or i18n) was set up.
    */
-  #renderStatus(ctx: HttpContext, kind: 'forbidden' | 'not_found' | 'server_error') {
+  #renderStatus(ctx: HttpContext, kind: 'forbidden' | 'not_found' | 'too_large' | 'server_error') {
     if (ctx.inertia && ctx.i18n) return ctx.inertia.render('errors/status', { kind })
     const i18n = ctx.i18n ?? i18nManager.locale(i18nManager.defaultLocale)
     return ctx.response.send(

@@ -240,7 +240,7 @@ test.group('Staff CSV: import', (group) => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])
     const cases: [Buffer, RegExp][] = [
       [png, /CSVファイルではありません/],
-      [Buffer.alloc(6 * 1024 * 1024, 0x41), /ファイルが大きすぎます|5 ?MB/],
+      [Buffer.alloc(5.5 * 1024 * 1024, 0x41), /ファイルが大きすぎます|5 ?MB/],
       [Buffer.alloc(0), /空です|空の/],
       [Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), /Excel/],
     ]
@@ -251,6 +251,11 @@ test.group('Staff CSV: import', (group) => {
       const page = await browser.get('/m/minato/csv')
       assert.match(page.body().props.errors.file, reason)
     }
+    // Far larger files stop at the body parser, with the same reason
+    const huge = await upload(client, browser, Buffer.alloc(7 * 1024 * 1024, 0x41))
+    huge.assertStatus(413)
+    assert.include(huge.text(), '5MB以下のファイルを選んでください')
+
     const missing = await browser.post('/m/minato/csv/imports', {})
     missing.assertStatus(302)
     const page = await browser.get('/m/minato/csv')

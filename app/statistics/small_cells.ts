@@ -25,13 +25,30 @@ export function suppressCount(people: number): Cell {
  */
 export function suppressRow<Figures extends Record<string, number>>(
   people: number,
-  figures: Figures
+  figures: Figures,
+  hidden = isSmallCount(people)
 ): { people: Cell } & { [Key in keyof Figures]: Cell } {
-  const hidden = isSmallCount(people)
   const shown = Object.fromEntries(
     Object.entries(figures).map(([key, value]) => [key, hidden ? SUPPRESSED : value])
   )
   return { people: hidden ? SUPPRESSED : people, ...shown } as { people: Cell } & {
     [Key in keyof Figures]: Cell
   }
+}
+
+/**
+ * Which rows of a table to hide, given each row's count of people. The
+ * rows add up to a total shown beside them, so a single hidden row could
+ * be worked out as the total minus the others: then the smallest other row
+ * with people is hidden too (complementary suppression).
+ */
+export function hiddenRows(people: number[]): boolean[] {
+  const hidden = people.map(isSmallCount)
+  if (hidden.filter(Boolean).length !== 1) return hidden
+  const complement = people
+    .map((count, index) => ({ count, index }))
+    .filter(({ count, index }) => count > 0 && !hidden[index])
+    .sort((a, b) => a.count - b.count)[0]
+  if (complement) hidden[complement.index] = true
+  return hidden
 }

@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import Facility from '#models/facility'
 import type { ProgramRef } from '#ledger/program_catalog'
-import { type Cell, suppressRow } from './small_cells.js'
+import { type Cell, hiddenRows, suppressRow } from '#statistics/small_cells'
 
 export const STATISTICS_TIME_ZONE = 'Asia/Tokyo'
 
@@ -165,12 +165,19 @@ export default class UsageStatistics {
     return { residents: people, lots, hours }
   }
 
-  static shownUsage(figures: UsageFigures): ShownUsage {
-    const { people, visits, hours } = suppressRow(figures.residents, {
-      visits: figures.visits,
-      hours: toHours(figures.minutes),
-    })
+  static shownUsage(figures: UsageFigures, hidden?: boolean): ShownUsage {
+    const { people, visits, hours } = suppressRow(
+      figures.residents,
+      { visits: figures.visits, hours: toHours(figures.minutes) },
+      hidden
+    )
     return { residents: people, visits, hours }
+  }
+
+  /** The per-facility rows as shown, a lone small row never recoverable from the total */
+  static shownFacilities<Row extends UsageFigures>(rows: Row[]): (Row & ShownUsage)[] {
+    const hidden = hiddenRows(rows.map((row) => row.residents))
+    return rows.map((row, index) => ({ ...row, ...this.shownUsage(row, hidden[index]) }))
   }
 
   #scoped(query: DatabaseQueryBuilderContract) {

@@ -75,11 +75,13 @@ export default class StatisticsController {
         granted: UsageStatistics.shownGrant(figures.granted),
         used: UsageStatistics.shownUsage(figures.used),
       },
-      facilities: facilities.map((row) => ({
+      facilities: UsageStatistics.shownFacilities(facilities).map((row) => ({
         facilityId: row.facilityId,
         facility: row.facility ? text(row.facility) : null,
         provider: row.provider ? text(row.provider) : null,
-        ...UsageStatistics.shownUsage(row),
+        residents: row.residents,
+        visits: row.visits,
+        hours: row.hours,
       })),
       history,
     })

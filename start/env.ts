@@ -25,6 +25,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'postgres'] as const),
   SQLITE_FILE: Env.schema.string.optional(),
+  // Where CSV imports and exports keep their files (a shared volume when
+  // workers run on other hosts)
+  CSV_JOBS_DIR: Env.schema.string.optional(),
   PG_HOST: Env.schema.string.optional({ format: 'host' }),
   PG_PORT: Env.schema.number.optional(),
   PG_USER: Env.schema.string.optional(),

@@ -1,3 +1,4 @@
+import env from '#start/env'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -93,7 +94,7 @@ export type CsvJobOutcome = {
  */
 export default class CsvJobs {
   static directory() {
-    return process.env.CSV_JOBS_DIR || app.tmpPath('csv_jobs')
+    return env.get('CSV_JOBS_DIR') || app.tmpPath('csv_jobs')
   }
 
   /** The absolute path of a stored file name; a name with a directory in it is refused */

@@ -42,10 +42,14 @@ async function hanakoWithChild() {
   return { city, resident, child }
 }
 
+/** The last audit event before the test: earlier tests' events stay (append-only) */
+let before = 0
+
 async function events(municipalityId: number, action: string) {
   return db
     .from('audit_events')
     .where({ chain_key: chainKeyFor(municipalityId), action })
+    .where('id', '>', before)
     .orderBy('sequence', 'desc')
 }
 
@@ -67,7 +71,11 @@ const POSTPARTUM = 'postpartum_support/postpartum'
 const HOME_HELP = 'single_parent_home_help/home_help'
 
 test.group('Staff console: coupons', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(async () => {
+    const last = await db.from('audit_events').max('id as id').first()
+    before = Number(last?.id ?? 0)
+    return testUtils.db().withGlobalTransaction()
+  })
 
   test('staff open a resident’s coupons: lots per program, balances, and the view is audited', async ({
     client,

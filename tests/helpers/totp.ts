@@ -14,7 +14,9 @@ export async function nextTotpCode(email: string, secret?: string) {
   const user = await User.findByOrFail('email', email)
   const plainSecret = secret ?? encryption.decrypt<string>(user.totpSecret!)!
   const currentStep = Math.floor(Date.now() / 1000 / PERIOD)
-  let step = currentStep - 1
+  // Not the step before: the server accepts one step either side of its
+  // own, so a step boundary passing before the code arrives would refuse it
+  let step = currentStep
   if (user.totpLastStep !== null && user.totpLastStep >= step) step = user.totpLastStep + 1
   if (step > currentStep + 1) {
     timeTravel(`${(step - currentStep) * PERIOD} seconds`)

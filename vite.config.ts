@@ -17,6 +17,9 @@ export default defineConfig({
   },
   server: {
     watch: { ignored: ['**/tmp/**', '**/build/**'] },
+    // Tests need no hot reload: without its WebSocket, test servers running
+    // side by side (or beside `npm run dev`) do not fight over its port.
+    ...(process.env.NODE_ENV === 'test' ? { hmr: false, ws: false as const } : {}),
   },
   /*
   | `node ace build` builds client and SSR environments into one folder and

@@ -4,7 +4,7 @@ import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
-import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import type { HttpError, StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -66,6 +66,19 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       }
     }
     return super.handle(error, ctx)
+  }
+
+  /**
+   * Bad filters in a screen's own form go back to it with the errors. A
+   * typed or bookmarked URL has no page to go back to: it opens the same
+   * screen without its query, the errors shown there.
+   */
+  async renderValidationErrorAsHTML(error: HttpError, ctx: HttpContext) {
+    if (ctx.session && ctx.request.method() === 'GET' && !ctx.request.header('referer')) {
+      ctx.session.flashValidationErrors(error, false)
+      return ctx.response.redirect(ctx.request.url())
+    }
+    return super.renderValidationErrorAsHTML(error, ctx)
   }
 
   async report(error: unknown, ctx: HttpContext) {

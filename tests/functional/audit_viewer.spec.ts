@@ -81,6 +81,23 @@ test.group('Audit viewer', (group) => {
     assert.match(page.body().props.errors.to, /終了日/)
   })
 
+  test('a typed URL with a bad range opens the trail without it, the error shown', async ({
+    client,
+    assert,
+  }) => {
+    const browser = await signedIn(client, 'admin@minato.example')
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    // No referer: nothing to go back to
+    const response = await client
+      .get('/m/minato/audit?from=2026-05-10&to=2026-05-01')
+      .redirects(0)
+      .header('cookie', cookie)
+    response.assertStatus(302)
+    assert.equal(response.header('location'), '/m/minato/audit')
+    const page = await browser.get('/m/minato/audit')
+    assert.match(page.body().props.errors.to, /終了日/)
+  })
+
   test('staff who are not administrators get 403, and the refusal is recorded', async ({
     client,
     assert,

@@ -1,20 +1,15 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { seriousViolations } from '#tests/helpers/browser_page'
 
 const PUBLIC_PAGES = ['/login', '/register', '/forgot-password', '/no-such-page']
 
-async function seriousViolations(page: Page, path: string) {
+async function seriousViolationsAt(page: Page, path: string) {
   await page.goto(path)
   await page.getByRole('heading', { level: 1 }).waitFor()
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  return results.violations
-    .filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''))
-    .map((violation) => `${path}: ${violation.id} (${violation.nodes.length})`)
+  return seriousViolations(page)
 }
 
 /**
@@ -34,7 +29,7 @@ test.group('Accessibility (axe-core)', (group) => {
         await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
       }
       for (const path of PUBLIC_PAGES) {
-        assert.deepEqual(await seriousViolations(page, path), [])
+        assert.deepEqual(await seriousViolationsAt(page, path), [])
       }
     })
   }
@@ -44,7 +39,7 @@ test.group('Accessibility (axe-core)', (group) => {
     await page.setViewportSize({ width: 390, height: 844 })
     await signInInBrowser(page, 'admin@minato.example')
     for (const path of ['/', '/account', '/m/minato/audit']) {
-      assert.deepEqual(await seriousViolations(page, path), [])
+      assert.deepEqual(await seriousViolationsAt(page, path), [])
     }
   })
 })

@@ -1,25 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import type { Page } from 'playwright'
 import { DEMO_PASSWORD } from '#database/demo_data'
-
-const VIEWPORTS = {
-  phone: { width: 390, height: 844 },
-  desktop: { width: 1280, height: 800 },
-}
-
-/**
- * Collects what the browser itself complains about: CSP violations,
- * script errors, failed requests.
- */
-function watchForProblems(page: Page) {
-  const problems: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return problems
-}
+import { VIEWPORTS, watchForProblems } from '#tests/helpers/browser_page'
 
 test.group('Login journey', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())

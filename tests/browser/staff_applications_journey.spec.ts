@@ -1,30 +1,11 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { watchForProblems, seriousViolations } from '#tests/helpers/browser_page'
 import { HOUR, residentWithChildren } from '#tests/helpers/programs'
 import ProgramApplications from '#applications/program_applications'
-
-/** Script errors, CSP violations and failed requests the browser reports */
-function watchForProblems(page: Page) {
-  const problems: string[] = []
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return problems
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  return results.violations
-    .filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''))
-    .map((violation) => `${violation.id} (${violation.nodes.length})`)
-}
 
 async function fitsTheScreen(page: Page) {
   // Runs in the page (a string, so the server's types need no DOM library).

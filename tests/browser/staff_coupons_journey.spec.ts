@@ -1,8 +1,9 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { DateTime } from 'luxon'
-import type { Locator, Page } from 'playwright'
+import type { Locator } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { VIEWPORTS, watchForProblems } from '#tests/helpers/browser_page'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
 import Child from '#models/child'
@@ -10,27 +11,6 @@ import Resident from '#models/resident'
 import Provider from '#models/provider'
 import Facility from '#models/facility'
 import { minato, nextKey, staffOf } from '#tests/helpers/programs'
-
-const VIEWPORTS = {
-  phone: { width: 390, height: 844 },
-  desktop: { width: 1280, height: 800 },
-}
-
-/**
- * What the browser complains about, except Vite's hot-reload socket (its
- * port is shared when several test servers run side by side).
- */
-function watchForProblems(page: Page) {
-  const problems: string[] = []
-  const hotReload = /WebSocket|\[vite\]/
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !hotReload.test(message.text())) {
-      problems.push(message.text())
-    }
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return problems
-}
 
 async function textOf(locator: Locator) {
   const text = await locator.textContent()

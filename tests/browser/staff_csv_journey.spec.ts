@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { VIEWPORTS, watchForProblems } from '#tests/helpers/browser_page'
 import Resident from '#models/resident'
 import { minato } from '#tests/helpers/programs'
 import {
@@ -13,29 +14,11 @@ import {
   usageResident,
 } from '#tests/helpers/usage_fixtures'
 
-const VIEWPORTS = {
-  phone: { width: 390, height: 844 },
-  desktop: { width: 1280, height: 800 },
-}
-
 const HEADER = '利用者ID,氏,名,氏（カナ）,名（カナ）,電話番号,子の出産予定日,子の生年月日,多胎'
 
 function csvFile(name: string, lines: string[]) {
   const text = [HEADER, ...lines].map((line) => `${line}\r\n`).join('')
   return { name, mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${text}`) }
-}
-
-/** What the browser complains about, except Vite's hot-reload socket */
-function watchForProblems(page: Page) {
-  const problems: string[] = []
-  const hotReload = /WebSocket|\[vite\]/
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !hotReload.test(message.text())) {
-      problems.push(message.text())
-    }
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return problems
 }
 
 async function uploadCsv(page: Page, file: ReturnType<typeof csvFile>) {

@@ -1,19 +1,9 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { AxeBuilder } from '@axe-core/playwright'
-import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { seriousViolations } from '#tests/helpers/browser_page'
 import Provider from '#models/provider'
 import Facility from '#models/facility'
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  return results.violations
-    .filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''))
-    .map((violation) => `${page.url()}: ${violation.id} (${violation.nodes.length})`)
-}
 
 /**
  * A member of staff registers a provider and its first facility in

@@ -1,40 +1,9 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { AxeBuilder } from '@axe-core/playwright'
 import { DateTime } from 'luxon'
-import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { VIEWPORTS, watchForProblems, seriousViolations } from '#tests/helpers/browser_page'
 import { todayInJapan } from '#ledger/coupon_issuance'
-
-const VIEWPORTS = {
-  phone: { width: 390, height: 844 },
-  desktop: { width: 1280, height: 800 },
-}
-
-/**
- * What the browser complains about, except Vite's hot-reload socket (its
- * port is shared when several test servers run side by side).
- */
-function watchForProblems(page: Page) {
-  const problems: string[] = []
-  const hotReload = /WebSocket|\[vite\]/
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !hotReload.test(message.text())) {
-      problems.push(message.text())
-    }
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return problems
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  return results.violations
-    .filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''))
-    .map((violation) => `${page.url()}: ${violation.id} (${violation.nodes.length})`)
-}
 
 /** A label as shown, with or without the required mark */
 function label(text: string) {

@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon'
 import type Child from '#models/child'
 import type Resident from '#models/resident'
 import type { FormField, LocalizedText } from '#plugin_host/define_plugin'
+import { formatCalendarDate } from '#services/calendar_date'
 import type { GrantPreview } from './program_applications.js'
 
 const TIME_ZONE = 'Asia/Tokyo'
@@ -23,10 +24,7 @@ export default class ApplicationPresenter {
   /** A calendar date (YYYY-MM-DD) */
   date(value: string | null | undefined) {
     if (!value) return null
-    return this.i18n.formatDate(new Date(`${value}T00:00:00Z`), {
-      dateStyle: 'long',
-      timeZone: 'UTC',
-    })
+    return formatCalendarDate(this.i18n, value)
   }
 
   /** A moment, in Japan time */

@@ -13,6 +13,7 @@ import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import PluginForm from '#plugin_host/plugin_form'
 import type { DateRule, FormField, LocalizedText } from '#plugin_host/define_plugin'
 import { affectedRows } from '#services/affected_rows'
+import { staffEvent } from '#services/staff_action'
 import ApplicationRefusal from './application_refusal.js'
 
 export const REASON_MAX_LENGTH = 500
@@ -169,21 +170,16 @@ export default class ProgramApplications {
         source: { channel: 'web' as const },
       }
       await AuditTrail.record(
-        {
-          municipalityId,
+        staffEvent(municipalityId, by, {
           action: 'application.submitted',
-          actorUserId: by.actorUserId,
-          actorRole: by.actorRole,
           subjectResidentId: residentId,
-          source: by.source,
-          destination: by.destination ?? null,
           details: {
             application_id: application.id,
             plugin_id: ref.pluginId,
             program_code: ref.programCode,
             child_id: childId,
           },
-        },
+        }),
         trx
       )
       return application
@@ -242,14 +238,9 @@ export default class ProgramApplications {
         await trx.from('applications').where('id', applicationId).update({ child_id: childId })
       }
       await AuditTrail.record(
-        {
-          municipalityId,
+        staffEvent(municipalityId, by, {
           action: 'application.approved',
-          actorUserId: by.actorUserId,
-          actorRole: by.actorRole,
           subjectResidentId: Number(application.resident_id),
-          source: by.source,
-          destination: by.destination ?? null,
           details: {
             application_id: applicationId,
             plugin_id: application.plugin_id,
@@ -257,7 +248,7 @@ export default class ProgramApplications {
             lot_ids: lots.map((lot) => lot.lotId),
             minutes: lots.reduce((total, lot) => total + lot.minutes, 0),
           },
-        },
+        }),
         trx
       )
       return { applicationId, lots }
@@ -286,21 +277,16 @@ export default class ProgramApplications {
         by
       )
       await AuditTrail.record(
-        {
-          municipalityId,
+        staffEvent(municipalityId, by, {
           action: 'application.rejected',
-          actorUserId: by.actorUserId,
-          actorRole: by.actorRole,
           subjectResidentId: Number(application.resident_id),
-          source: by.source,
-          destination: by.destination ?? null,
           // The reason is free text: it stays on the application, not in the trail.
           details: {
             application_id: applicationId,
             plugin_id: application.plugin_id,
             program_code: application.program_code,
           },
-        },
+        }),
         trx
       )
       return { applicationId }

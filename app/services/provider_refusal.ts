@@ -1,4 +1,4 @@
-import type { I18n } from '@adonisjs/i18n'
+import Refusal from '#services/refusal'
 
 export type ProviderRefusalCode =
   'unknown_program' | 'unknown_service' | 'no_services' | 'invalid_selection'
@@ -7,15 +7,10 @@ export type ProviderRefusalCode =
  * Why the provider registry refused a change (staff_providers.refusals.<code>).
  * Nothing was changed.
  */
-export default class ProviderRefusal extends Error {
-  constructor(
-    readonly code: ProviderRefusalCode,
-    readonly values: Record<string, string> = {}
-  ) {
-    super(`Provider change refused: ${code}`)
-  }
+export default class ProviderRefusal extends Refusal<ProviderRefusalCode> {
+  protected readonly namespace = 'staff_providers.refusals'
 
-  translate(i18n: I18n) {
-    return i18n.t(`staff_providers.refusals.${this.code}`, this.values)
+  constructor(code: ProviderRefusalCode, values: Record<string, string> = {}) {
+    super(code, values, `Provider change refused: ${code}`)
   }
 }

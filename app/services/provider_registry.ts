@@ -10,6 +10,7 @@ import AuditTrail from '#audit/audit_trail'
 import AccountInvitation from '#services/account_invitation'
 import ProviderStaffMail from '#mails/provider_staff_mail'
 import ProviderRefusal from '#services/provider_refusal'
+import { staffEvent } from '#services/staff_action'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import type { PluginManifest, ProgramManifest } from '#plugin_host/define_plugin'
 import i18nManager from '@adonisjs/i18n/services/main'
@@ -398,16 +399,7 @@ export default class ProviderRegistry {
     details: Record<string, unknown>
   ) {
     return AuditTrail.record(
-      {
-        municipalityId,
-        action,
-        actorUserId: by.actorUserId,
-        actorRole: by.actorRole,
-        purpose: 'provider_management',
-        source: by.source,
-        destination: by.destination ?? null,
-        details,
-      },
+      staffEvent(municipalityId, by, { action, purpose: 'provider_management', details }),
       trx
     )
   }

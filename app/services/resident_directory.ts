@@ -9,6 +9,7 @@ import { todayInJapan } from '#ledger/coupon_issuance'
 import Resident from '#models/resident'
 import Child from '#models/child'
 import ResidentRefusal from '#services/resident_refusal'
+import { staffEvent } from '#services/staff_action'
 import {
   checkChildDates,
   normalizeResidentNumber,
@@ -411,15 +412,7 @@ export default class ResidentDirectory {
   */
 
   #event(action: string, by: StaffAction, purpose: string) {
-    return {
-      municipalityId: this.municipalityId,
-      action,
-      actorUserId: by.actorUserId,
-      actorRole: by.actorRole,
-      purpose,
-      source: by.source,
-      destination: by.destination ?? null,
-    }
+    return staffEvent(this.municipalityId, by, { action, purpose })
   }
 
   #children(residentId: number, client: TransactionClientContract) {

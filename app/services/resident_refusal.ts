@@ -1,4 +1,4 @@
-import type { I18n } from '@adonisjs/i18n'
+import Refusal from '#services/refusal'
 import type { ChildDateRefusal } from '#validators/rules/resident_fields'
 
 export type ResidentRefusalCode = 'resident_number_taken' | ChildDateRefusal
@@ -8,16 +8,13 @@ export type ResidentRefusalCode = 'resident_number_taken' | ChildDateRefusal
  * and a code translated by staff_residents.validation.<code>. Nothing was
  * changed.
  */
-export default class ResidentRefusal extends Error {
+export default class ResidentRefusal extends Refusal<ResidentRefusalCode> {
+  protected readonly namespace = 'staff_residents.validation'
+
   constructor(
     readonly field: string,
-    readonly code: ResidentRefusalCode
+    code: ResidentRefusalCode
   ) {
-    super(`Resident change refused: ${code} (${field})`)
-    this.name = 'ResidentRefusal'
-  }
-
-  translate(i18n: I18n) {
-    return i18n.t(`staff_residents.validation.${this.code}`)
+    super(code, {}, `Resident change refused: ${code} (${field})`)
   }
 }

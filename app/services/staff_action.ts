@@ -1,4 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as lucidErrors } from '@adonisjs/lucid'
+import AuditTrail from '#audit/audit_trail'
+import type { AuditEventInput } from '#audit/audit_event_input'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 
@@ -13,4 +16,44 @@ export function staffActionFrom(ctx: HttpContext): StaffAction {
     source: httpAuditSource(ctx),
     destination: httpDestination(ctx),
   }
+}
+
+/** What a staff event says beyond who did it from where */
+export type StaffEvent = Omit<
+  AuditEventInput,
+  'municipalityId' | 'actorUserId' | 'actorRole' | 'source' | 'destination'
+>
+
+/** The audit event of an action `by` a member of staff in a municipality */
+export function staffEvent(
+  municipalityId: number,
+  by: StaffAction,
+  event: StaffEvent
+): AuditEventInput {
+  return {
+    municipalityId,
+    actorUserId: by.actorUserId,
+    actorRole: by.actorRole,
+    source: by.source,
+    destination: by.destination ?? null,
+    ...event,
+  }
+}
+
+/** Records what the signed-in member of staff did in this tenant's screen */
+export function recordStaffEvent(ctx: HttpContext, event: StaffEvent) {
+  return AuditTrail.record(staffEvent(ctx.tenant.municipalityId, staffActionFrom(ctx), event))
+}
+
+/**
+ * An id this municipality does not have (it may be another's): the
+ * attempt goes on the record as `action` (denied), and the answer is 404.
+ */
+export async function auditedNotFound(
+  ctx: HttpContext,
+  action: string,
+  details: Record<string, unknown>
+): Promise<never> {
+  await recordStaffEvent(ctx, { action, outcome: 'denied', details })
+  throw new lucidErrors.E_ROW_NOT_FOUND()
 }

@@ -1,7 +1,4 @@
 import vine from '@vinejs/vine'
-import string from '@adonisjs/core/helpers/string'
-import type { I18n } from '@adonisjs/i18n'
-import type { FieldContext, MessagesProviderContact } from '@vinejs/vine/types'
 import {
   HOUSEHOLD_NOTES_MAX_LENGTH,
   RESIDENT_FIELD_MAX_LENGTH as MAX,
@@ -15,7 +12,8 @@ import {
 /*
 | The staff forms for residents and children. Values are read by the same
 | rules as the CSV import (app/validators/rules/resident_fields.ts); an
-| empty optional field arrives as null.
+| empty optional field arrives as null. Their messages: staffFieldNames
+| (staff_residents.fields, and the rules' codes in staff_residents.validation).
 */
 
 const text = (max: number) => vine.string().trim().maxLength(max).use(noLineBreakRule())
@@ -68,36 +66,3 @@ export const residentSearchValidator = vine.compile(
     page: vine.number().positive().withoutDecimals().max(100000).optional(),
   })
 )
-
-/**
- * Messages for these forms: field names and the resident rules' codes
- * from staff_residents.validation, everything else from the shared
- * validator messages.
- */
-export function residentMessages(i18n: I18n): MessagesProviderContact {
-  const resolve = (key: string) => i18n.resolveIdentifier(key)
-  const fieldName = (name: string | number) => {
-    const found =
-      resolve(`staff_residents.fields.${name}`) ?? resolve(`validator.shared.fields.${name}`)
-    return found ? i18n.formatRawMessage(found.message) : name
-  }
-  return {
-    getMessage(
-      defaultMessage: string,
-      rule: string,
-      field: FieldContext,
-      meta?: Record<string, any>
-    ) {
-      const values = { ...meta, field: fieldName(field.name) }
-      for (const key of [
-        `staff_residents.validation.${rule}`,
-        `validator.shared.messages.${String(field.wildCardPath)}.${rule}`,
-        `validator.shared.messages.${rule}`,
-      ]) {
-        const found = resolve(key)
-        if (found) return i18n.formatRawMessage(found.message, values)
-      }
-      return string.interpolate(defaultMessage, values)
-    },
-  }
-}

@@ -1,22 +1,15 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { HOUR, residentWithChildren, type Household } from '#tests/helpers/programs'
-import { DEMO_PASSWORD } from '#database/demo_data'
 import Application from '#models/application'
 import { chainKeyFor } from '#audit/audit_event_input'
 import ProgramApplications from '#applications/program_applications'
+import { latestEvent, signedIn } from '#tests/helpers/staff_console'
 
 const STAFF_ROLES = ['admin@minato.example', 'staff@minato.example']
 const OTHER_ROLES = ['owner@aozora.example', 'helper@aozora.example', 'hanako@example.jp']
-
-async function signedIn(client: any, email: string) {
-  const browser = new BrowserSession(client)
-  await browser.signIn(email, DEMO_PASSWORD)
-  return browser
-}
 
 /** A single parent of a first-grader who asked for home help */
 async function homeHelpApplication() {
@@ -48,14 +41,6 @@ async function postpartumApplication() {
     }
   )
   return { household, application, due }
-}
-
-async function latestEvent(household: Household) {
-  return db
-    .from('audit_events')
-    .where('chain_key', chainKeyFor(household.municipality.id))
-    .orderBy('sequence', 'desc')
-    .first()
 }
 
 async function statusOf(applicationId: number) {
@@ -144,7 +129,7 @@ test.group('Staff console: applications', (group) => {
       filtered.body().props.applications.map((item: { id: number }) => item.id),
       [older.application.id]
     )
-    const listed = await latestEvent(older.household)
+    const listed = await latestEvent({ municipalityId: older.household.municipality.id })
     assert.equal(listed.action, 'application.listed')
     assert.equal(Number(listed.subject_resident_id), older.household.resident.id)
     assert.equal(listed.purpose, 'application_review')
@@ -192,7 +177,7 @@ test.group('Staff console: applications', (group) => {
     assert.isNull(props.preview.tiers)
     assert.notProperty(props.resident, 'phone')
 
-    const viewed = await latestEvent(household)
+    const viewed = await latestEvent({ municipalityId: household.municipality.id })
     assert.equal(viewed.action, 'application.viewed')
     assert.equal(Number(viewed.subject_resident_id), household.resident.id)
     assert.equal(viewed.destination, 'tenant.applications.show')

@@ -3,25 +3,18 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { ApiResponse } from '@japa/api-client'
-import BrowserSession from '#tests/helpers/browser_session'
+import type BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { DEMO_PASSWORD } from '#database/demo_data'
-import { chainKeyFor } from '#audit/audit_event_input'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import Resident from '#models/resident'
 import Child from '#models/child'
 import { minato } from '#tests/helpers/programs'
 import { rules } from '#tests/helpers/tenant_routes/staff_coupons'
+import { events, signedIn } from '#tests/helpers/staff_console'
 
 async function expectStatus(response: Promise<ApiResponse>, status: number) {
   const answered = await response
   answered.assertStatus(status)
-}
-
-async function signedIn(client: any, email: string) {
-  const browser = new BrowserSession(client)
-  await browser.signIn(email, DEMO_PASSWORD)
-  return browser
 }
 
 /** MN-000101 with a child born a month ago (the demo seeds no children for tests) */
@@ -44,14 +37,6 @@ async function hanakoWithChild() {
 
 /** The last audit event before the test: earlier tests' events stay (append-only) */
 let before = 0
-
-async function events(municipalityId: number, action: string) {
-  return db
-    .from('audit_events')
-    .where({ chain_key: chainKeyFor(municipalityId), action })
-    .where('id', '>', before)
-    .orderBy('sequence', 'desc')
-}
 
 async function lotsOf(residentId: number) {
   return db.from('ledger_lots').where('resident_id', residentId).orderBy('id')
@@ -119,10 +104,10 @@ test.group('Staff console: coupons', (group) => {
     )
     assert.isTrue(props.programs.some((program: any) => program.key === HOME_HELP))
 
-    const [viewed] = await events(city.id, 'coupons.viewed')
+    const [viewed] = await events(city.id, 'coupons.viewed', before)
     assert.equal(Number(viewed.subject_resident_id), resident.id)
     assert.equal(viewed.actor_role, 'municipal_staff')
-    assert.lengthOf(await events(city.id, 'coupon.issued'), 1)
+    assert.lengthOf(await events(city.id, 'coupon.issued', before), 1)
   })
 
   test('adding hours to a window: the cap refusal is shown under the hours field', async ({
@@ -226,7 +211,7 @@ test.group('Staff console: coupons', (group) => {
     assert.equal(shown.status, 'revoked')
     assert.equal(shown.history[0].reason, '転出のため')
 
-    const [event] = await events(city.id, 'coupon.revoked')
+    const [event] = await events(city.id, 'coupon.revoked', before)
     assert.equal(Number(event.subject_resident_id), resident.id)
     assert.equal(event.actor_role, 'municipal_staff')
   })
@@ -261,7 +246,7 @@ test.group('Staff console: coupons', (group) => {
     })
     assert.oneOf(saved.status(), [302, 303])
     assert.equal(await firstLotField(resident.id, 'valid_to'), later)
-    const [event] = await events(city.id, 'coupon.expiry_changed')
+    const [event] = await events(city.id, 'coupon.expiry_changed', before)
     const details = typeof event.details === 'string' ? JSON.parse(event.details) : event.details
     assert.include(details, { from: lot.valid_to, to: later, lot_id: lot.id })
   })
@@ -293,10 +278,10 @@ test.group('Staff console: coupons', (group) => {
     const lot = await db.from('ledger_lots').where('id', lotId).first()
     assert.equal(lot.status, 'active')
     assert.equal(lot.valid_to < '2099-01-01', true)
-    assert.lengthOf(await events(city.id, 'authz.denied'), 12)
-    assert.lengthOf(await events(city.id, 'coupon.revoked'), 0)
-    assert.lengthOf(await events(city.id, 'coupon.expiry_changed'), 0)
-    assert.lengthOf(await events(city.id, 'coupon.issued'), 1)
+    assert.lengthOf(await events(city.id, 'authz.denied', before), 12)
+    assert.lengthOf(await events(city.id, 'coupon.revoked', before), 0)
+    assert.lengthOf(await events(city.id, 'coupon.expiry_changed', before), 0)
+    assert.lengthOf(await events(city.id, 'coupon.issued', before), 1)
   })
 
   test("another municipality's resident and lot ids are 404 in its own console, audited", async ({
@@ -322,8 +307,8 @@ test.group('Staff console: coupons', (group) => {
 
     const lot = await db.from('ledger_lots').where('id', lotId).first()
     assert.equal(lot.status, 'active')
-    assert.lengthOf(await events(shinjuku.id, 'resident.not_found'), 2)
-    assert.lengthOf(await events(shinjuku.id, 'coupon.not_found'), 2)
-    assert.lengthOf(await events(city.id, 'coupons.viewed'), 0)
+    assert.lengthOf(await events(shinjuku.id, 'resident.not_found', before), 2)
+    assert.lengthOf(await events(shinjuku.id, 'coupon.not_found', before), 2)
+    assert.lengthOf(await events(city.id, 'coupons.viewed', before), 0)
   })
 })

@@ -1,42 +1,20 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { DEMO_PASSWORD } from '#database/demo_data'
-import Municipality from '#models/municipality'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import LedgerEngine from '#ledger/ledger_engine'
-import { chainKeyFor } from '#audit/audit_event_input'
-import { residentWithChildren } from '#tests/helpers/programs'
+import { minato, residentWithChildren } from '#tests/helpers/programs'
+import { latestEvent, signedIn } from '#tests/helpers/staff_console'
 
 const POSTPARTUM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
 const SWITCH_URL = '/m/minato/definitions/postpartum_support/postpartum'
 const CONFIRM_URL =
   '/m/minato/definitions?plugin=postpartum_support&program=postpartum&confirm=2021-04'
 
-async function signedIn(client: any, email: string) {
-  const browser = new BrowserSession(client)
-  await browser.signIn(email, DEMO_PASSWORD)
-  return browser
-}
-
-async function minato() {
-  return Municipality.findByOrFail('slug', 'minato')
-}
-
 async function defaultVersion() {
   const city = await minato()
   return CouponDefinitions.defaultVersion(city.id, POSTPARTUM)
-}
-
-async function latestEvent() {
-  const city = await minato()
-  return db
-    .from('audit_events')
-    .where('chain_key', chainKeyFor(city.id))
-    .orderBy('sequence', 'desc')
-    .first()
 }
 
 type ProgramProps = {

@@ -1,43 +1,23 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { waitForMail } from '#tests/helpers/mailbox'
-import { DEMO_PASSWORD } from '#database/demo_data'
-import Municipality from '#models/municipality'
 import Provider from '#models/provider'
 import Facility from '#models/facility'
 import ProviderContract from '#models/provider_contract'
 import Membership from '#models/membership'
 import User from '#models/user'
 import { chainKeyFor } from '#audit/audit_event_input'
+import { latestEvent, signedIn } from '#tests/helpers/staff_console'
+import { minato } from '#tests/helpers/programs'
 
 const HELPER = 'postpartum_support/postpartum/home_helper'
 const DOULA = 'postpartum_support/postpartum/doula'
 const HOUSEWORK = 'single_parent_home_help/home_help/housework'
 
-async function signedIn(client: any, email: string) {
-  const browser = new BrowserSession(client)
-  await browser.signIn(email, DEMO_PASSWORD)
-  return browser
-}
-
 async function aozora() {
   return Provider.findByOrFail('nameJa', 'あおぞら家事支援サービス')
-}
-
-async function minato() {
-  return Municipality.findByOrFail('slug', 'minato')
-}
-
-async function latestEvent() {
-  const city = await minato()
-  return db
-    .from('audit_events')
-    .where('chain_key', chainKeyFor(city.id))
-    .orderBy('sequence', 'desc')
-    .first()
 }
 
 function details(event: { details: unknown }) {

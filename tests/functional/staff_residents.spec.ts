@@ -2,43 +2,24 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { DEMO_PASSWORD } from '#database/demo_data'
-import Municipality from '#models/municipality'
 import Resident from '#models/resident'
 import Child from '#models/child'
-import { chainKeyFor } from '#audit/audit_event_input'
 import { todayInJapan } from '#ledger/coupon_issuance'
+import { events, latestEvent, signedIn } from '#tests/helpers/staff_console'
+import { minato } from '#tests/helpers/programs'
 
 const STAFF = ['admin@minato.example', 'staff@minato.example']
 const OTHERS = ['owner@aozora.example', 'helper@aozora.example', 'hanako@example.jp']
-
-async function minato() {
-  return Municipality.findByOrFail('slug', 'minato')
-}
-
-async function signedIn(client: any, email: string) {
-  const browser = new BrowserSession(client)
-  await browser.signIn(email, DEMO_PASSWORD)
-  return browser
-}
 
 async function resident(residentNumber: string) {
   const city = await minato()
   return Resident.findByOrFail({ municipalityId: city.id, residentNumber })
 }
 
-async function latestEvent(action?: string) {
-  const city = await minato()
-  const query = db.from('audit_events').where('chain_key', chainKeyFor(city.id))
-  if (action) query.where('action', action)
-  return query.orderBy('sequence', 'desc').first()
-}
-
 async function eventCount(action: string) {
   const city = await minato()
-  const rows = await db.from('audit_events').where({ municipality_id: city.id, action })
+  const rows = await events(city.id, action)
   return rows.length
 }
 
@@ -297,7 +278,7 @@ test.group('Staff residents: registering and editing', (group) => {
     assert.lengthOf(children, 1)
     assert.equal(children[0].dueDate, daysFromToday(120))
 
-    const event = await latestEvent('resident.registered')
+    const event = await latestEvent({ action: 'resident.registered' })
     assert.equal(Number(event.subject_resident_id), created.id)
     assert.equal(event.actor_role, 'municipal_staff')
 
@@ -441,7 +422,7 @@ test.group('Staff residents: registering and editing', (group) => {
     await suzuki.refresh()
     assert.equal(suzuki.residentNumber, 'MN-000301')
     assert.equal(suzuki.householdNotes, '日中は不在')
-    const event = await latestEvent('resident.updated')
+    const event = await latestEvent({ action: 'resident.updated' })
     assert.deepEqual(JSON.parse(event.details), { changed: ['resident_number', 'household_notes'] })
     assert.equal(Number(event.subject_resident_id), suzuki.id)
     assert.equal(event.actor_role, 'municipal_admin')
@@ -490,7 +471,7 @@ test.group('Staff residents: children', (group) => {
       response.assertStatus(302)
       assert.equal(response.header('location'), `/m/minato/residents/${yamada.id}#children`)
       assert.lengthOf(await Child.query().where('resident_id', yamada.id), index + 1)
-      const event = await latestEvent('resident.child_added')
+      const event = await latestEvent({ action: 'resident.child_added' })
       assert.equal(Number(event.subject_resident_id), yamada.id)
     }
 
@@ -561,7 +542,7 @@ test.group('Staff residents: children', (group) => {
     assert.equal(kid.givenName, '陽太')
     const lot = await db.from('ledger_lots').where('child_id', kid.id).firstOrFail()
     assert.equal(lot.valid_to, daysFromToday(300))
-    const event = await latestEvent('resident.child_updated')
+    const event = await latestEvent({ action: 'resident.child_updated' })
     assert.include(JSON.parse(event.details), { child_id: kid.id, lots_issued: 1 })
   })
 

@@ -1,33 +1,12 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { HOME_HELP, lot, residents, visit } from '#tests/helpers/usage_data'
-import { DEMO_PASSWORD } from '#database/demo_data'
-import Municipality from '#models/municipality'
 import Provider from '#models/provider'
 import Facility from '#models/facility'
-import { chainKeyFor } from '#audit/audit_event_input'
-
-async function signedIn(client: any, email: string) {
-  const browser = new BrowserSession(client)
-  await browser.signIn(email, DEMO_PASSWORD)
-  return browser
-}
-
-async function minato() {
-  return Municipality.findByOrFail('slug', 'minato')
-}
-
-async function latestEvent() {
-  const city = await minato()
-  return db
-    .from('audit_events')
-    .where('chain_key', chainKeyFor(city.id))
-    .orderBy('sequence', 'desc')
-    .first()
-}
+import { latestEvent, signedIn } from '#tests/helpers/staff_console'
+import { minato } from '#tests/helpers/programs'
 
 /**
  * Minato, May 2026: 8 residents visit Aozora's station (2 hours each),

@@ -3,10 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { ApiResponse } from '@japa/api-client'
-import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { DEMO_PASSWORD } from '#database/demo_data'
-import { chainKeyFor } from '#audit/audit_event_input'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
 import Provider from '#models/provider'
@@ -19,18 +16,13 @@ import {
   staffOf,
   type Household,
 } from '#tests/helpers/programs'
+import { events, signedIn } from '#tests/helpers/staff_console'
 
 const POSTPARTUM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
 
 async function expectStatus(response: Promise<ApiResponse>, status: number) {
   const answered = await response
   answered.assertStatus(status)
-}
-
-async function signedIn(client: any, email: string) {
-  const browser = new BrowserSession(client)
-  await browser.signIn(email, DEMO_PASSWORD)
-  return browser
 }
 
 async function householdWithHours() {
@@ -89,13 +81,6 @@ async function helperHours(household: Household, onDate: string) {
 
 function monthOf(date: string) {
   return date.slice(0, 7)
-}
-
-async function events(municipalityId: number, action: string) {
-  return db
-    .from('audit_events')
-    .where({ chain_key: chainKeyFor(municipalityId), action })
-    .orderBy('sequence', 'desc')
 }
 
 test.group('Staff console: usage', (group) => {

@@ -2,15 +2,13 @@ import type { HttpContext } from '@adonisjs/core/http'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { usePluginPermission, workInStaffConsole } from '#abilities/main'
-import AuditTrail from '#audit/audit_trail'
-import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
 import type Application from '#models/application'
 import Child from '#models/child'
-import { staffActionFrom } from '#services/staff_action'
+import { recordStaffEvent, staffActionFrom } from '#services/staff_action'
+import { staffFieldNames } from '#validators/staff_field_names'
 import {
-  applicationMessages,
   applicationQueueValidator,
   approveApplicationValidator,
   rejectApplicationValidator,
@@ -49,7 +47,7 @@ export default class ApplicationsController {
     const { bouncer, request, inertia, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
     const filters = await request.validateUsing(applicationQueueValidator, {
-      messagesProvider: applicationMessages(i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_applications.fields'),
     })
     const status = filters.status ?? 'submitted'
     const page = await ProgramApplications.queue(tenant.municipalityId, { ...filters, status })
@@ -62,7 +60,9 @@ export default class ApplicationsController {
       )?.label ?? `${application.pluginId}:${application.programCode}`
 
     const residentIds = [...new Set(rows.map((application) => application.residentId))]
-    await this.#record(ctx, 'application.listed', {
+    await recordStaffEvent(ctx, {
+      action: 'application.listed',
+      purpose: PURPOSE,
       subjectResidentId: filters.resident && residentIds.length === 1 ? residentIds[0] : null,
       details: {
         filters: { ...filters, status },
@@ -101,7 +101,9 @@ export default class ApplicationsController {
     const { bouncer, params, inertia, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
     const application = await ProgramApplications.find(tenant.municipalityId, params.application)
-    await this.#record(ctx, 'application.viewed', {
+    await recordStaffEvent(ctx, {
+      action: 'application.viewed',
+      purpose: PURPOSE,
       subjectResidentId: application.residentId,
       details: {
         application_id: application.id,
@@ -161,7 +163,7 @@ export default class ApplicationsController {
       await bouncer.authorize(usePluginPermission, tenant, plugin.id, 'issue')
     }
     const input = await request.validateUsing(approveApplicationValidator, {
-      messagesProvider: applicationMessages(i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_applications.fields'),
     })
 
     try {
@@ -203,7 +205,7 @@ export default class ApplicationsController {
     await bouncer.authorize(workInStaffConsole, tenant)
     const application = await ProgramApplications.find(tenant.municipalityId, params.application)
     const { reason } = await request.validateUsing(rejectApplicationValidator, {
-      messagesProvider: applicationMessages(i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_applications.fields'),
     })
     try {
       await ProgramApplications.reject(
@@ -240,23 +242,5 @@ export default class ApplicationsController {
         enabled: enabledIds.has(plugin.id),
       }))
     )
-  }
-
-  #record(
-    ctx: HttpContext,
-    action: string,
-    event: { subjectResidentId: number | null; details: Record<string, unknown> }
-  ) {
-    return AuditTrail.record({
-      municipalityId: ctx.tenant.municipalityId,
-      action,
-      actorUserId: ctx.auth.getUserOrFail().id,
-      actorRole: ctx.tenant.primaryRole,
-      subjectResidentId: event.subjectResidentId,
-      purpose: PURPOSE,
-      source: httpAuditSource(ctx),
-      destination: httpDestination(ctx),
-      details: event.details,
-    })
   }
 }

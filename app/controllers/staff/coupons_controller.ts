@@ -1,16 +1,15 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as lucidErrors } from '@adonisjs/lucid'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import { usePluginPermission, workInStaffConsole } from '#abilities/main'
-import AuditTrail from '#audit/audit_trail'
 import CouponAdministration from '#ledger/coupon_administration'
 import CouponIssuance from '#ledger/coupon_issuance'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import Resident from '#models/resident'
 import Child from '#models/child'
 import ResidentCoupons from '#services/resident_coupons'
-import { staffActionFrom } from '#services/staff_action'
+import { formatCalendarDate } from '#services/calendar_date'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   issueCouponValidator,
@@ -62,16 +61,10 @@ export default class CouponsController {
       .where({ municipalityId: tenant.municipalityId, residentId: resident.id })
       .orderBy('id')
 
-    const by = staffActionFrom(ctx)
-    await AuditTrail.record({
-      municipalityId: tenant.municipalityId,
+    await recordStaffEvent(ctx, {
       action: 'coupons.viewed',
-      actorUserId: by.actorUserId,
-      actorRole: by.actorRole,
       subjectResidentId: resident.id,
       purpose: 'coupon_administration',
-      source: by.source,
-      destination: by.destination,
       details: { lot_ids: programs.flatMap((program) => program.lots.map((lot) => lot.id)) },
     })
 
@@ -145,7 +138,7 @@ export default class CouponsController {
         reason,
         staffActionFrom(ctx)
       )
-      if (!revoked) return this.#notFound(ctx, 'coupon.not_found', { lot_id: lotId })
+      if (!revoked) return auditedNotFound(ctx, 'coupon.not_found', { lot_id: lotId })
       session.flash(
         'notice',
         i18n.t('staff_coupons.flash.revoked', {
@@ -174,16 +167,13 @@ export default class CouponsController {
         input.reason,
         staffActionFrom(ctx)
       )
-      if (!changed) return this.#notFound(ctx, 'coupon.not_found', { lot_id: lotId })
+      if (!changed) return auditedNotFound(ctx, 'coupon.not_found', { lot_id: lotId })
       session.flash(
         'notice',
         i18n.t(
           changed.reopened ? 'staff_coupons.flash.reopened' : 'staff_coupons.flash.expiry_changed',
           {
-            to: i18n.formatDate(new Date(`${changed.to}T00:00:00Z`), {
-              dateStyle: 'long',
-              timeZone: 'UTC',
-            }),
+            to: formatCalendarDate(i18n, changed.to),
             hours: changed.restoredMinutes / 60,
           }
         )
@@ -205,28 +195,9 @@ export default class CouponsController {
       .where({ id: residentId, municipalityId: ctx.tenant.municipalityId })
       .first()
     if (!resident) {
-      return this.#notFound(ctx, 'resident.not_found', { resident_id: residentId })
+      return auditedNotFound(ctx, 'resident.not_found', { resident_id: residentId })
     }
     return resident
-  }
-
-  async #notFound(
-    ctx: HttpContext,
-    action: string,
-    details: Record<string, unknown>
-  ): Promise<never> {
-    const by = staffActionFrom(ctx)
-    await AuditTrail.record({
-      municipalityId: ctx.tenant.municipalityId,
-      action,
-      outcome: 'denied',
-      actorUserId: by.actorUserId,
-      actorRole: by.actorRole,
-      source: by.source,
-      destination: by.destination,
-      details,
-    })
-    throw new lucidErrors.E_ROW_NOT_FOUND()
   }
 
   /** A refusal goes back to the form: the reason under its field, input kept */

@@ -19,6 +19,25 @@ function localized(text: LocalizedText, locale: string) {
   return locale === 'en' ? text.en : text.ja
 }
 
+/** Field names and messages of the providers screens */
+function messages(ctx: HttpContext) {
+  return staffFieldNames(ctx, 'staff_providers.fields')
+}
+
+function facilityFields(input: {
+  name_ja: string
+  name_en: string
+  address?: string | null
+  phone?: string | null
+}) {
+  return {
+    nameJa: input.name_ja,
+    nameEn: input.name_en,
+    address: input.address ?? null,
+    phone: input.phone ?? null,
+  }
+}
+
 /**
  * Providers (事業者) contracted with the municipality: registration, their
  * facilities, the programs and services each is contracted for, and
@@ -63,10 +82,10 @@ export default class ProvidersController {
   }
 
   async store(ctx: HttpContext) {
-    const { bouncer, request, response, session, tenant, i18n } = ctx
+    const { bouncer, request, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
     const input = await request.validateUsing(registerProviderValidator, {
-      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
+      messagesProvider: messages(ctx),
     })
     try {
       const provider = await ProviderRegistry.register(
@@ -79,20 +98,16 @@ export default class ProvidersController {
         },
         staffActionFrom(ctx)
       )
-      session.flash(
-        'notice',
-        i18n.t('staff_providers.flash.registered', { name: provider.nameIn(i18n.locale) })
-      )
-      return response.redirect(`/m/${tenant.municipality.slug}/providers/${provider.id}`)
+      return this.#saved(ctx, provider.id, 'registered', { name: provider.nameIn(i18n.locale) })
     } catch (error) {
       return this.#refused(ctx, error, 'services')
     }
   }
 
   async show(ctx: HttpContext) {
-    const { bouncer, inertia, tenant, params, i18n } = ctx
+    const { bouncer, inertia, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const provider = await ProviderRegistry.find(tenant.municipalityId, Number(params.provider))
+    const provider = await this.#provider(ctx)
     const facilities = await Facility.query().where('provider_id', provider.id).orderBy('id')
     const contracts = await ProviderContract.query()
       .where('municipality_id', tenant.municipalityId)
@@ -125,11 +140,11 @@ export default class ProvidersController {
   }
 
   async update(ctx: HttpContext) {
-    const { bouncer, request, response, session, tenant, params, i18n } = ctx
+    const { bouncer, request, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const provider = await ProviderRegistry.find(tenant.municipalityId, Number(params.provider))
+    const provider = await this.#provider(ctx)
     const input = await request.validateUsing(updateProviderValidator, {
-      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
+      messagesProvider: messages(ctx),
     })
     const updated = await ProviderRegistry.update(
       tenant.municipalityId,
@@ -137,74 +152,52 @@ export default class ProvidersController {
       { nameJa: input.name_ja, nameEn: input.name_en, phone: input.phone ?? null },
       staffActionFrom(ctx)
     )
-    session.flash(
-      'notice',
-      i18n.t('staff_providers.flash.updated', { name: updated.nameIn(i18n.locale) })
-    )
-    return response.redirect(this.#showPath(ctx, provider.id))
+    return this.#saved(ctx, provider.id, 'updated', { name: updated.nameIn(i18n.locale) })
   }
 
   async storeFacility(ctx: HttpContext) {
-    const { bouncer, request, response, session, tenant, params, i18n } = ctx
+    const { bouncer, request, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const provider = await ProviderRegistry.find(tenant.municipalityId, Number(params.provider))
+    const provider = await this.#provider(ctx)
     const input = await request.validateUsing(facilityValidator, {
-      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
+      messagesProvider: messages(ctx),
     })
     const facility = await ProviderRegistry.addFacility(
       tenant.municipalityId,
       provider.id,
-      {
-        nameJa: input.name_ja,
-        nameEn: input.name_en,
-        address: input.address ?? null,
-        phone: input.phone ?? null,
-      },
+      facilityFields(input),
       staffActionFrom(ctx)
     )
-    session.flash(
-      'notice',
-      i18n.t('staff_providers.flash.facility_added', { name: facility.nameIn(i18n.locale) })
-    )
-    return response.redirect(this.#showPath(ctx, provider.id))
+    return this.#saved(ctx, provider.id, 'facility_added', { name: facility.nameIn(i18n.locale) })
   }
 
   async updateFacility(ctx: HttpContext) {
-    const { bouncer, request, response, session, tenant, params, i18n } = ctx
+    const { bouncer, request, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
     const { provider, facility } = await ProviderRegistry.findFacility(
       tenant.municipalityId,
-      Number(params.provider),
-      Number(params.facility)
+      Number(ctx.params.provider),
+      Number(ctx.params.facility)
     )
     const input = await request.validateUsing(facilityValidator, {
-      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
+      messagesProvider: messages(ctx),
     })
     const updated = await ProviderRegistry.updateFacility(
       tenant.municipalityId,
       provider.id,
       facility.id,
-      {
-        nameJa: input.name_ja,
-        nameEn: input.name_en,
-        address: input.address ?? null,
-        phone: input.phone ?? null,
-      },
+      facilityFields(input),
       staffActionFrom(ctx)
     )
-    session.flash(
-      'notice',
-      i18n.t('staff_providers.flash.facility_updated', { name: updated.nameIn(i18n.locale) })
-    )
-    return response.redirect(this.#showPath(ctx, provider.id))
+    return this.#saved(ctx, provider.id, 'facility_updated', { name: updated.nameIn(i18n.locale) })
   }
 
   async contracts(ctx: HttpContext) {
-    const { bouncer, request, response, session, tenant, params, i18n } = ctx
+    const { bouncer, request, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const provider = await ProviderRegistry.find(tenant.municipalityId, Number(params.provider))
+    const provider = await this.#provider(ctx)
     const input = await request.validateUsing(contractsValidator, {
-      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
+      messagesProvider: messages(ctx),
     })
     try {
       await ProviderRegistry.setContracts(
@@ -216,19 +209,15 @@ export default class ProvidersController {
     } catch (error) {
       return this.#refused(ctx, error, 'services')
     }
-    session.flash(
-      'notice',
-      i18n.t('staff_providers.flash.contracts_saved', { name: provider.nameIn(i18n.locale) })
-    )
-    return response.redirect(this.#showPath(ctx, provider.id))
+    return this.#saved(ctx, provider.id, 'contracts_saved', { name: provider.nameIn(i18n.locale) })
   }
 
   async storeStaff(ctx: HttpContext) {
-    const { bouncer, request, response, session, tenant, params, i18n } = ctx
+    const { bouncer, request, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const provider = await ProviderRegistry.find(tenant.municipalityId, Number(params.provider))
+    const provider = await this.#provider(ctx)
     const input = await request.validateUsing(inviteProviderStaffValidator, {
-      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
+      messagesProvider: messages(ctx),
     })
     await ProviderRegistry.inviteStaff(
       tenant.municipalityId,
@@ -236,14 +225,10 @@ export default class ProvidersController {
       { email: input.email, fullName: input.full_name, role: input.role, locale: i18n.locale },
       staffActionFrom(ctx)
     )
-    session.flash(
-      'notice',
-      i18n.t('staff_providers.flash.staff_invited', {
-        email: input.email,
-        name: provider.nameIn(i18n.locale),
-      })
-    )
-    return response.redirect(this.#showPath(ctx, provider.id))
+    return this.#saved(ctx, provider.id, 'staff_invited', {
+      email: input.email,
+      name: provider.nameIn(i18n.locale),
+    })
   }
 
   /** Programs of the municipality's plugins, with their services, for checkboxes */
@@ -259,8 +244,15 @@ export default class ProvidersController {
     }))
   }
 
-  #showPath({ tenant }: HttpContext, providerId: number) {
-    return `/m/${tenant.municipality.slug}/providers/${providerId}`
+  /** The provider of this municipality named in the URL, or 404 */
+  #provider({ tenant, params }: HttpContext) {
+    return ProviderRegistry.find(tenant.municipalityId, Number(params.provider))
+  }
+
+  /** Saved: the notice (staff_providers.flash.<notice>), back to the provider's page */
+  #saved(ctx: HttpContext, providerId: number, notice: string, values: Record<string, string>) {
+    ctx.session.flash('notice', ctx.i18n.t(`staff_providers.flash.${notice}`, values))
+    return ctx.response.redirect(`/m/${ctx.tenant.municipality.slug}/providers/${providerId}`)
   }
 
   /** A refusal of the registry: shown at the field, input kept, nothing changed */

@@ -2,17 +2,16 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as vineErrors } from '@vinejs/vine'
 import { workInStaffConsole } from '#abilities/main'
-import AuditTrail from '#audit/audit_trail'
 import ResidentDirectory, {
   type ChildFields,
   type ResidentFields,
 } from '#services/resident_directory'
 import ResidentRefusal from '#services/resident_refusal'
-import { staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, staffActionFrom } from '#services/staff_action'
+import { staffFieldNames } from '#validators/staff_field_names'
 import {
   createChildValidator,
   createResidentValidator,
-  residentMessages,
   residentSearchValidator,
   updateChildValidator,
   updateResidentValidator,
@@ -66,7 +65,7 @@ export default class ResidentsController {
     const { bouncer, request, inertia, tenant } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
     const input = await request.validateUsing(residentSearchValidator, {
-      messagesProvider: residentMessages(ctx.i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
     const query = input.q ?? ''
     const result = await this.#directory(ctx).search(query, input.page ?? 1, staffActionFrom(ctx))
@@ -83,7 +82,7 @@ export default class ResidentsController {
     const { bouncer, request, response, session, i18n, tenant } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
     const input = await request.validateUsing(createResidentValidator, {
-      messagesProvider: residentMessages(i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
     const child = childFields({
       given_name: input.child_given_name,
@@ -132,7 +131,7 @@ export default class ResidentsController {
     // Unknown ids are 404 before the form is read
     await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
     const input = await request.validateUsing(updateResidentValidator, {
-      messagesProvider: residentMessages(i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
     try {
       const { changed } = await this.#directory(ctx).update(
@@ -156,7 +155,7 @@ export default class ResidentsController {
     const residentId = this.#residentId(ctx)
     await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
     const input = await request.validateUsing(createChildValidator, {
-      messagesProvider: residentMessages(i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
     try {
       const added = await this.#directory(ctx).addChildren(
@@ -177,7 +176,7 @@ export default class ResidentsController {
     const residentId = this.#residentId(ctx)
     await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
     const input = await request.validateUsing(updateChildValidator, {
-      messagesProvider: residentMessages(i18n),
+      messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
     try {
       const { lotsIssued } = await this.#audited404(ctx, () =>
@@ -220,23 +219,11 @@ export default class ResidentsController {
     try {
       return await work()
     } catch (error) {
-      if (error instanceof lucidErrors.E_ROW_NOT_FOUND) {
-        const action = staffActionFrom(ctx)
-        await AuditTrail.record({
-          municipalityId: ctx.tenant.municipalityId,
-          action: 'resident.not_found',
-          outcome: 'denied',
-          actorUserId: action.actorUserId,
-          actorRole: action.actorRole,
-          source: action.source,
-          destination: action.destination,
-          details: {
-            resident_id: this.#residentId(ctx),
-            ...(ctx.params.child ? { child_id: Number(ctx.params.child) } : {}),
-          },
-        })
-      }
-      throw error
+      if (!(error instanceof lucidErrors.E_ROW_NOT_FOUND)) throw error
+      return auditedNotFound(ctx, 'resident.not_found', {
+        resident_id: this.#residentId(ctx),
+        ...(ctx.params.child ? { child_id: Number(ctx.params.child) } : {}),
+      })
     }
   }
 

@@ -1,9 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { workInStaffConsole } from '#abilities/main'
-import AuditTrail from '#audit/audit_trail'
 import ProviderRegistry from '#services/provider_registry'
-import { staffActionFrom } from '#services/staff_action'
+import { recordStaffEvent } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { statisticsFiltersValidator } from '#validators/statistics_validator'
 import UsageStatistics from '#statistics/usage_statistics'
@@ -53,15 +52,9 @@ export default class StatisticsController {
       })
     }
 
-    const by = staffActionFrom(ctx)
-    await AuditTrail.record({
-      municipalityId: tenant.municipalityId,
+    await recordStaffEvent(ctx, {
       action: 'statistics.viewed',
-      actorUserId: by.actorUserId,
-      actorRole: by.actorRole,
       purpose: 'statistics',
-      source: by.source,
-      destination: by.destination,
       details: { program: filters.program ?? null, month },
     })
 

@@ -1,12 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as lucidErrors } from '@adonisjs/lucid'
 import { workInStaffConsole } from '#abilities/main'
-import AuditTrail from '#audit/audit_trail'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import Resident from '#models/resident'
 import ResidentCoupons from '#services/resident_coupons'
-import { staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
 import UsageSearch, {
   USAGE_PAGE_SIZE,
   currentMonthInJapan,
@@ -52,16 +50,10 @@ export default class UsageController {
           .where({ municipalityId: tenant.municipalityId, residentNumber: input.resident })
           .first()
       : null
-    const by = staffActionFrom(ctx)
-    await AuditTrail.record({
-      municipalityId: tenant.municipalityId,
+    await recordStaffEvent(ctx, {
       action: 'usage.viewed',
-      actorUserId: by.actorUserId,
-      actorRole: by.actorRole,
       subjectResidentId: subject?.id ?? null,
       purpose: 'usage_review',
-      source: by.source,
-      destination: by.destination,
       details: {
         filters: { ...filters, residentNumber: undefined, resident_filter: Boolean(subject) },
         page,
@@ -117,22 +109,14 @@ export default class UsageController {
     const { reason } = await request.validateUsing(cancelRedemptionValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),
     })
-    const by = staffActionFrom(ctx)
     try {
-      const done = await CouponRedemption.cancel(tenant.municipalityId, redemptionId, reason, by)
-      if (!done) {
-        await AuditTrail.record({
-          municipalityId: tenant.municipalityId,
-          action: 'redemption.not_found',
-          outcome: 'denied',
-          actorUserId: by.actorUserId,
-          actorRole: by.actorRole,
-          source: by.source,
-          destination: by.destination,
-          details: { redemption_id: redemptionId },
-        })
-        throw new lucidErrors.E_ROW_NOT_FOUND()
-      }
+      const done = await CouponRedemption.cancel(
+        tenant.municipalityId,
+        redemptionId,
+        reason,
+        staffActionFrom(ctx)
+      )
+      if (!done) await auditedNotFound(ctx, 'redemption.not_found', { redemption_id: redemptionId })
     } catch (error) {
       if (!(error instanceof LedgerRefusal)) throw error
       session.flashAll()

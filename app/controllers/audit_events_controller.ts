@@ -5,7 +5,7 @@ import { auditExportValidator, auditFiltersValidator } from '#validators/audit_v
 import AuditSearch, { AUDIT_TIME_ZONE, type AuditFilters } from '#audit/audit_search'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
-import { csvContentType, csvStream } from '#csv/csv_export'
+import { csvDownloadHeaders, csvStream } from '#csv/csv_export'
 
 function toFilters(input: {
   resident_number?: string
@@ -98,9 +98,9 @@ export default class AuditEventsController {
       }
     })()
 
-    response.header('content-type', csvContentType(encoding))
-    response.header('content-disposition', `attachment; filename="${filename}"`)
-    response.header('cache-control', 'no-store')
+    for (const [name, value] of Object.entries(csvDownloadHeaders(encoding, { name: filename }))) {
+      response.header(name, value)
+    }
     return response.stream(csvStream(header, rows, encoding))
   }
 

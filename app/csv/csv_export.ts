@@ -54,3 +54,32 @@ export function csvStream(
 export function csvContentType(encoding: CsvEncoding) {
   return encoding === 'cp932' ? 'text/csv; charset=Shift_JIS' : 'text/csv; charset=utf-8'
 }
+
+/** RFC 6266 / RFC 8187: the UTF-8 name percent-encoded, with an ASCII fallback */
+export function contentDisposition(name: string, asciiName: string) {
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+  const fallback = asciiName.replace(/["\\]/g, '_')
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`
+}
+
+/**
+ * The response headers of a CSV download: its type in its encoding, its
+ * name (with an ASCII fallback for old clients), its size when known,
+ * never cached (residents' data) and never sniffed as anything else.
+ */
+export function csvDownloadHeaders(
+  encoding: CsvEncoding,
+  file: { name: string; asciiName?: string; size?: number }
+) {
+  const headers: Record<string, string> = {
+    'content-type': csvContentType(encoding),
+    'content-disposition': contentDisposition(file.name, file.asciiName ?? file.name),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  }
+  if (file.size !== undefined) headers['content-length'] = String(file.size)
+  return headers
+}

@@ -7,13 +7,23 @@ import type { ExportRequest } from '#csv/usage_exports'
 
 const TIME_ZONE = 'Asia/Tokyo'
 
-/** 2026年11月21日 10:05 in Japanese, 21 November 2026 at 10:05 in English (Japan time) */
-export function displayTime(date: Date, locale: string) {
-  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'ja-JP', {
+/** One formatter per language, made once (a job list shows many times) */
+const TIME_FORMATS = {
+  en: new Intl.DateTimeFormat('en-GB', {
     timeZone: TIME_ZONE,
     dateStyle: 'long',
     timeStyle: 'short',
-  }).format(date)
+  }),
+  ja: new Intl.DateTimeFormat('ja-JP', {
+    timeZone: TIME_ZONE,
+    dateStyle: 'long',
+    timeStyle: 'short',
+  }),
+}
+
+/** 2026年11月21日 10:05 in Japanese, 21 November 2026 at 10:05 in English (Japan time) */
+export function displayTime(date: Date, locale: string) {
+  return TIME_FORMATS[locale === 'en' ? 'en' : 'ja'].format(date)
 }
 
 /**

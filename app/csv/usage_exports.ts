@@ -43,6 +43,8 @@ type RedemptionRow = {
   id: number
   pluginId: string
   programCode: string
+  /** Its program as the plugin declares it (undefined when no plugin does) */
+  program: ProgramManifest | undefined
   service: string
   visitDate: string
   visitStart: string | null
@@ -104,6 +106,10 @@ const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
 export default class UsageExports {
   readonly #locale: 'ja' | 'en'
   #plugins?: Map<string, PluginManifest>
+  /** Programs by plugin and code, looked up once per export, not per row */
+  #programs?: Map<string, ProgramManifest>
+  /** Translations of status names and the like, once per export */
+  readonly #labels = new Map<string, string>()
 
   constructor(
     private readonly municipalityId: number,
@@ -196,7 +202,7 @@ export default class UsageExports {
           const totals = new Map<string, Total>()
           for await (const row of exports.#monthRedemptions(filter)) {
             onRead()
-            const program = await exports.#program(row.pluginId, row.programCode)
+            const program = row.program
             const key = [
               row.facilityId,
               row.providerName,
@@ -271,15 +277,16 @@ export default class UsageExports {
             .first()
           if (!resident) return
           const name = `${resident.family_name} ${resident.given_name}`
+          const programs = await exports.#programIndex()
           let afterId = 0
           for (;;) {
             const batch = await lots().where('id', '>', afterId).orderBy('id').limit(BATCH)
             for (const lot of batch) {
               onRead()
-              const program = await exports.#program(lot.plugin_id, lot.program_code)
+              const program = programs.get(programKey(lot.plugin_id, lot.program_code))
               const services = JSON.parse(lot.services) as string[]
               yield [
-                exports.i18n.t('staff_csv.entry_kinds.grant'),
+                exports.#label('staff_csv.entry_kinds.grant'),
                 resident.resident_number,
                 name,
                 exports.#text(program?.name, lot.program_code),
@@ -289,7 +296,7 @@ export default class UsageExports {
                 lot.valid_to,
                 hours(Number(lot.granted_minutes)),
                 hours(Number(lot.available_minutes)),
-                exports.i18n.t(`staff_csv.lot_statuses.${lot.status}`),
+                exports.#label(`staff_csv.lot_statuses.${lot.status}`),
                 null,
                 null,
                 lot.definition_version,
@@ -303,19 +310,18 @@ export default class UsageExports {
           }
           for await (const row of exports.#redemptions(filter)) {
             onRead()
-            const program = await exports.#program(row.pluginId, row.programCode)
             yield [
-              exports.i18n.t('staff_csv.entry_kinds.redemption'),
+              exports.#label('staff_csv.entry_kinds.redemption'),
               row.residentNumber,
               row.residentName,
-              exports.#text(program?.name, row.programCode),
-              exports.#serviceName(program, row.service),
+              exports.#text(row.program?.name, row.programCode),
+              exports.#serviceName(row.program, row.service),
               row.visitDate,
               row.visitStart,
               null,
               hours(row.minutes),
               null,
-              exports.i18n.t(`staff_csv.statuses.${row.status}`),
+              exports.#label(`staff_csv.statuses.${row.status}`),
               row.providerName,
               row.facilityName,
               row.definitionVersions.join(' / '),
@@ -341,10 +347,7 @@ export default class UsageExports {
         (async function* () {
           for await (const row of exports.#monthRedemptions(filter)) {
             onRead()
-            const program = await exports.#program(row.pluginId, row.programCode)
-            yield spec.columns.map((column) =>
-              exports.#field(column.field as CsvExportField, row, program)
-            )
+            yield spec.columns.map((column) => exports.#field(column.field as CsvExportField, row))
           }
         })(),
     }
@@ -391,7 +394,8 @@ export default class UsageExports {
     return { name, asciiName }
   }
 
-  #field(field: CsvExportField, row: RedemptionRow, program: ProgramManifest | undefined) {
+  #field(field: CsvExportField, row: RedemptionRow) {
+    const program = row.program
     switch (field) {
       case 'redemption_id':
         return row.id
@@ -416,7 +420,7 @@ export default class UsageExports {
       case 'provider_name':
         return row.providerName
       case 'status':
-        return this.i18n.t(`staff_csv.statuses.${row.status}`)
+        return this.#label(`staff_csv.statuses.${row.status}`)
       case 'definition_version':
         return row.definitionVersions.join(' / ')
       case 'copayment_tier':
@@ -430,7 +434,7 @@ export default class UsageExports {
   async *#facilityRows(filter: RedemptionFilter, onRead: () => void) {
     for await (const row of this.#monthRedemptions(filter)) {
       onRead()
-      const program = await this.#program(row.pluginId, row.programCode)
+      const program = row.program
       yield [
         row.facilityName,
         row.providerName,
@@ -505,6 +509,8 @@ export default class UsageExports {
    * keyset pagination, so the millionth row costs what the first did.
    */
   async *#redemptions(filter: RedemptionFilter): AsyncGenerator<RedemptionRow> {
+    const programs = await this.#programIndex()
+    const en = this.#locale === 'en'
     let after: { date: string; id: number } | null = null
     for (;;) {
       const query = this.#filtered(filter)
@@ -553,16 +559,16 @@ export default class UsageExports {
       const lots = await this.#lotsOf(batch.map((row) => Number(row.id)))
       for (const row of batch) {
         const id = Number(row.id)
-        const program = await this.#program(row.plugin_id, row.program_code)
+        const program = programs.get(programKey(row.plugin_id, row.program_code))
         const spent = lots.get(id) ?? []
         const yen = spent.map((lot) =>
           program ? Copayment.yenFor(program, lot.tier, lot.minutes) : null
         )
-        const en = this.#locale === 'en'
         yield {
           id,
           pluginId: row.plugin_id,
           programCode: row.program_code,
+          program,
           service: row.service,
           visitDate: row.visit_date,
           visitStart: row.visit_start,
@@ -630,10 +636,27 @@ export default class UsageExports {
     return this.#plugins
   }
 
-  async #program(pluginId: string, programCode: string) {
-    const plugins = await this.#pluginMap()
-    const plugin = plugins.get(pluginId)
-    return plugin?.programs?.find((program) => program.code === programCode)
+  async #programIndex() {
+    if (!this.#programs) {
+      const plugins = await this.#pluginMap()
+      this.#programs = new Map()
+      for (const plugin of plugins.values()) {
+        for (const program of plugin.programs ?? []) {
+          const key = programKey(plugin.id, program.code)
+          if (!this.#programs.has(key)) this.#programs.set(key, program)
+        }
+      }
+    }
+    return this.#programs
+  }
+
+  #label(key: string) {
+    let label = this.#labels.get(key)
+    if (label === undefined) {
+      label = this.i18n.t(key)
+      this.#labels.set(key, label)
+    }
+    return label
   }
 
   #serviceName(program: ProgramManifest | undefined, service: string) {
@@ -648,4 +671,8 @@ export default class UsageExports {
   #column(key: string) {
     return this.i18n.t(`staff_csv.columns.${key}`)
   }
+}
+
+function programKey(pluginId: string, programCode: string) {
+  return `${pluginId}\u0000${programCode}`
 }

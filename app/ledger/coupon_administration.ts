@@ -34,7 +34,7 @@ export default class CouponAdministration {
     by: StaffAction
   ): Promise<RevokedLot | null> {
     return db.transaction(async (trx) => {
-      const lot = await this.#lot(trx, municipalityId, lotId)
+      const lot = await LedgerEngine.lockLot(trx, lotId, municipalityId)
       if (!lot) return null
       const result = await LedgerEngine.revoke(municipalityId, lotId, reason, by.actorUserId, trx)
       await this.#audit(trx, 'coupon.revoked', lot, by, {
@@ -58,7 +58,7 @@ export default class CouponAdministration {
     options: { today?: string } = {}
   ): Promise<ExpiryChange | null> {
     return db.transaction(async (trx) => {
-      const lot = await this.#lot(trx, municipalityId, lotId)
+      const lot = await LedgerEngine.lockLot(trx, lotId, municipalityId)
       if (!lot) return null
       const result = await LedgerEngine.changeExpiry(
         municipalityId,
@@ -81,13 +81,6 @@ export default class CouponAdministration {
       })
       return { lotId, residentId: Number(lot.resident_id), ...result }
     })
-  }
-
-  static #lot(trx: TransactionClientContract, municipalityId: number, lotId: number) {
-    return trx
-      .from('ledger_lots')
-      .where({ id: lotId, municipality_id: municipalityId })
-      .first() as Promise<Record<string, any> | null>
   }
 
   static async #audit(

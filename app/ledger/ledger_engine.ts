@@ -3,11 +3,16 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import { planDebit, type LotSpendLimit } from '#ledger/debit_plan'
+import { HELD_OR_SPENT, windowCountedMinutes } from '#ledger/ledger_counts'
 import { affectedRows } from '#services/affected_rows'
 import { sha256Hex } from '#services/sha256'
 
 export type EntryKind =
   'grant' | 'reserve' | 'redeem' | 'release' | 'cancel' | 'expire' | 'revoke' | 'adjust'
+
+/** How an active lot ends, and the kind of entry its lapsing minutes get */
+type LapsedStatus = 'expired' | 'revoked'
+const LAPSE_KIND: Record<LapsedStatus, EntryKind> = { expired: 'expire', revoked: 'revoke' }
 
 export type GrantInput = {
   municipalityId: number
@@ -95,22 +100,14 @@ export default class LedgerEngine {
     }
     return this.#inTransaction(trx, async (client) => {
       if (input.windowKey && input.windowCapMinutes) {
-        const windowLots = () =>
-          this.programLots(client, input).where({
+        const counted = await windowCountedMinutes(client, this.programLots(client, input))
+          .where({
             definition_version: input.definitionVersion,
             window_key: input.windowKey,
             child_id: input.childId ?? null,
           })
-        // A revoked lot keeps counting with what it paid for before (and
-        // after) its revocation; only the minutes taken back are free again.
-        const granted = await windowLots().sum('granted_minutes as total').first()
-        const revoked = await client
-          .from('ledger_entries')
-          .where('kind', 'revoke')
-          .whereIn('lot_id', windowLots().select('id'))
-          .sum('minutes as total')
           .first()
-        const already = Number(granted?.total ?? 0) - Number(revoked?.total ?? 0)
+        const already = Number(counted?.minutes ?? 0)
         if (already + input.minutes > input.windowCapMinutes) {
           throw new LedgerRefusal('cap_exceeded', {
             cap: input.windowCapMinutes,
@@ -337,23 +334,9 @@ export default class LedgerEngine {
     let expired = 0
     for (const { id } of lapsed) {
       await db.transaction(async (client) => {
-        const lot = await this.#lockLot(client, Number(id))
+        const lot = await this.lockLot(client, Number(id))
         if (!lot || lot.status !== 'active') return
-        const left = Number(lot.available_minutes)
-        await client
-          .from('ledger_lots')
-          .where('id', lot.id)
-          .update({ status: 'expired', available_minutes: 0 })
-        if (left > 0) {
-          await this.#entry(client, {
-            municipalityId: Number(lot.municipality_id),
-            residentId: Number(lot.resident_id),
-            lotId: Number(lot.id),
-            kind: 'expire',
-            minutes: left,
-            delta: -left,
-          })
-        }
+        await this.#lapse(client, lot, 'expired')
         expired++
       })
     }
@@ -405,26 +388,63 @@ export default class LedgerEngine {
           actorUserId,
           reason,
         })
-        if (returnsMinutes) await this.#expireIfLapsed(client, Number(entry.lot_id), minutes)
+        if (returnsMinutes) await this.#lapseReturned(client, Number(entry.lot_id), minutes)
       }
     })
   }
 
   /**
-   * Minutes returned to a lot that expired or was revoked meanwhile lapse
-   * at once, so no balance sits where nothing can spend it. On a revoked
-   * lot they are taken back as part of the revocation (kind "revoke"), so
-   * the window's cap frees exactly what the resident never used.
+   * Ends an active lot (expired by time, or revoked by staff): what is
+   * still available lapses in one entry of the matching kind ("expire",
+   * "revoke"), written when minutes lapse or a reason must be kept. The
+   * change is guarded on the balance read under the lock; false when
+   * another change came first.
    */
-  static async #expireIfLapsed(client: TransactionClientContract, lotId: number, minutes: number) {
+  static async #lapse(
+    client: TransactionClientContract,
+    lot: Record<string, any>,
+    status: LapsedStatus,
+    by: { actorUserId?: number | null; reason?: string } = {}
+  ) {
+    const left = Number(lot.available_minutes)
+    const changed = await client
+      .from('ledger_lots')
+      .where('id', lot.id)
+      .where('status', 'active')
+      .where('available_minutes', left)
+      .update({ status, available_minutes: 0 })
+    if (affectedRows(changed) !== 1) return false
+    if (left > 0 || by.reason) {
+      await this.#entry(client, {
+        municipalityId: Number(lot.municipality_id),
+        residentId: Number(lot.resident_id),
+        lotId: Number(lot.id),
+        kind: LAPSE_KIND[status],
+        minutes: left,
+        delta: -left,
+        actorUserId: by.actorUserId,
+        reason: by.reason,
+      })
+    }
+    return true
+  }
+
+  /**
+   * Minutes returned to a lot that expired or was revoked meanwhile lapse
+   * at once, the same way its balance did (kind "expire" or "revoke"), so
+   * no balance sits where nothing can spend it and a revoked window's cap
+   * frees exactly what the resident never used.
+   */
+  static async #lapseReturned(client: TransactionClientContract, lotId: number, minutes: number) {
     const lot = await client.from('ledger_lots').where('id', lotId).first()
-    if (lot.status !== 'expired' && lot.status !== 'revoked') return
+    const kind = LAPSE_KIND[lot.status as LapsedStatus]
+    if (!kind) return
     await client.from('ledger_lots').where('id', lotId).decrement('available_minutes', minutes)
     await this.#entry(client, {
       municipalityId: Number(lot.municipality_id),
       residentId: Number(lot.resident_id),
       lotId,
-      kind: lot.status === 'revoked' ? 'revoke' : 'expire',
+      kind,
       minutes,
       delta: -minutes,
     })
@@ -447,29 +467,15 @@ export default class LedgerEngine {
   ) {
     if (!reason?.trim()) throw new LedgerRefusal('reason_required')
     return this.#inTransaction(trx, async (client) => {
-      const lot = await this.#lockLot(client, lotId, municipalityId)
-      if (!lot) throw new LedgerRefusal('lot_not_found')
-      if (lot.status === 'revoked') throw new LedgerRefusal('lot_revoked')
+      const lot = await this.#adjustableLot(client, municipalityId, lotId)
       if (lot.status === 'expired') throw new LedgerRefusal('lot_expired')
       const left = Number(lot.available_minutes)
-      const changed = await client
-        .from('ledger_lots')
-        .where('id', lot.id)
-        .where('status', 'active')
-        .where('available_minutes', left)
-        .update({ status: 'revoked', available_minutes: 0 })
-      if (affectedRows(changed) !== 1) throw new LedgerRefusal('lot_revoked')
-      await this.#entry(client, {
-        municipalityId,
-        residentId: Number(lot.resident_id),
-        lotId: Number(lot.id),
-        kind: 'revoke',
-        minutes: left,
-        delta: -left,
-        actorUserId,
-        reason: reason.trim(),
-      })
-      return { revokedMinutes: left, heldMinutes: await this.#heldOn(client, Number(lot.id)) }
+      const by = { actorUserId, reason: reason.trim() }
+      if (!(await this.#lapse(client, lot, 'revoked', by))) throw new LedgerRefusal('lot_revoked')
+      const held = await this.#visitEntries(client, Number(lot.id), ['reserved'])
+        .sum('ledger_entries.minutes as minutes')
+        .first()
+      return { revokedMinutes: left, heldMinutes: Number(held?.minutes ?? 0) }
     })
   }
 
@@ -499,21 +505,14 @@ export default class LedgerEngine {
     if (!reason?.trim()) throw new LedgerRefusal('reason_required')
     const today = options.today ?? DateTime.now().setZone('Asia/Tokyo').toISODate()!
     return this.#inTransaction(trx, async (client) => {
-      const lot = await this.#lockLot(client, lotId, municipalityId)
-      if (!lot) throw new LedgerRefusal('lot_not_found')
-      if (lot.status === 'revoked') throw new LedgerRefusal('lot_revoked')
+      const lot = await this.#adjustableLot(client, municipalityId, lotId)
       const from = String(lot.valid_to)
       if (validTo === from) throw new LedgerRefusal('expiry_unchanged', { validTo })
       if (validTo < String(lot.valid_from)) {
         throw new LedgerRefusal('expiry_before_start', { validFrom: String(lot.valid_from) })
       }
       if (validTo < today) throw new LedgerRefusal('expiry_in_past', { today })
-      const lastVisit = await client
-        .from('ledger_entries')
-        .join('ledger_redemptions', 'ledger_redemptions.id', 'ledger_entries.redemption_id')
-        .where('ledger_entries.lot_id', lot.id)
-        .where('ledger_entries.kind', 'reserve')
-        .whereIn('ledger_redemptions.status', ['reserved', 'posted'])
+      const lastVisit = await this.#visitEntries(client, Number(lot.id), HELD_OR_SPENT)
         .max('ledger_redemptions.visit_date as visit_date')
         .first()
       if (lastVisit?.visit_date && validTo < String(lastVisit.visit_date)) {
@@ -522,14 +521,17 @@ export default class LedgerEngine {
 
       let restored = 0
       if (lot.status === 'expired') {
-        const entries = await client.from('ledger_entries').where('lot_id', lot.id)
-        const lapsed = entries
-          .filter((entry) => entry.kind === 'expire')
-          .reduce((total, entry) => total + Number(entry.minutes), 0)
-        const returned = entries
-          .filter((entry) => entry.kind === 'adjust')
-          .reduce((total, entry) => total + Number(entry.delta_available), 0)
-        restored = lapsed - returned
+        // What expired, less what earlier reopenings returned
+        const written = await client
+          .from('ledger_entries')
+          .where('lot_id', lot.id)
+          .select(
+            client.raw(
+              "sum(case when kind = 'expire' then minutes when kind = 'adjust' then -delta_available else 0 end) as minutes"
+            )
+          )
+          .first()
+        restored = Number(written?.minutes ?? 0)
       }
       await client
         .from('ledger_lots')
@@ -553,17 +555,14 @@ export default class LedgerEngine {
     })
   }
 
-  /** Minutes of pending (reserved) visits held on a lot */
-  static async #heldOn(client: TransactionClientContract, lotId: number) {
-    const held = await client
+  /** A lot's reserve entries joined to their visits, of visits in these statuses */
+  static #visitEntries(client: TransactionClientContract, lotId: number, statuses: string[]) {
+    return client
       .from('ledger_entries')
       .join('ledger_redemptions', 'ledger_redemptions.id', 'ledger_entries.redemption_id')
       .where('ledger_entries.lot_id', lotId)
       .where('ledger_entries.kind', 'reserve')
-      .where('ledger_redemptions.status', 'reserved')
-      .sum('ledger_entries.minutes as minutes')
-      .first()
-    return Number(held?.minutes ?? 0)
+      .whereIn('ledger_redemptions.status', statuses)
   }
 
   /**
@@ -635,11 +634,24 @@ export default class LedgerEngine {
     return query
   }
 
-  static async #lockLot(client: TransactionClientContract, lotId: number, municipalityId?: number) {
+  /** A lot (of this municipality, when given), locked for the transaction on PostgreSQL */
+  static async lockLot(client: TransactionClientContract, lotId: number, municipalityId?: number) {
     const query = client.from('ledger_lots').where('id', lotId)
     if (municipalityId !== undefined) query.where('municipality_id', municipalityId)
     if (client.dialect.name === 'postgres') query.forUpdate()
     return query.first()
+  }
+
+  /** A lot of this municipality staff may change, locked: refused when absent or revoked */
+  static async #adjustableLot(
+    client: TransactionClientContract,
+    municipalityId: number,
+    lotId: number
+  ) {
+    const lot = await this.lockLot(client, lotId, municipalityId)
+    if (!lot) throw new LedgerRefusal('lot_not_found')
+    if (lot.status === 'revoked') throw new LedgerRefusal('lot_revoked')
+    return lot
   }
 
   static async #entry(

@@ -1,7 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import WindowKey from '#ledger/window_key'
-import { HELD_OR_SPENT } from '#ledger/program_spend_policy'
+import { HELD_OR_SPENT, WINDOW_COLUMNS, windowCountedMinutes } from '#ledger/ledger_counts'
 
 export type LedgerViolation = { subject: string; message: string }
 
@@ -97,34 +97,14 @@ export default class LedgerVerifier {
       )
       return definition?.windows.find((window) => window.key === WindowKey.base(row.window_key))
     }
-    const group = [
-      'resident_id',
-      'plugin_id',
-      'program_code',
-      'definition_version',
-      'window_key',
-      'child_id',
-    ]
-    const granted = await db
-      .from('ledger_lots')
-      .whereNotNull('window_key')
-      .groupBy(group)
-      .select(group)
-      .sum('granted_minutes as minutes')
-    const revoked = await db
-      .from('ledger_entries')
-      .join('ledger_lots', 'ledger_lots.id', 'ledger_entries.lot_id')
-      .where('ledger_entries.kind', 'revoke')
-      .whereNotNull('ledger_lots.window_key')
-      .groupBy(group.map((column) => `ledger_lots.${column}`))
-      .select(group.map((column) => `ledger_lots.${column}`))
-      .sum('ledger_entries.minutes as minutes')
-    const groupKey = (row: Record<string, any>) =>
-      JSON.stringify(group.map((column) => (row[column] === null ? null : String(row[column]))))
-    const takenBack = new Map(revoked.map((row) => [groupKey(row), Number(row.minutes)]))
+    const group = WINDOW_COLUMNS.map((column) => `ledger_lots.${column}`)
+    const granted = await windowCountedMinutes(
+      db.connection(),
+      db.from('ledger_lots').whereNotNull('ledger_lots.window_key').groupBy(group).select(group)
+    )
     for (const row of granted) {
       const window = windowOf(row)
-      const minutes = Number(row.minutes) - (takenBack.get(groupKey(row)) ?? 0)
+      const minutes = Number(row.minutes)
       if (window && minutes > window.totalMinutes) {
         return {
           subject: `resident ${row.resident_id} window ${row.window_key}`,
@@ -140,8 +120,8 @@ export default class LedgerVerifier {
       .where('ledger_entries.kind', 'reserve')
       .whereIn('ledger_redemptions.status', HELD_OR_SPENT)
       .whereNotNull('ledger_lots.window_key')
-      .groupBy([...group.map((column) => `ledger_lots.${column}`), 'ledger_redemptions.service'])
-      .select([...group.map((column) => `ledger_lots.${column}`), 'ledger_redemptions.service'])
+      .groupBy([...group, 'ledger_redemptions.service'])
+      .select([...group, 'ledger_redemptions.service'])
       .sum('ledger_entries.minutes as minutes')
     for (const row of spent) {
       const subCap = windowOf(row)?.serviceMinutes?.[row.service]

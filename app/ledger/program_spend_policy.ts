@@ -9,10 +9,8 @@ import type { LotSpendLimit } from '#ledger/debit_plan'
 import EntitlementCalendar from '#ledger/entitlement_calendar'
 import ProgramCatalog from '#ledger/program_catalog'
 import WindowKey from '#ledger/window_key'
+import { HELD_OR_SPENT } from '#ledger/ledger_counts'
 import type { ProgramManifest } from '#plugin_host/define_plugin'
-
-/** Redemptions that count against limits: held or spent, not given back */
-export const HELD_OR_SPENT = ['reserved', 'posted']
 
 function minutesOfDay(time: string) {
   const [hours, minutes] = time.split(':').map(Number)

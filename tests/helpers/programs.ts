@@ -1,5 +1,5 @@
 import Municipality from '#models/municipality'
-import Resident from '#models/resident'
+import { newResident } from '#tests/helpers/ledger_residents'
 import Child from '#models/child'
 import User from '#models/user'
 import LedgerRefusal from '#ledger/ledger_refusal'
@@ -39,12 +39,10 @@ type ChildDates = { dueDate?: string; birthDate?: string; multipleBirth?: boolea
  */
 export async function residentWithChildren(children: ChildDates[], municipality?: Municipality) {
   const tenant = municipality ?? (await minato())
-  sequence++
-  const resident = await Resident.create({
-    municipalityId: tenant.id,
-    residentNumber: `T-${process.pid}-${sequence}`,
+  const resident = await newResident(tenant, {
+    prefix: 'T',
     familyName: '試験',
-    givenName: `花子${sequence}`,
+    givenNameStem: '花子',
     familyNameKana: 'シケン',
     givenNameKana: 'ハナコ',
   })

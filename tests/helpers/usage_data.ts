@@ -1,26 +1,26 @@
 import db from '@adonisjs/lucid/services/db'
 import type Municipality from '#models/municipality'
 import type Facility from '#models/facility'
-import Resident from '#models/resident'
+import type Resident from '#models/resident'
+import { POSTPARTUM, type Program } from '#tests/helpers/usage_fixtures'
+import { newResident } from '#tests/helpers/ledger_residents'
+
+export { POSTPARTUM, HOME_HELP } from '#tests/helpers/usage_fixtures'
 
 /**
  * Ledger rows written directly, dated as a test needs (creation instant,
  * visit date, status), for statistics over a known dataset.
  */
-export const POSTPARTUM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
-export const HOME_HELP = { pluginId: 'single_parent_home_help', programCode: 'home_help' }
 let sequence = 0
 
 export async function residents(municipality: Municipality, count: number) {
   const created: Resident[] = []
   for (let index = 0; index < count; index++) {
-    sequence++
     created.push(
-      await Resident.create({
-        municipalityId: municipality.id,
-        residentNumber: `ST-${sequence}`,
+      await newResident(municipality, {
+        prefix: 'ST',
         familyName: '統計',
-        givenName: `太郎${sequence}`,
+        givenNameStem: '太郎',
         familyNameKana: 'トウケイ',
         givenNameKana: 'タロウ',
       })
@@ -33,7 +33,7 @@ export async function lot(
   resident: Resident,
   createdAt: string,
   minutes: number,
-  program = POSTPARTUM,
+  program: Program = POSTPARTUM,
   status = 'active'
 ) {
   await db.table('ledger_lots').insert({
@@ -58,7 +58,7 @@ export async function visit(
   minutes: number,
   facility: Facility | null,
   status = 'posted',
-  program = POSTPARTUM
+  program: Program = POSTPARTUM
 ) {
   sequence++
   await db.table('ledger_redemptions').insert({

@@ -1,7 +1,8 @@
 import LedgerEngine from '#ledger/ledger_engine'
 import Facility from '#models/facility'
 import Provider from '#models/provider'
-import Resident from '#models/resident'
+import type Resident from '#models/resident'
+import { newResident } from '#tests/helpers/ledger_residents'
 import type Municipality from '#models/municipality'
 
 let sequence = 0
@@ -20,12 +21,11 @@ export async function usageResident(
   municipality: Municipality,
   names: { familyName?: string; givenName?: string } = {}
 ) {
-  sequence++
-  return Resident.create({
-    municipalityId: municipality.id,
-    residentNumber: `UX-${process.pid}-${sequence}`,
+  return newResident(municipality, {
+    prefix: 'UX',
     familyName: names.familyName ?? '利用',
-    givenName: names.givenName ?? `花子${sequence}`,
+    givenName: names.givenName,
+    givenNameStem: '花子',
     familyNameKana: 'リヨウ',
     givenNameKana: 'ハナコ',
   })

@@ -28,6 +28,11 @@ function utf8(text: string, bom = false) {
   return Buffer.from(bom ? `\uFEFF${text}` : text, 'utf8')
 }
 
+/** A UTF-8 import file: the standard header, then these lines */
+function importFile(...lines: string[]) {
+  return utf8(csv(HEADER, ...lines))
+}
+
 function cp932(text: string) {
   return iconv.encode(text, 'cp932')
 }
@@ -140,14 +145,11 @@ test.group('Resident import: reading the file', (group) => {
     assert,
   }) => {
     const report = await preview(
-      utf8(
-        csv(
-          HEADER,
-          'CSV-001,"山田\r\n花子",花子,ヤマダ,ハナコ,,,,',
-          'CSV-002,佐藤,一郎,さとう,イチロウ,,,,',
-          ',,,,,,,,',
-          'CSV-003,鈴木,,スズキ,ジロウ,,,,'
-        )
+      importFile(
+        'CSV-001,"山田\r\n花子",花子,ヤマダ,ハナコ,,,,',
+        'CSV-002,佐藤,一郎,さとう,イチロウ,,,,',
+        ',,,,,,,,',
+        'CSV-003,鈴木,,スズキ,ジロウ,,,,'
       )
     )
     assert.deepEqual(problems(report), [
@@ -178,7 +180,7 @@ test.group('Resident import: reading the file', (group) => {
       [Buffer.alloc(0), 'empty_file'],
       [utf8('\r\n  \r\n'), 'empty_file'],
       [utf8(csv(HEADER)), 'no_rows'],
-      [utf8(csv(HEADER, 'CSV-1,"山田,x,ア,イ,,,,')), 'malformed_csv'],
+      [importFile('CSV-1,"山田,x,ア,イ,,,,'), 'malformed_csv'],
     ]
     for (const [bytes, code] of cases) {
       const report = await preview(bytes)
@@ -190,7 +192,7 @@ test.group('Resident import: reading the file', (group) => {
       assert.equal(report.rows, 0)
     }
     const malformed = await preview(
-      utf8(csv(HEADER, 'CSV-1,山田,花子,ヤマダ,ハナコ,,,,', 'CSV-2,"山"田,x,ア,イ,,,,'))
+      importFile('CSV-1,山田,花子,ヤマダ,ハナコ,,,,', 'CSV-2,"山"田,x,ア,イ,,,,')
     )
     assert.deepEqual(problems(malformed), [[3, null, 'malformed_csv']])
   })
@@ -258,11 +260,8 @@ test.group('Resident import: values', (group) => {
     assert,
   }) => {
     const report = await commit(
-      utf8(
-        csv(
-          HEADER,
-          'ＣＳＶ－０１２３,山田,花子,ヤマダ,ハナコ,０３ー１２３４−５６７８,２０２６／０４／０１,,'
-        )
+      importFile(
+        'ＣＳＶ－０１２３,山田,花子,ヤマダ,ハナコ,０３ー１２３４−５６７８,２０２６／０４／０１,,'
       )
     )
     assert.deepEqual(problems(report), [])
@@ -274,14 +273,11 @@ test.group('Resident import: values', (group) => {
 
   test('half-width kana becomes full-width; hiragana and kanji are refused', async ({ assert }) => {
     const report = await preview(
-      utf8(
-        csv(
-          HEADER,
-          'CSV-1,山田,花子,ﾔﾏﾀﾞ,ﾊﾅｺ,,,,',
-          'CSV-2,山田,花子,やまだ,ハナコ,,,,',
-          'CSV-3,山田,花子,ヤマダ,花子,,,,',
-          'CSV-4,Smith,John,スミス,ジョン・ポール　ジュニア,,,,'
-        )
+      importFile(
+        'CSV-1,山田,花子,ﾔﾏﾀﾞ,ﾊﾅｺ,,,,',
+        'CSV-2,山田,花子,やまだ,ハナコ,,,,',
+        'CSV-3,山田,花子,ヤマダ,花子,,,,',
+        'CSV-4,Smith,John,スミス,ジョン・ポール　ジュニア,,,,'
       )
     )
     assert.deepEqual(problems(report), [
@@ -290,7 +286,7 @@ test.group('Resident import: values', (group) => {
     ])
     assert.equal(report.toCreate, 2)
 
-    await commit(utf8(csv(HEADER, 'CSV-1,山田,花子,ﾔﾏﾀﾞ,ﾊﾅｺ,,,,')))
+    await commit(importFile('CSV-1,山田,花子,ﾔﾏﾀﾞ,ﾊﾅｺ,,,,'))
     const resident = await residentNumbered('CSV-1')
     assert.include(resident!.serialize(), { familyNameKana: 'ヤマダ', givenNameKana: 'ハナコ' })
   })
@@ -348,14 +344,11 @@ test.group('Resident import: values', (group) => {
     assert,
   }) => {
     const report = await preview(
-      utf8(
-        csv(
-          HEADER,
-          'CSV-1,山田,花子,ヤマダ,ハナコ,,2026-02-30,,',
-          'CSV-2,山田,花子,ヤマダ,ハナコ,,,令和1年4月30日,',
-          'CSV-3,山田,花子,ヤマダ,ハナコ,,,そのうち,',
-          'CSV-4,山田,花子,ヤマダ,ハナコ,,R8.1.10,平成31年4月30日,はい'
-        )
+      importFile(
+        'CSV-1,山田,花子,ヤマダ,ハナコ,,2026-02-30,,',
+        'CSV-2,山田,花子,ヤマダ,ハナコ,,,令和1年4月30日,',
+        'CSV-3,山田,花子,ヤマダ,ハナコ,,,そのうち,',
+        'CSV-4,山田,花子,ヤマダ,ハナコ,,R8.1.10,平成31年4月30日,はい'
       )
     )
     assert.deepEqual(
@@ -399,13 +392,10 @@ test.group('Resident import: values', (group) => {
     assert,
   }) => {
     const report = await preview(
-      utf8(
-        csv(
-          HEADER,
-          'CSV-01,山田,花子,ヤマダ,ハナコ,,,,',
-          'CSV-02,佐藤,一郎,サトウ,イチロウ,,,,',
-          'ＣＳＶ－０１,山田,花子,ヤマダ,ハナコ,,,,'
-        )
+      importFile(
+        'CSV-01,山田,花子,ヤマダ,ハナコ,,,,',
+        'CSV-02,佐藤,一郎,サトウ,イチロウ,,,,',
+        'ＣＳＶ－０１,山田,花子,ヤマダ,ハナコ,,,,'
       )
     )
     assert.deepEqual(
@@ -486,18 +476,15 @@ test.group('Resident import: committing', (group) => {
     assert,
   }) => {
     await commit(
-      utf8(
-        csv(
-          HEADER,
-          'CSV-1,山田,花子,ヤマダ,ハナコ,03-1234-5678,,,',
-          'CSV-2,佐藤,一郎,サトウ,イチロウ,,,,'
-        )
+      importFile(
+        'CSV-1,山田,花子,ヤマダ,ハナコ,03-1234-5678,,,',
+        'CSV-2,佐藤,一郎,サトウ,イチロウ,,,,'
       )
     )
     const untouched = await residentNumbered('CSV-2')
     await backdate(untouched!)
     const report = await commit(
-      utf8(csv(HEADER, 'CSV-1,田中,花子,タナカ,ハナコ,,,,', 'CSV-2,佐藤,一郎,サトウ,イチロウ,,,,'))
+      importFile('CSV-1,田中,花子,タナカ,ハナコ,,,,', 'CSV-2,佐藤,一郎,サトウ,イチロウ,,,,')
     )
     assert.include(report, { committed: true, toCreate: 0, toUpdate: 1, unchanged: 1 })
     const renamed = await residentNumbered('CSV-1')
@@ -513,12 +500,10 @@ test.group('Resident import: committing', (group) => {
   test('a child is matched by its date: a birth fills in the expected child', async ({
     assert,
   }) => {
-    await commit(utf8(csv(HEADER, 'CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,,')))
+    await commit(importFile('CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,,'))
     const resident = await residentNumbered('CSV-1')
 
-    const born = await commit(
-      utf8(csv(HEADER, 'CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,2026-04-28,1'))
-    )
+    const born = await commit(importFile('CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,2026-04-28,1'))
     assert.include(born, { toUpdate: 1, childrenToAdd: 0, childrenToUpdate: 1 })
     const children = await Child.query().where('residentId', resident!.id)
     assert.lengthOf(children, 1)
@@ -530,17 +515,17 @@ test.group('Resident import: committing', (group) => {
 
     // A recorded date is never overwritten by an import
     const conflict = await commit(
-      utf8(csv(HEADER, 'CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,2026-04-29,'))
+      importFile('CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,2026-04-29,')
     )
     assert.isFalse(conflict.committed)
     assert.deepEqual(problems(conflict), [[2, '子の生年月日', 'child_date_conflict']])
     const conflictPreview = await preview(
-      utf8(csv(HEADER, 'CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,2026-04-29,'))
+      importFile('CSV-1,山田,花子,ヤマダ,ハナコ,,2026-05-01,2026-04-29,')
     )
     assert.include(conflictPreview, { rowsWithErrors: 1, toUpdate: 0, unchanged: 0 })
 
     // A different date is another child
-    const sibling = await commit(utf8(csv(HEADER, 'CSV-1,山田,花子,ヤマダ,ハナコ,,2028-01-10,,')))
+    const sibling = await commit(importFile('CSV-1,山田,花子,ヤマダ,ハナコ,,2028-01-10,,'))
     assert.include(sibling, { toUpdate: 1, childrenToAdd: 1 })
     assert.lengthOf(await Child.query().where('residentId', resident!.id), 2)
   })
@@ -563,10 +548,10 @@ test.group('Resident import: committing', (group) => {
       givenNameKana: 'タロウ',
     })
 
-    const intoMinato = await commit(utf8(csv(HEADER, 'CSV-1,山田,花子,ヤマダ,ハナコ,,,,')), tenant)
+    const intoMinato = await commit(importFile('CSV-1,山田,花子,ヤマダ,ハナコ,,,,'), tenant)
     assert.include(intoMinato, { toCreate: 1, toUpdate: 0 })
     const intoShinjuku = await commit(
-      utf8(csv(HEADER, 'MN-000101,別人,一郎,ベツジン,イチロウ,,2026-03-03,,')),
+      importFile('MN-000101,別人,一郎,ベツジン,イチロウ,,2026-03-03,,'),
       shinjuku
     )
     assert.include(intoShinjuku, { toCreate: 1, toUpdate: 0 })
@@ -593,14 +578,9 @@ test.group('Resident import: large files', (group) => {
       (_, index) => `BULK-${index},山田,花子,ヤマダ,ハナコ,,${index % 2 ? '' : 'R8.6.1'},,`
     )
     const progress: string[] = []
-    const report = await importer.commit(
-      tenant.id,
-      utf8(csv(HEADER, ...lines)),
-      await staffOf(tenant),
-      {
-        onProgress: ({ phase, done, total }) => progress.push(`${phase} ${done}/${total}`),
-      }
-    )
+    const report = await importer.commit(tenant.id, importFile(...lines), await staffOf(tenant), {
+      onProgress: ({ phase, done, total }) => progress.push(`${phase} ${done}/${total}`),
+    })
     assert.include(report, { committed: true, toCreate: 1200, childrenToAdd: 600 })
     assert.deepEqual(progress, ['checking 1000/1200', 'checking 1200/1200', 'writing 1800/1800'])
   })
@@ -610,7 +590,7 @@ test.group('Resident import: large files', (group) => {
     const terse = new ResidentImport({ maxListedErrors: 2 })
     const report = await terse.preview(
       tenant.id,
-      utf8(csv(HEADER, 'A-1,山田,花子,やまだ,はなこ,,,,', 'A-2,山田,花子,やまだ,ハナコ,,,,'))
+      importFile('A-1,山田,花子,やまだ,はなこ,,,,', 'A-2,山田,花子,やまだ,ハナコ,,,,')
     )
     assert.equal(report.errorCount, 3)
     assert.deepEqual(problems(report), [

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon'
 import { workInStaffConsole } from '#abilities/main'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource } from '#audit/http_audit_source'
-import { csvContentType, type CsvEncoding } from '#csv/csv_export'
+import { csvDownloadHeaders, type CsvEncoding } from '#csv/csv_export'
 import CsvJobs from '#csv/csv_jobs'
 import CsvJobView from '#csv/csv_job_view'
 import CsvImportJobs from '#csv/csv_import_jobs'
@@ -20,16 +20,6 @@ const MEGABYTE = 1024 * 1024
 /** The header row of the resident import file, shown on the page */
 const IMPORT_HEADER =
   '利用者ID,氏,名,氏（カナ）,名（カナ）,電話番号,子の出産予定日,子の生年月日,多胎'
-
-/** RFC 6266 / RFC 8187: the UTF-8 name percent-encoded, with an ASCII fallback */
-export function contentDisposition(name: string, asciiName: string) {
-  const encoded = encodeURIComponent(name).replace(
-    /['()*]/g,
-    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`
-  )
-  const fallback = asciiName.replace(/["\\]/g, '_')
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`
-}
 
 /**
  * The CSV page (imports, exports, recent jobs), one job's progress and
@@ -113,14 +103,12 @@ export default class CsvJobsController {
       },
     })
 
-    response.header('content-type', csvContentType(encoding))
-    response.header(
-      'content-disposition',
-      contentDisposition(job.fileName, String(job.result?.asciiName ?? `csv_job_${job.id}.csv`))
-    )
-    response.header('content-length', String(file.size))
-    response.header('cache-control', 'no-store')
-    response.header('x-content-type-options', 'nosniff')
+    const headers = csvDownloadHeaders(encoding, {
+      name: job.fileName,
+      asciiName: String(job.result?.asciiName ?? `csv_job_${job.id}.csv`),
+      size: file.size,
+    })
+    for (const [name, value] of Object.entries(headers)) response.header(name, value)
     return response.stream(createReadStream(path))
   }
 

@@ -30,4 +30,5 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
   pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
+  resident: () => import('#middleware/resident_middleware'),
 })

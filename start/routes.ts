@@ -118,6 +118,15 @@ import '#start/routes/staff_providers'
 import '#start/routes/staff_csv'
 
 /*
+| The resident app: account and record, applications, home and history,
+| visits (scan, confirm, survey).
+*/
+import '#start/routes/resident_account'
+import '#start/routes/resident_applications'
+import '#start/routes/resident_home'
+import '#start/routes/resident_visits'
+
+/*
 | Unmatched URLs go through the router middleware too (session, language,
 | Inertia), so the 404 page is translated like every other page.
 */

@@ -6,6 +6,7 @@ import { Bouncer } from '@adonisjs/bouncer'
 import type User from '#models/user'
 import type TenantContext from '#tenancy/tenant_context'
 import Membership from '#models/membership'
+import Resident from '#models/resident'
 import app from '@adonisjs/core/services/app'
 
 /**
@@ -46,3 +47,16 @@ export const usePluginPermission = Bouncer.ability(
 export const workInStaffConsole = Bouncer.ability((_: User, tenant: TenantContext) =>
   tenant.hasRole('municipal_admin', 'municipal_staff')
 )
+
+/**
+ * The resident pages of a municipality (/m/<slug>/my/...): residents whose
+ * account is linked to a resident record there.
+ */
+export const actAsResident = Bouncer.ability(async (user: User, tenant: TenantContext) => {
+  if (!tenant.hasRole('resident')) return false
+  const record = await Resident.query()
+    .where('municipality_id', tenant.municipalityId)
+    .where('user_id', user.id)
+    .first()
+  return record !== null
+})

@@ -111,14 +111,11 @@ export default class ProgramApplications {
     options: SubmitOptions = {}
   ) {
     const ref = { pluginId: input.pluginId, programCode: input.programCode }
-    const fields = await this.formFields(ref)
-    const validator = PluginForm.validatorFor(fields)
-    const validated = options.messagesProvider
-      ? await validator.validate(input.answers ?? {}, {
-          messagesProvider: options.messagesProvider,
-        })
-      : await validator.validate(input.answers ?? {})
-    const answers = this.#storable(fields, validated as Record<string, unknown>)
+    const answers = await PluginForm.answersFrom(
+      await this.formFields(ref),
+      input.answers,
+      options.messagesProvider
+    )
 
     return db.transaction(async (trx) => {
       await ProgramCatalog.assertEnabled(municipalityId, ref, trx)
@@ -409,19 +406,5 @@ export default class ProgramApplications {
       throw new ApplicationRefusal('already_decided', { status: row.status })
     }
     return row
-  }
-
-  /** Dates as YYYY-MM-DD; everything else as validated */
-  static #storable(fields: FormField[], validated: Record<string, unknown>) {
-    const answers: Record<string, unknown> = {}
-    for (const field of fields) {
-      const value = validated[field.key]
-      if (value === undefined || value === null) continue
-      answers[field.key] =
-        field.type === 'date' && value instanceof Date
-          ? DateTime.fromJSDate(value).toISODate()
-          : value
-    }
-    return answers
   }
 }

@@ -10,6 +10,13 @@ export type AccountMailKind =
   | 'password_changed'
   | 'invitation'
   | 'access_granted'
+  // Notices to residents (app/services/resident_notices.ts)
+  | 'application_approved'
+  | 'application_rejected'
+  | 'grant_issued'
+  | 'redemption_approved'
+  | 'redemption_rejected'
+  | 'redemption_cancelled'
 
 function escapeHtml(text: string) {
   return text
@@ -20,7 +27,8 @@ function escapeHtml(text: string) {
 }
 
 /**
- * The account mails (verification, reset, changes), written in the
+ * The account mails (verification, reset, changes) and the notices to
+ * residents (application results, grants, visits), written in the
  * recipient's language from resources/lang/<locale>/mail.json. Plain text
  * and a simple HTML part; the link is the only call to action.
  */

@@ -4,6 +4,10 @@ import { rules as applications } from '#tests/helpers/tenant_routes/staff_applic
 import { rules as coupons } from '#tests/helpers/tenant_routes/staff_coupons'
 import { rules as providers } from '#tests/helpers/tenant_routes/staff_providers'
 import { rules as csv } from '#tests/helpers/tenant_routes/staff_csv'
+import { rules as residentAccount } from '#tests/helpers/tenant_routes/resident_account'
+import { rules as residentApplications } from '#tests/helpers/tenant_routes/resident_applications'
+import { rules as residentHome } from '#tests/helpers/tenant_routes/resident_home'
+import { rules as residentVisits } from '#tests/helpers/tenant_routes/resident_visits'
 
 const core: TenantRouteRules = {
   roles: {
@@ -20,7 +24,18 @@ const core: TenantRouteRules = {
   victimIds: {},
 }
 
-const all = [core, residents, applications, coupons, providers, csv]
+const all = [
+  core,
+  residents,
+  applications,
+  coupons,
+  providers,
+  csv,
+  residentAccount,
+  residentApplications,
+  residentHome,
+  residentVisits,
+]
 
 /**
  * Who may open each tenant screen. A tenant route missing here fails the

@@ -1,0 +1,4 @@
+/*
+| Resident app: account (filled in by its section).
+*/
+export {}

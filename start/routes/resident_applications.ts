@@ -1,0 +1,4 @@
+/*
+| Resident app: applications (filled in by its section).
+*/
+export {}

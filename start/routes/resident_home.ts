@@ -1,0 +1,4 @@
+/*
+| Resident app: home (filled in by its section).
+*/
+export {}

@@ -1,0 +1,4 @@
+/*
+| Resident app: visits (filled in by its section).
+*/
+export {}

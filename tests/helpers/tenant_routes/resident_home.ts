@@ -1,0 +1,7 @@
+import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
+
+/** Resident app: home */
+export const rules: TenantRouteRules = {
+  roles: {},
+  victimIds: {},
+}

@@ -8,6 +8,7 @@ import type {
   LocalizedText,
   ProgramManifest,
 } from '#plugin_host/define_plugin'
+import { localizedText } from '#services/localized_text'
 
 export type WindowView = {
   key: string
@@ -154,7 +155,7 @@ export default class CouponDefinitionOverview {
   }
 
   #text(text: LocalizedText) {
-    return this.i18n.locale === 'en' ? text.en : text.ja
+    return localizedText(text, this.i18n.locale)
   }
 }
 

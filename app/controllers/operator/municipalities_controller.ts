@@ -9,6 +9,7 @@ import {
 } from '#validators/municipality_validator'
 import MunicipalityAdmin, { UnknownPluginError } from '#services/municipality_admin'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+import { localizedText } from '#services/localized_text'
 
 /**
  * The operator console: municipalities (tenants) and their plugins.
@@ -31,7 +32,7 @@ export default class MunicipalitiesController {
       })),
       availablePlugins: plugins.plugins.map((plugin) => ({
         id: plugin.id,
-        name: i18n.locale === 'en' ? plugin.name.en : plugin.name.ja,
+        name: localizedText(plugin.name, i18n.locale),
       })),
     })
   }

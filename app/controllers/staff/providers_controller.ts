@@ -13,11 +13,7 @@ import {
   registerProviderValidator,
   updateProviderValidator,
 } from '#validators/provider_validator'
-import type { LocalizedText } from '#plugin_host/define_plugin'
-
-function localized(text: LocalizedText, locale: string) {
-  return locale === 'en' ? text.en : text.ja
-}
+import { localizedText } from '#services/localized_text'
 
 /** Field names and messages of the providers screens */
 function messages(ctx: HttpContext) {
@@ -58,7 +54,7 @@ export default class ProvidersController {
         ({ plugin, program }) =>
           plugin.id === contract.pluginId && program.code === contract.programCode
       )
-      return found ? localized(found.program.name, i18n.locale) : contract.programCode
+      return found ? localizedText(found.program.name, i18n.locale) : contract.programCode
     }
     return inertia.render('staff/providers/index', {
       providers: providers.map((provider) => ({
@@ -236,10 +232,10 @@ export default class ProvidersController {
     const programs = await ProviderRegistry.contractablePrograms(tenant.municipalityId)
     return programs.map(({ plugin, program }) => ({
       key: `${plugin.id}/${program.code}`,
-      name: localized(program.name, i18n.locale),
+      name: localizedText(program.name, i18n.locale),
       services: program.services.map((service) => ({
         key: `${plugin.id}/${program.code}/${service.code}`,
-        name: localized(service.name, i18n.locale),
+        name: localizedText(service.name, i18n.locale),
       })),
     }))
   }

@@ -6,6 +6,8 @@ import { recordStaffEvent } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { statisticsFiltersValidator } from '#validators/statistics_validator'
 import UsageStatistics from '#statistics/usage_statistics'
+import { localizedText } from '#services/localized_text'
+import type { LocalizedText } from '#plugin_host/define_plugin'
 
 /**
  * Statistics per program and month: hours granted and used, active
@@ -26,7 +28,7 @@ export default class StatisticsController {
       ? programs.find(({ plugin, program }) => `${plugin.id}/${program.code}` === filters.program)
       : null
     if (filters.program && !chosen) throw new lucidErrors.E_ROW_NOT_FOUND()
-    const text = (value: { ja: string; en: string }) => (i18n.locale === 'en' ? value.en : value.ja)
+    const text = (value: LocalizedText) => localizedText(value, i18n.locale)
 
     const ref = chosen ? { pluginId: chosen.plugin.id, programCode: chosen.program.code } : null
     const statistics = new UsageStatistics(tenant.municipalityId, ref)

@@ -15,6 +15,8 @@ import {
   cancelRedemptionValidator,
   usageFiltersValidator,
 } from '#validators/staff_coupon_validator'
+import { localizedText } from '#services/localized_text'
+import type { LocalizedText } from '#plugin_host/define_plugin'
 
 /**
  * Usage (利用実績) of the municipality: every redemption, filtered by
@@ -63,7 +65,7 @@ export default class UsageController {
 
     const programs = await new ResidentCoupons(tenant.municipalityId, i18n.locale).programs()
     const facilities = await UsageSearch.facilities(tenant.municipalityId)
-    const text = (value: { ja: string; en: string }) => (i18n.locale === 'en' ? value.en : value.ja)
+    const text = (value: LocalizedText) => localizedText(value, i18n.locale)
     return inertia.render('staff/usage/index', {
       filters: {
         resident: input.resident ?? '',
@@ -83,8 +85,11 @@ export default class UsageController {
       })),
       facilities: facilities.map((facility) => ({
         id: Number(facility.id),
-        name: i18n.locale === 'en' ? facility.name_en : facility.name_ja,
-        provider: i18n.locale === 'en' ? facility.provider_name_en : facility.provider_name_ja,
+        name: localizedText({ ja: facility.name_ja, en: facility.name_en }, i18n.locale),
+        provider: localizedText(
+          { ja: facility.provider_name_ja, en: facility.provider_name_en },
+          i18n.locale
+        ),
       })),
       result: {
         rows: rows.map(

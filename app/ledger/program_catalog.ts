@@ -37,6 +37,25 @@ export default class ProgramCatalog {
     )
   }
 
+  /**
+   * The programs of the plugins a municipality has enabled, in the plugin
+   * registry's order (the one order every screen lists programs in).
+   */
+  static async enabled(
+    municipalityId: number,
+    client: TransactionClientContract | typeof db = db
+  ): Promise<ResolvedProgram[]> {
+    const host = await app.container.make('plugins')
+    const rows = await client
+      .from('municipality_plugins')
+      .where('municipality_id', municipalityId)
+      .select('plugin_id')
+    const enabledIds = new Set(rows.map((row) => String(row.plugin_id)))
+    return host.plugins
+      .filter((plugin) => enabledIds.has(plugin.id))
+      .flatMap((plugin) => (plugin.programs ?? []).map((program) => ({ plugin, program })))
+  }
+
   /** Refuses programs of plugins the municipality has not enabled */
   static async assertEnabled(
     municipalityId: number,

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import app from '@adonisjs/core/services/app'
+import ProgramCatalog from '#ledger/program_catalog'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Provider from '#models/provider'
@@ -88,21 +88,11 @@ export default class ProviderRegistry {
   }
 
   /** Programs of the plugins this municipality has enabled */
-  static async contractablePrograms(
+  static contractablePrograms(
     municipalityId: number,
     client: TransactionClientContract | typeof db = db
   ): Promise<ContractableProgram[]> {
-    const host = await app.container.make('plugins')
-    const rows = await client
-      .from('municipality_plugins')
-      .where('municipality_id', municipalityId)
-      .orderBy('plugin_id')
-    const programs: ContractableProgram[] = []
-    for (const row of rows) {
-      const plugin = host.get(row.plugin_id)
-      for (const program of plugin?.programs ?? []) programs.push({ plugin: plugin!, program })
-    }
-    return programs
+    return ProgramCatalog.enabled(municipalityId, client)
   }
 
   /**

@@ -14,6 +14,8 @@ import PluginForm from '#plugin_host/plugin_form'
 import type { DateRule, FormField, LocalizedText } from '#plugin_host/define_plugin'
 import { affectedRows } from '#services/affected_rows'
 import { staffEvent } from '#services/staff_action'
+import ResidentNotices from '#services/resident_notices'
+import { localizedText } from '#services/localized_text'
 import ApplicationRefusal from './application_refusal.js'
 
 export const REASON_MAX_LENGTH = 500
@@ -95,13 +97,25 @@ type ApplicationRow = {
  * the program's default grant in the same transaction) or rejected with a
  * reason the resident sees. A decision is taken once: the status changes
  * from submitted with a guarded UPDATE, so of two staff deciding at the
- * same moment exactly one wins. Every step commits with its audit event.
+ * same moment exactly one wins; a resident's withdrawal races the same
+ * way. Every step commits with its audit event, and the resident's mail
+ * about a decision is queued only once it has committed.
  */
 export default class ProgramApplications {
   /** The questions of a program's application form (none when it declares none) */
   static async formFields(ref: ProgramRef): Promise<FormField[]> {
     const { plugin } = await ProgramCatalog.find(ref)
     return plugin.applicationForm?.fields ?? []
+  }
+
+  /**
+   * Whether the program counts per child under the municipality's default
+   * definition (the grant on approval needs one; grantPreview decides the same)
+   */
+  static async needsChild(municipalityId: number, ref: ProgramRef) {
+    const { program } = await ProgramCatalog.find(ref)
+    const version = await CouponDefinitions.defaultVersion(municipalityId, ref)
+    return ProgramCatalog.definition(program, version).per !== 'resident'
   }
 
   static async submit(
@@ -248,6 +262,21 @@ export default class ProgramApplications {
         }),
         trx
       )
+      // The approval mail says the coupons were issued: no separate
+      // grant_issued mail for this grant.
+      const { program } = await ProgramCatalog.find({
+        pluginId: application.plugin_id,
+        programCode: application.program_code,
+      })
+      await ResidentNotices.send(
+        Number(application.resident_id),
+        {
+          kind: 'application_approved',
+          values: (locale) => ({ program: localizedText(program.name, locale) }),
+          path: '/',
+        },
+        trx
+      )
       return { applicationId, lots }
     })
   }
@@ -286,8 +315,87 @@ export default class ProgramApplications {
         }),
         trx
       )
+      const { program } = await ProgramCatalog.find({
+        pluginId: application.plugin_id,
+        programCode: application.program_code,
+      })
+      const municipality = await trx.from('municipalities').where('id', municipalityId).first()
+      await ResidentNotices.send(
+        Number(application.resident_id),
+        {
+          kind: 'application_rejected',
+          values: (locale) => ({ program: localizedText(program.name, locale), reason: text }),
+          path: `/m/${municipality.slug}/my/applications/${applicationId}`,
+        },
+        trx
+      )
       return { applicationId }
     })
+  }
+
+  /**
+   * The resident takes back an application nobody has decided yet. The
+   * same guarded UPDATE as a decision: of a withdrawal and a staff
+   * decision at the same moment exactly one wins; the loser is told which.
+   * Only the resident's own application changes (another's is not found).
+   */
+  static async withdraw(
+    municipalityId: number,
+    residentId: number,
+    applicationId: number,
+    by: StaffAction
+  ) {
+    return db.transaction(async (trx) => {
+      const mine = { id: applicationId, municipality_id: municipalityId, resident_id: residentId }
+      const now = DateTime.now().toFormat(trx.dialect.dateTimeFormat)
+      const updated = await trx
+        .from('applications')
+        .where({ ...mine, status: 'submitted' })
+        .update({
+          status: 'withdrawn',
+          decided_by_user_id: by.actorUserId,
+          decided_at: now,
+          updated_at: now,
+        })
+      const row = (await trx.from('applications').where(mine).first()) as ApplicationRow | null
+      if (!row) throw new ApplicationRefusal('not_found')
+      if (affectedRows(updated) !== 1) {
+        throw new ApplicationRefusal('already_decided', { status: row.status })
+      }
+      await AuditTrail.record(
+        staffEvent(municipalityId, by, {
+          action: 'application.withdrawn',
+          subjectResidentId: residentId,
+          details: {
+            application_id: applicationId,
+            plugin_id: row.plugin_id,
+            program_code: row.program_code,
+          },
+        }),
+        trx
+      )
+      return { applicationId }
+    })
+  }
+
+  /** Every application of one resident, newest first */
+  static async ofResident(municipalityId: number, residentId: number) {
+    return Application.query()
+      .where('municipality_id', municipalityId)
+      .where('resident_id', residentId)
+      .preload('child')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+  }
+
+  /** One application of the resident, or null (another's is not theirs to see) */
+  static async findOwn(municipalityId: number, residentId: number, applicationId: number) {
+    return Application.query()
+      .where('id', applicationId)
+      .where('municipality_id', municipalityId)
+      .where('resident_id', residentId)
+      .preload('child')
+      .first()
   }
 
   /** A page of the municipality's applications, oldest submitted first */

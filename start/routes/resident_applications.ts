@@ -1,4 +1,38 @@
 /*
-| Resident app: applications (filled in by its section).
+| Resident app: applications. The programs the municipality offers, the
+| program's own application form, the resident's applications with their
+| decision, and taking back one nobody has decided yet.
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const ApplicationsController = () => import('#controllers/resident/applications_controller')
+
+const ID = /^[a-z0-9_]{1,64}$/
+
+router
+  .group(() => {
+    router.get('/my/apply', [ApplicationsController, 'index']).as('my.apply.index')
+    router
+      .get('/my/apply/:plugin/:program', [ApplicationsController, 'create'])
+      .where('plugin', ID)
+      .where('program', ID)
+      .as('my.apply.create')
+    router
+      .post('/my/apply/:plugin/:program', [ApplicationsController, 'store'])
+      .where('plugin', ID)
+      .where('program', ID)
+      .as('my.apply.store')
+    router.get('/my/applications', [ApplicationsController, 'list']).as('my.applications.index')
+    router
+      .get('/my/applications/:ownApplication', [ApplicationsController, 'show'])
+      .where('ownApplication', router.matchers.number())
+      .as('my.applications.show')
+    router
+      .post('/my/applications/:ownApplication/withdraw', [ApplicationsController, 'withdraw'])
+      .where('ownApplication', router.matchers.number())
+      .as('my.applications.withdraw')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant(), middleware.resident()])

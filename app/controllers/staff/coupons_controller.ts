@@ -3,11 +3,11 @@ import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import { usePluginPermission, workInStaffConsole } from '#abilities/main'
 import CouponAdministration from '#ledger/coupon_administration'
-import CouponIssuance from '#ledger/coupon_issuance'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import Resident from '#models/resident'
 import Child from '#models/child'
 import ResidentCoupons from '#services/resident_coupons'
+import GrantNotices from '#services/grant_notices'
 import { formatCalendarDate } from '#services/calendar_date'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
@@ -100,7 +100,8 @@ export default class CouponsController {
       await bouncer.authorize(usePluginPermission, tenant, pluginId, 'issue')
     }
     try {
-      const issued = await CouponIssuance.issue(
+      // Tells the resident by mail once the grant commits.
+      const issued = await GrantNotices.issue(
         {
           pluginId,
           programCode,

@@ -7,6 +7,8 @@ import ResidentDirectory, {
   type ResidentFields,
 } from '#services/resident_directory'
 import ResidentRefusal from '#services/resident_refusal'
+import ResidentClaims from '#services/resident_claims'
+import ResidentAccountRefusal from '#services/resident_account_refusal'
 import { auditedNotFound, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
@@ -26,6 +28,8 @@ type ResidentInput = {
   phone?: string | null
   household_notes?: string | null
 }
+
+type ClaimCodeFlash = { code: string; residentNumber: string; expiresAt: string }
 
 type ChildInput = {
   given_name?: string | null
@@ -112,7 +116,35 @@ export default class ResidentsController {
     const resident = await this.#audited404(ctx, () =>
       this.#directory(ctx).view(this.#residentId(ctx), staffActionFrom(ctx))
     )
-    return inertia.render('staff/residents/show', { resident })
+    // A code just issued is shown once: it came through the session, never a URL
+    const claimCode = (ctx.session.flashMessages.get('claimCode') as ClaimCodeFlash) ?? null
+    return inertia.render('staff/residents/show', { resident, claimCode })
+  }
+
+  /**
+   * A one-time code the resident types with their 利用者ID to link their
+   * own account to this record (app: アプリの利用開始). Shown once, on the
+   * resident's page; only its hash is kept.
+   */
+  async claimCode(ctx: HttpContext) {
+    const { bouncer, response, session, i18n, tenant } = ctx
+    await bouncer.authorize(workInStaffConsole, tenant)
+    const residentId = this.#residentId(ctx)
+    try {
+      const issued = await this.#audited404(ctx, () =>
+        new ResidentClaims().issue(tenant.municipalityId, residentId, staffActionFrom(ctx))
+      )
+      session.flash('claimCode', {
+        code: issued.code,
+        residentNumber: issued.residentNumber,
+        expiresAt: issued.expiresAt.toISOString(),
+      } satisfies ClaimCodeFlash)
+      session.flash('notice', i18n.t('staff_residents.claim_code.issued'))
+    } catch (error) {
+      if (!(error instanceof ResidentAccountRefusal)) throw error
+      session.flash('error', i18n.t(`staff_residents.claim_code.refusals.${error.code}`))
+    }
+    return response.redirect(`${this.#residentPath(ctx, residentId)}#app-start`)
   }
 
   async edit(ctx: HttpContext) {

@@ -12,6 +12,7 @@ import { chromium } from 'playwright'
 import DemoData from '#database/demo_data'
 import Outbox from '#mail/outbox'
 import limiter from '@adonisjs/limiter/services/main'
+import { FAKE_CAMERA_FILE, showNothing } from '#tests/helpers/fake_camera'
 
 /*
 | Debian's Chromium drives the browser suite. Without it, a developer's run
@@ -32,8 +33,10 @@ export const plugins: Config['plugins'] = [
   inertiaApiClient(app),
   browserClient({
     runInSuites: ['browser'],
-    launcher: (config) =>
-      chromium.launch({
+    launcher: (config) => {
+      // The fake camera's file must exist when Chromium starts.
+      showNothing()
+      return chromium.launch({
         ...config,
         executablePath: CHROMIUM_PATH,
         args: [
@@ -45,8 +48,14 @@ export const plugins: Config['plugins'] = [
           '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',
+          // A fake back camera for the visit QR scanner: it plays this
+          // process's Y4M file, which tests rewrite (tests/helpers/fake_camera.ts).
+          '--use-fake-device-for-media-stream',
+          '--use-fake-ui-for-media-stream',
+          `--use-file-for-fake-video-capture=${FAKE_CAMERA_FILE}`,
         ],
-      }),
+      })
+    },
   }),
 ]
 

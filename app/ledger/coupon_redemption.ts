@@ -1,10 +1,14 @@
 import db from '@adonisjs/lucid/services/db'
+import i18nManager from '@adonisjs/i18n/services/main'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import LedgerEngine from '#ledger/ledger_engine'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import type { StaffAction } from '#ledger/coupon_definitions'
+import ResidentNotices, { type ResidentNoticeKind } from '#services/resident_notices'
+import { localizedText } from '#services/localized_text'
+import { formatCalendarDate } from '#services/calendar_date'
 
 export type RedeemInput = ProgramRef & {
   municipalityId: number
@@ -50,8 +54,13 @@ export default class CouponRedemption {
   }
 
   static async approve(municipalityId: number, redemptionId: number, by: StaffAction) {
-    return this.#resolve('redemption.approved', municipalityId, redemptionId, by, (trx) =>
-      LedgerEngine.post(redemptionId, by.actorUserId, trx)
+    return this.#resolve(
+      'redemption.approved',
+      municipalityId,
+      redemptionId,
+      by,
+      { kind: 'redemption_approved' },
+      (trx) => LedgerEngine.post(redemptionId, by.actorUserId, trx)
     )
   }
 
@@ -61,8 +70,13 @@ export default class CouponRedemption {
     reason: string,
     by: StaffAction
   ) {
-    return this.#resolve('redemption.rejected', municipalityId, redemptionId, by, (trx) =>
-      LedgerEngine.release(redemptionId, by.actorUserId, reason, trx)
+    return this.#resolve(
+      'redemption.rejected',
+      municipalityId,
+      redemptionId,
+      by,
+      { kind: 'redemption_rejected', reason },
+      (trx) => LedgerEngine.release(redemptionId, by.actorUserId, reason, trx)
     )
   }
 
@@ -72,8 +86,13 @@ export default class CouponRedemption {
     reason: string,
     by: StaffAction
   ) {
-    return this.#resolve('redemption.cancelled', municipalityId, redemptionId, by, (trx) =>
-      LedgerEngine.cancel(redemptionId, by.actorUserId, reason, trx)
+    return this.#resolve(
+      'redemption.cancelled',
+      municipalityId,
+      redemptionId,
+      by,
+      { kind: 'redemption_cancelled', reason },
+      (trx) => LedgerEngine.cancel(redemptionId, by.actorUserId, reason, trx)
     )
   }
 
@@ -82,6 +101,7 @@ export default class CouponRedemption {
     municipalityId: number,
     redemptionId: number,
     by: StaffAction,
+    notice: { kind: ResidentNoticeKind; reason?: string },
     work: (trx: TransactionClientContract) => Promise<unknown>
   ) {
     return db.transaction(async (trx) => {
@@ -104,8 +124,46 @@ export default class CouponRedemption {
           minutes: Number(redemption.minutes),
         }
       )
+      await this.#notify(redemption, notice, trx)
       return true
     })
+  }
+
+  /**
+   * Tells the resident what became of their visit, in their language,
+   * once the change commits (a rolled back decision sends nothing).
+   */
+  static async #notify(
+    redemption: Record<string, any>,
+    notice: { kind: ResidentNoticeKind; reason?: string },
+    trx: TransactionClientContract
+  ) {
+    const { program } = await ProgramCatalog.find({
+      pluginId: redemption.plugin_id,
+      programCode: redemption.program_code,
+    })
+    const municipality = await trx
+      .from('municipalities')
+      .where('id', redemption.municipality_id)
+      .select('slug')
+      .firstOrFail()
+    const service = ProgramCatalog.serviceName(program, redemption.service)
+    const visitDate = String(redemption.visit_date)
+    const hours = Math.round((Number(redemption.minutes) / 60) * 100) / 100
+    await ResidentNotices.send(
+      Number(redemption.resident_id),
+      {
+        kind: notice.kind,
+        values: (locale) => ({
+          service: localizedText(service, locale),
+          visitDate: formatCalendarDate(i18nManager.locale(locale), visitDate),
+          hours: String(hours),
+          reason: notice.reason ?? '',
+        }),
+        path: `/m/${municipality.slug}/my/visits/${redemption.id}`,
+      },
+      trx
+    )
   }
 
   static async #audit(

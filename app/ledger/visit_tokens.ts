@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
@@ -22,6 +23,8 @@ export type VisitDetails = ProgramRef & {
 }
 
 export type VisitCredential = { token: string } | { shortCode: string }
+
+export type PeekedVisit = VisitDetails & { facilityId: number | null; expiresAt: Date }
 
 /**
  * The visit QR: a provider starts a visit and gets a random token (256
@@ -67,15 +70,7 @@ export default class VisitTokens {
     by: StaffAction
   ) {
     return db.transaction(async (trx) => {
-      const query = trx.from('visit_tokens').where('municipality_id', municipalityId)
-      if ('token' in credential) query.where('token_hash', sha256Hex(credential.token))
-      else query.where('short_code', credential.shortCode)
-      const visit = await query.orderBy('id', 'desc').first()
-      if (!visit) throw new LedgerRefusal('visit_token_unknown')
-      if (visit.consumed_at) throw new LedgerRefusal('visit_token_used')
-      if (new Date(visit.expires_at).getTime() <= Date.now()) {
-        throw new LedgerRefusal('visit_token_expired')
-      }
+      const visit = await this.#usable(trx, municipalityId, credential)
       // The guarded update is the single use: of two scans at once, one wins.
       const claimed = await trx
         .from('visit_tokens')
@@ -104,6 +99,45 @@ export default class VisitTokens {
       await trx.from('visit_tokens').where('id', visit.id).update({ redemption_id: redemptionId })
       return { redemptionId, visitTokenId: Number(visit.id) }
     })
+  }
+
+  /**
+   * The visit behind a credential, for the resident to check before
+   * confirming: nothing is consumed or reserved. Refused like redeem
+   * (unknown, used, expired).
+   */
+  static async peek(municipalityId: number, credential: VisitCredential): Promise<PeekedVisit> {
+    const visit = await this.#usable(db, municipalityId, credential)
+    return {
+      municipalityId,
+      pluginId: String(visit.plugin_id),
+      programCode: String(visit.program_code),
+      providerId: visit.provider_id === null ? null : Number(visit.provider_id),
+      facilityId: visit.facility_id === null ? null : Number(visit.facility_id),
+      service: String(visit.service),
+      visitDate: String(visit.visit_date),
+      visitStart: String(visit.visit_start),
+      minutes: Number(visit.minutes),
+      expiresAt: new Date(visit.expires_at),
+    }
+  }
+
+  /** The newest visit of the credential, if it can still be used */
+  static async #usable(
+    client: TransactionClientContract | typeof db,
+    municipalityId: number,
+    credential: VisitCredential
+  ) {
+    const query = client.from('visit_tokens').where('municipality_id', municipalityId)
+    if ('token' in credential) query.where('token_hash', sha256Hex(credential.token))
+    else query.where('short_code', credential.shortCode)
+    const visit = await query.orderBy('id', 'desc').first()
+    if (!visit) throw new LedgerRefusal('visit_token_unknown')
+    if (visit.consumed_at) throw new LedgerRefusal('visit_token_used')
+    if (new Date(visit.expires_at).getTime() <= Date.now()) {
+      throw new LedgerRefusal('visit_token_expired')
+    }
+    return visit
   }
 
   /** A short code no live visit of the municipality uses */

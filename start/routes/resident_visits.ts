@@ -1,4 +1,35 @@
 /*
-| Resident app: visits (filled in by its section).
+| Resident app: visits. Scan the provider's visit QR (or type its short
+| code), check and confirm the visit, follow it to approval, answer the
+| survey. Everything acts on the signed-in account's own resident record.
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const VisitsController = () => import('#controllers/resident/visits_controller')
+const SurveysController = () => import('#controllers/resident/surveys_controller')
+
+// A short address for "use a visit": the account's own municipality's scan page.
+router.get('/scan', [VisitsController, 'chooseScan']).as('my.scan').use(middleware.auth())
+
+router
+  .group(() => {
+    router.get('/my/scan', [VisitsController, 'scan']).as('my.scan')
+    router.get('/my/visit', [VisitsController, 'show']).as('my.visit.show')
+    router.post('/my/visit', [VisitsController, 'store']).as('my.visit.store')
+    router
+      .get('/my/visits/:visit', [VisitsController, 'visit'])
+      .where('visit', router.matchers.number())
+      .as('my.visits.show')
+    router
+      .get('/my/visits/:visit/survey', [SurveysController, 'show'])
+      .where('visit', router.matchers.number())
+      .as('my.visits.survey')
+    router
+      .post('/my/visits/:visit/survey', [SurveysController, 'store'])
+      .where('visit', router.matchers.number())
+      .as('my.visits.survey_store')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant(), middleware.resident()])

@@ -1,0 +1,111 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import Child from '#models/child'
+import Resident from '#models/resident'
+import User from '#models/user'
+import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
+import LedgerEngine from '#ledger/ledger_engine'
+import VisitTokens, { type VisitDetails } from '#ledger/visit_tokens'
+import { minato, staffOf } from '#tests/helpers/programs'
+import { aozoraStation } from '#tests/helpers/usage_fixtures'
+
+/*
+| What the resident visit tests share: hanako (MN-000101) holding
+| postpartum hours, and visit QR tokens the demo provider Aozora starts.
+*/
+
+export const POSTPARTUM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
+
+export async function hanako() {
+  const city = await minato()
+  const resident = await Resident.findByOrFail({
+    municipalityId: city.id,
+    residentNumber: 'MN-000101',
+  })
+  return { city, resident }
+}
+
+/**
+ * Hanako with a child born a month ago and the first window's lots
+ * (128 h, of which doula up to 30 h), issued as staff would.
+ */
+export async function hanakoWithHours() {
+  const { city, resident } = await hanako()
+  const birthDate = DateTime.fromISO(todayInJapan()).minus({ months: 1 }).toISODate()!
+  const child = await Child.create({
+    municipalityId: city.id,
+    residentId: resident.id,
+    givenName: 'ひなた',
+    birthDate,
+    multipleBirth: false,
+  })
+  await CouponIssuance.issue(
+    {
+      ...POSTPARTUM,
+      municipalityId: city.id,
+      residentId: resident.id,
+      childId: child.id,
+      windowKey: 'until_first_birthday',
+    },
+    await staffOf(city)
+  )
+  return { city, resident }
+}
+
+/** A small lot of `hours` for a resident, valid around today (no child needed) */
+export async function smallLot(
+  residentId: number,
+  hours: number,
+  program: { pluginId: string; programCode: string; version: string; services: string[] } = {
+    ...POSTPARTUM,
+    version: '2024-04',
+    services: ['home_helper', 'doula'],
+  }
+) {
+  const city = await minato()
+  const today = DateTime.fromISO(todayInJapan())
+  return LedgerEngine.grant({
+    municipalityId: city.id,
+    residentId,
+    pluginId: program.pluginId,
+    programCode: program.programCode,
+    definitionVersion: program.version,
+    services: program.services,
+    validFrom: today.minus({ days: 30 }).toISODate()!,
+    validTo: today.plus({ days: 30 }).toISODate()!,
+    minutes: hours * 60,
+  })
+}
+
+/** A visit QR the Aozora helper starts: home helper, today 10:00, 2 hours unless said */
+export async function aozoraVisit(overrides: Partial<VisitDetails> = {}) {
+  const city = await minato()
+  const { provider, facility } = await aozoraStation()
+  const helper = await User.findByOrFail('email', 'helper@aozora.example')
+  const visit: VisitDetails = {
+    ...POSTPARTUM,
+    municipalityId: city.id,
+    providerId: provider.id,
+    facilityId: facility.id,
+    service: 'home_helper',
+    visitDate: todayInJapan(),
+    visitStart: '10:00',
+    minutes: 120,
+    ...overrides,
+  }
+  const issued = await VisitTokens.issue(visit, helper.id)
+  return { ...issued, visit, provider, facility }
+}
+
+/** Makes a visit QR lapse, as ten minutes passing would */
+export async function expireVisitToken(shortCode: string) {
+  await db
+    .from('visit_tokens')
+    .where('short_code', shortCode)
+    .update({ expires_at: new Date(Date.now() - 1000) })
+}
+
+/** A day relative to today in Japan (YYYY-MM-DD) */
+export function daysFromToday(days: number) {
+  return DateTime.fromISO(todayInJapan()).plus({ days }).toISODate()!
+}

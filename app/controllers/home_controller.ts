@@ -1,5 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type Membership from '#models/membership'
+import Resident from '#models/resident'
+import ResidentOverview from '#services/resident_overview'
 
 /**
  * The landing page after sign-in: the places this account may act in.
@@ -29,6 +31,28 @@ export default class HomeController {
   async show({ auth, inertia, i18n }: HttpContext) {
     const user = auth.getUserOrFail()
     await user.load('memberships', (query) => query.preload('municipality').preload('provider'))
+
+    // A resident's home: per municipality where the account holds its own
+    // resident record (and the resident role), every program's hours.
+    const residentIn = new Set(
+      user.memberships
+        .filter((membership) => membership.role === 'resident')
+        .map((membership) => membership.municipalityId)
+    )
+    const records = await Resident.query()
+      .where('user_id', user.id)
+      .preload('municipality')
+      .orderBy('municipality_id')
+    const residentAreas = []
+    for (const record of records.filter((row) => residentIn.has(row.municipalityId))) {
+      const overview = await new ResidentOverview(record.municipalityId, i18n.locale).of(record.id)
+      residentAreas.push({
+        slug: record.municipality.slug,
+        municipality: record.municipality.nameIn(i18n.locale),
+        ...overview,
+      })
+    }
+
     return inertia.render('home', {
       memberships: user.memberships.map((membership) => ({
         id: membership.id,
@@ -37,6 +61,12 @@ export default class HomeController {
         provider: membership.provider?.nameIn(i18n.locale) ?? null,
         links: linksFor(membership),
       })),
+      residentAreas,
+      // Signed up, but neither linked to a record nor given another role:
+      // the two ways in (claim a record staff made, or apply from scratch).
+      welcome:
+        residentAreas.length === 0 &&
+        user.memberships.every((membership) => membership.role === 'resident'),
     })
   }
 }

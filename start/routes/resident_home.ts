@@ -1,4 +1,22 @@
 /*
-| Resident app: home (filled in by its section).
+| Resident app: home (GET /, in start/routes.ts), a program's page with its
+| lots and rules, and the history of visits and grants.
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const ResidentProgramsController = () => import('#controllers/resident/programs_controller')
+const ResidentHistoryController = () => import('#controllers/resident/history_controller')
+
+router
+  .group(() => {
+    router
+      .get('/my/programs/:plugin/:program', [ResidentProgramsController, 'show'])
+      .where('plugin', /^[a-z0-9_]+$/)
+      .where('program', /^[a-z0-9_]+$/)
+      .as('my.programs.show')
+    router.get('/my/history', [ResidentHistoryController, 'index']).as('my.history.index')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant(), middleware.resident()])

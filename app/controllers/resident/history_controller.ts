@@ -1,0 +1,41 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ResidentCoupons from '#services/resident_coupons'
+import ResidentHistory from '#services/resident_history'
+import { localizedText } from '#services/localized_text'
+import { staffFieldNames } from '#validators/staff_field_names'
+import { residentHistoryValidator } from '#validators/resident_history_validator'
+
+/**
+ * The resident's own history: visits (waiting, approved, rejected,
+ * cancelled, with the reason) and grants (issued, added, revoked, expiry
+ * changed, expired), of every program or one (`?program=<plugin>:<program>`),
+ * newest first. An unknown program in the filter is explained at the
+ * filter, nothing breaks.
+ */
+export default class HistoryController {
+  async index(ctx: HttpContext) {
+    const { inertia, request, tenant, resident, i18n } = ctx
+    const offered = await new ResidentCoupons(tenant.municipalityId, i18n.locale).programs()
+    const programs = offered.map(({ plugin, program }) => ({
+      key: `${plugin.id}:${program.code}`,
+      name: localizedText(program.name, i18n.locale),
+    }))
+    const input = await request.validateUsing(residentHistoryValidator, {
+      meta: { programs: programs.map((program) => program.key) },
+      messagesProvider: staffFieldNames(ctx, 'resident_home.fields'),
+    })
+    const [pluginId, programCode] = input.program?.split(':') ?? []
+    const history = await new ResidentHistory(tenant.municipalityId, i18n.locale).page(
+      resident.id,
+      {
+        program: input.program ? { pluginId, programCode } : null,
+        page: input.page ?? 1,
+      }
+    )
+    return inertia.render('resident/home/history', {
+      programs,
+      filters: { program: input.program ?? '' },
+      history,
+    })
+  }
+}

@@ -1,0 +1,269 @@
+import db from '@adonisjs/lucid/services/db'
+import type { ProgramRef } from '#ledger/program_catalog'
+import ProgramNames from '#services/program_names'
+import { localizedText } from '#services/localized_text'
+
+export const HISTORY_PAGE_SIZE = 50
+
+/** reserved → waiting, posted → approved, released → rejected, cancelled */
+const VISIT_STATUS = {
+  reserved: 'waiting',
+  posted: 'approved',
+  released: 'rejected',
+  cancelled: 'cancelled',
+} as const
+
+export type VisitStatus = (typeof VISIT_STATUS)[keyof typeof VISIT_STATUS]
+
+export type VisitItem = {
+  type: 'visit'
+  /** The redemption's id (the visit page's id) */
+  id: number
+  at: string
+  pluginId: string
+  programCode: string
+  programName: string
+  service: string
+  serviceName: string
+  visitDate: string
+  visitStart: string | null
+  minutes: number
+  status: VisitStatus
+  /** Why it was rejected or cancelled */
+  reason: string | null
+  facility: string | null
+  provider: string | null
+}
+
+export type GrantKind = 'issued' | 'added' | 'revoked' | 'expiry_changed' | 'expired'
+
+export type GrantItem = {
+  type: 'grant'
+  /** The ledger entry's id */
+  id: number
+  at: string
+  pluginId: string
+  programCode: string
+  programName: string
+  kind: GrantKind
+  minutes: number
+  reason: string | null
+  window: string | null
+  validFrom: string
+  /** The lot's last valid day as it is now */
+  validTo: string
+}
+
+export type HistoryItem = VisitItem | GrantItem
+
+export type HistoryPage = {
+  items: HistoryItem[]
+  total: number
+  page: number
+  pageSize: number
+}
+
+type LotRow = {
+  id: number
+  plugin_id: string
+  program_code: string
+  definition_version: string
+  window_key: string | null
+  child_id: number | null
+  valid_from: string
+  valid_to: string
+}
+
+/**
+ * A resident's own history: every visit (waiting, approved, rejected or
+ * cancelled, with the reason) and every change on the grant side (hours
+ * issued or added, a lot revoked with the reason, its expiry changed, hours
+ * expired), of one program or all, newest first, 50 to a page. Visit
+ * entries of the journal (reserve, redeem, release, cancel) are told by
+ * the visit's own row, so each visit is one item.
+ */
+export default class ResidentHistory {
+  constructor(
+    private municipalityId: number,
+    private locale: string
+  ) {}
+
+  #visits(residentId: number, program: ProgramRef | null) {
+    const query = db
+      .from('ledger_redemptions')
+      .where({ municipality_id: this.municipalityId, resident_id: residentId })
+      .select(db.raw("'visit' as type"), 'id', 'created_at')
+    if (program) query.where({ plugin_id: program.pluginId, program_code: program.programCode })
+    return query
+  }
+
+  #grants(residentId: number, program: ProgramRef | null) {
+    const query = db
+      .from('ledger_entries as e')
+      .join('ledger_lots as l', 'l.id', 'e.lot_id')
+      .where({ 'e.municipality_id': this.municipalityId, 'e.resident_id': residentId })
+      .whereNull('e.redemption_id')
+      // A "revoke" entry without a reason is not staff's revocation: it is
+      // minutes of a cancelled visit lapsing on a lot revoked before.
+      .where((kinds) =>
+        kinds
+          .whereIn('e.kind', ['grant', 'adjust', 'expire'])
+          .orWhere((revoke) => revoke.where('e.kind', 'revoke').whereNotNull('e.reason'))
+      )
+      .select(db.raw("'grant' as type"), 'e.id', 'e.created_at')
+    if (program) {
+      query.where({ 'l.plugin_id': program.pluginId, 'l.program_code': program.programCode })
+    }
+    return query
+  }
+
+  async page(
+    residentId: number,
+    options: { program?: ProgramRef | null; page?: number } = {}
+  ): Promise<HistoryPage> {
+    const program = options.program ?? null
+    const page = options.page ?? 1
+    const union = () =>
+      this.#visits(residentId, program).unionAll(this.#grants(residentId, program)).as('history')
+    const counted = await db.from(union()).count('* as total').first()
+    const keys = await db
+      .from(union())
+      .orderBy('created_at', 'desc')
+      .orderBy('type', 'desc')
+      .orderBy('id', 'desc')
+      .limit(HISTORY_PAGE_SIZE)
+      .offset((page - 1) * HISTORY_PAGE_SIZE)
+      .select('type', 'id')
+
+    const ids = (type: string) =>
+      keys.filter((key) => key.type === type).map((key) => Number(key.id))
+    const visitItems = await this.#visitItems(ids('visit'))
+    const grantItems = await this.#grantItems(residentId, ids('grant'))
+    const visits = new Map(visitItems.map((item) => [`visit:${item.id}`, item]))
+    const grants = new Map(grantItems.map((item) => [`grant:${item.id}`, item]))
+    const items = keys
+      .map((key) => visits.get(`${key.type}:${key.id}`) ?? grants.get(`${key.type}:${key.id}`))
+      .filter((item): item is HistoryItem => item !== undefined)
+    return {
+      items,
+      total: Number(counted?.total ?? 0),
+      page,
+      pageSize: HISTORY_PAGE_SIZE,
+    }
+  }
+
+  async #visitItems(ids: number[]): Promise<VisitItem[]> {
+    if (ids.length === 0) return []
+    const rows = await db
+      .from('ledger_redemptions as r')
+      .leftJoin('facilities as f', 'f.id', 'r.facility_id')
+      .leftJoin('providers as p', 'p.id', 'r.provider_id')
+      .whereIn('r.id', ids)
+      .select(
+        'r.id',
+        'r.created_at',
+        'r.plugin_id',
+        'r.program_code',
+        'r.service',
+        'r.visit_date',
+        'r.visit_start',
+        'r.minutes',
+        'r.status',
+        'r.reason',
+        'f.name_ja as facility_ja',
+        'f.name_en as facility_en',
+        'p.name_ja as provider_ja',
+        'p.name_en as provider_en'
+      )
+    const names = new ProgramNames(this.locale)
+    const items: VisitItem[] = []
+    for (const row of rows) {
+      const ref = { pluginId: row.plugin_id, programCode: row.program_code }
+      const status = VISIT_STATUS[row.status as keyof typeof VISIT_STATUS] ?? 'waiting'
+      items.push({
+        type: 'visit',
+        id: Number(row.id),
+        at: new Date(row.created_at).toISOString(),
+        ...ref,
+        programName: await names.program(ref),
+        service: row.service,
+        serviceName: await names.service(ref, row.service),
+        visitDate: row.visit_date,
+        visitStart: row.visit_start,
+        minutes: Number(row.minutes),
+        status,
+        reason: status === 'rejected' || status === 'cancelled' ? row.reason : null,
+        facility: this.#name(row.facility_ja, row.facility_en),
+        provider: this.#name(row.provider_ja, row.provider_en),
+      })
+    }
+    return items
+  }
+
+  async #grantItems(residentId: number, ids: number[]): Promise<GrantItem[]> {
+    if (ids.length === 0) return []
+    const entries = await db
+      .from('ledger_entries')
+      .whereIn('id', ids)
+      .select('id', 'lot_id', 'kind', 'minutes', 'reason', 'created_at')
+    // The resident's lots tell a first grant from hours added to a window
+    // that already had a lot.
+    const lots: LotRow[] = await db
+      .from('ledger_lots')
+      .where({ municipality_id: this.municipalityId, resident_id: residentId })
+      .orderBy('id')
+      .select(
+        'id',
+        'plugin_id',
+        'program_code',
+        'definition_version',
+        'window_key',
+        'child_id',
+        'valid_from',
+        'valid_to'
+      )
+    const names = new ProgramNames(this.locale)
+    const items: GrantItem[] = []
+    for (const entry of entries) {
+      const lot = lots.find((candidate) => Number(candidate.id) === Number(entry.lot_id))
+      if (!lot) continue
+      const ref = { pluginId: lot.plugin_id, programCode: lot.program_code }
+      items.push({
+        type: 'grant',
+        id: Number(entry.id),
+        at: new Date(entry.created_at).toISOString(),
+        ...ref,
+        programName: await names.program(ref),
+        kind: this.#kind(entry.kind, lot, lots),
+        minutes: Number(entry.minutes),
+        reason: entry.kind === 'revoke' || entry.kind === 'adjust' ? entry.reason : null,
+        window: await names.window(ref, lot.definition_version, lot.window_key),
+        validFrom: lot.valid_from,
+        validTo: lot.valid_to,
+      })
+    }
+    return items
+  }
+
+  #kind(entryKind: string, lot: LotRow, lots: LotRow[]): GrantKind {
+    if (entryKind === 'revoke') return 'revoked'
+    if (entryKind === 'adjust') return 'expiry_changed'
+    if (entryKind === 'expire') return 'expired'
+    const earlier = lots.some(
+      (other) =>
+        Number(other.id) < Number(lot.id) &&
+        lot.window_key !== null &&
+        other.plugin_id === lot.plugin_id &&
+        other.program_code === lot.program_code &&
+        other.definition_version === lot.definition_version &&
+        other.window_key === lot.window_key &&
+        (other.child_id === null ? null : Number(other.child_id)) ===
+          (lot.child_id === null ? null : Number(lot.child_id))
+    )
+    return earlier ? 'added' : 'issued'
+  }
+
+  #name(ja: string | null, en: string | null) {
+    return ja === null ? null : localizedText({ ja, en: en ?? ja }, this.locale)
+  }
+}

@@ -56,7 +56,7 @@ export default class TwoFactorController {
     if (!user) return this.#expired(ctx)
     const throttle = new AttemptThrottle(SECOND_FACTOR_RULES)
     const ip = ctx.request.ip()
-    const wait = await throttle.retryAfter(user.email, ip)
+    const wait = await throttle.retryAfter({ email: user.email, ip })
     if (wait !== null) {
       ctx.session.flash(
         'error',
@@ -67,10 +67,10 @@ export default class TwoFactorController {
     const { otp: code } = await ctx.request.validateUsing(secondFactorValidator)
     const outcome = await TwoFactor.verify(user, code)
     if (!outcome.valid) {
-      await throttle.record(user.email, ip)
+      await throttle.record({ email: user.email, ip })
       return this.#wrongCode(ctx, user.id)
     }
-    await throttle.reset('account', user.email, ip)
+    await throttle.reset('account', { email: user.email, ip })
     await SignInCompletion.complete(ctx, user, outcome.method)
     if (outcome.method === 'recovery_code') {
       ctx.session.flash(

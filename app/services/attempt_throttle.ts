@@ -1,15 +1,18 @@
 import limiter from '@adonisjs/limiter/services/main'
 import { sha256Hex } from '#services/sha256'
 
-type ThrottleRule = {
+/** Who is trying: an account and the address it signs in from, by default */
+export type SignInIdentity = { email: string; ip: string }
+
+export type ThrottleRule<Identity = SignInIdentity> = {
   name: string
   requests: number
   duration: string
   blockDuration: string
-  key: (identity: { email: string; ip: string }) => string
+  key: (identity: Identity) => string
 }
 
-function digest(value: string) {
+export function digest(value: string) {
   return sha256Hex(value).slice(0, 32)
 }
 
@@ -80,28 +83,27 @@ export const SECOND_FACTOR_RULES: ThrottleRule[] = [
 ]
 
 /**
- * Counts attempts against expiring limits (login, password reset, second factor).
+ * Counts attempts against expiring limits (login, password reset, second
+ * factor, resident claims, visit short codes). Each rule derives its key
+ * from the identity its caller knows (an account and address, a record).
  */
-export default class AttemptThrottle {
-  constructor(private rules: ThrottleRule[]) {}
+export default class AttemptThrottle<Identity = SignInIdentity> {
+  constructor(private rules: ThrottleRule<Identity>[]) {}
 
-  /**
-   * Seconds until this account may be tried again from this address, or
-   * null when it may be tried now.
-   */
-  async retryAfter(email: string, ip: string): Promise<number | null> {
+  /** Seconds until this identity may try again, or null when it may try now */
+  async retryAfter(identity: Identity): Promise<number | null> {
     let wait = 0
     for (const rule of this.rules) {
       const counter = this.#counter(rule)
-      const key = rule.key({ email, ip })
+      const key = rule.key(identity)
       if ((await counter.remaining(key)) <= 0) wait = Math.max(wait, await counter.availableIn(key))
     }
     return wait > 0 ? wait : null
   }
 
-  async record(email: string, ip: string) {
+  async record(identity: Identity) {
     for (const rule of this.rules) {
-      await this.#counter(rule).increment(rule.key({ email, ip }))
+      await this.#counter(rule).increment(rule.key(identity))
     }
   }
 
@@ -109,12 +111,12 @@ export default class AttemptThrottle {
    * Clears one rule's counter (a successful sign-in clears the
    * account-and-address counter; the wider ones keep watching).
    */
-  async reset(ruleName: string, email: string, ip: string) {
+  async reset(ruleName: string, identity: Identity) {
     const rule = this.rules.find((candidate) => candidate.name === ruleName)
-    if (rule) await this.#counter(rule).delete(rule.key({ email, ip }))
+    if (rule) await this.#counter(rule).delete(rule.key(identity))
   }
 
-  #counter(rule: ThrottleRule) {
+  #counter(rule: ThrottleRule<Identity>) {
     return limiter.use({
       requests: rule.requests,
       duration: rule.duration,

@@ -23,7 +23,7 @@ export default class PasswordReset {
    */
   async request(email: string, source: AuditSource): Promise<number | null> {
     const ip = source.ip ?? 'unknown'
-    const wait = await this.throttle.retryAfter(email, ip)
+    const wait = await this.throttle.retryAfter({ email, ip })
     if (wait !== null) {
       await AuditTrail.record({
         municipalityId: null,
@@ -34,7 +34,7 @@ export default class PasswordReset {
       })
       return wait
     }
-    await this.throttle.record(email, ip)
+    await this.throttle.record({ email, ip })
 
     const user = await User.findBy('email', email)
     if (!user || user.disabledAt) return null

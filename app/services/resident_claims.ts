@@ -9,7 +9,7 @@ import Resident from '#models/resident'
 import Child from '#models/child'
 import Membership from '#models/membership'
 import type User from '#models/user'
-import AttemptThrottle from '#services/attempt_throttle'
+import AttemptThrottle, { digest, type ThrottleRule } from '#services/attempt_throttle'
 import { affectedRows } from '#services/affected_rows'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
@@ -48,28 +48,28 @@ export type SelfRegistration = {
   }[]
 }
 
-type ThrottleRules = ConstructorParameters<typeof AttemptThrottle>[0]
+/** Who tries to claim: the account, and the record they name */
+type ClaimIdentity = { account: string; record: string }
 
 /**
- * Wrong claim attempts, counted per account and per 利用者ID (AttemptThrottle
- * names its two keys email and ip; here they carry the account key and the
- * record key). One account cannot try many codes, and many accounts
- * together cannot hammer one record; each block expires on its own.
+ * Wrong claim attempts, counted per account and per 利用者ID: one account
+ * cannot try many codes, and many accounts together cannot hammer one
+ * record; each block expires on its own.
  */
-export const CLAIM_RULES: ThrottleRules = [
+export const CLAIM_RULES: ThrottleRule<ClaimIdentity>[] = [
   {
     name: 'account',
     requests: 5,
     duration: '15 mins',
     blockDuration: '15 mins',
-    key: ({ email }) => `claim:account:${sha256Hex(email).slice(0, 32)}`,
+    key: ({ account }) => `claim:account:${digest(account)}`,
   },
   {
     name: 'resident',
     requests: 10,
     duration: '1 hour',
     blockDuration: '1 hour',
-    key: ({ ip }) => `claim:resident:${sha256Hex(ip).slice(0, 32)}`,
+    key: ({ record }) => `claim:resident:${digest(record)}`,
   },
 ]
 
@@ -206,7 +206,7 @@ export default class ResidentClaims {
       .first()
     if (own) throw new ResidentAccountRefusal('account_already_linked')
 
-    const wait = await this.throttle.retryAfter(accountKey, recordKey)
+    const wait = await this.throttle.retryAfter({ account: accountKey, record: recordKey })
     if (wait !== null) {
       await this.#denied(user, input.municipalityId, origin, {
         reason: 'throttled',
@@ -280,7 +280,7 @@ export default class ResidentClaims {
       // (municipality, user) index keeps the second out
       if (isUniqueViolation(error)) throw new ResidentAccountRefusal('account_already_linked')
       if (!(error instanceof ClaimMiss)) throw error
-      await this.throttle.record(accountKey, recordKey)
+      await this.throttle.record({ account: accountKey, record: recordKey })
       await this.#denied(user, input.municipalityId, origin, {
         reason: error.reason,
         residentId: error.residentId,

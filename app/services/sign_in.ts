@@ -35,7 +35,7 @@ export default class SignIn {
         details: { account_digest: digestOf(normalizedEmail) },
       })
 
-    const retryAfterSeconds = await this.throttle.retryAfter(normalizedEmail, ip)
+    const retryAfterSeconds = await this.throttle.retryAfter({ email: normalizedEmail, ip })
     if (retryAfterSeconds !== null) {
       await audit('auth.login.throttled', 'denied')
       return { status: 'throttled', retryAfterSeconds }
@@ -46,18 +46,18 @@ export default class SignIn {
       user = await User.verifyCredentials(normalizedEmail, password)
     } catch (error) {
       if (!(error instanceof authErrors.E_INVALID_CREDENTIALS)) throw error
-      await this.throttle.record(normalizedEmail, ip)
+      await this.throttle.record({ email: normalizedEmail, ip })
       await audit('auth.login.failed', 'failure')
       return { status: 'refused' }
     }
 
     if (user.disabledAt) {
-      await this.throttle.record(normalizedEmail, ip)
+      await this.throttle.record({ email: normalizedEmail, ip })
       await audit('auth.login.disabled_account', 'denied', user)
       return { status: 'refused' }
     }
 
-    await this.throttle.reset('account_and_ip', normalizedEmail, ip)
+    await this.throttle.reset('account_and_ip', { email: normalizedEmail, ip })
     if (!user.emailVerifiedAt) {
       await audit('auth.login.unverified', 'denied', user)
       return { status: 'unverified' }

@@ -325,7 +325,7 @@ test.group('Resident history page', (group) => {
     page.assertStatus(200)
     assert.equal(
       page.body().props.errors.program,
-      'えらべないサービスです。一覧からえらんでください。'
+      '選べないサービスです。一覧から選んでください。'
     )
   })
 

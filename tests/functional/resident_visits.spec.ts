@@ -12,7 +12,7 @@ import User from '#models/user'
 import { sha256Hex } from '#services/sha256'
 import { visitLink } from '#services/visit_links'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { events, signedIn } from '#tests/helpers/staff_console'
+import { events, signedIn, lastAuditEventId } from '#tests/helpers/staff_console'
 import { staffOf } from '#tests/helpers/programs'
 import { mailsSince } from '#tests/helpers/mailbox'
 import {
@@ -73,8 +73,7 @@ async function mailTitled(subject: string, since: Date, about = '') {
 test.group('Resident visits: scan and confirm', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(async () => {
-    const last = await db.from('audit_events').max('id as id').first()
-    before = Number(last?.id ?? 0)
+    before = await lastAuditEventId()
   })
 
   test('/scan takes a resident to the scan page of their municipality', async ({
@@ -334,8 +333,7 @@ test.group('Resident visits: scan and confirm', (group) => {
 test.group('Resident visits: following a visit', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(async () => {
-    const last = await db.from('audit_events').max('id as id').first()
-    before = Number(last?.id ?? 0)
+    before = await lastAuditEventId()
   })
 
   async function reserved() {
@@ -441,8 +439,7 @@ test.group('Resident visits: following a visit', (group) => {
 test.group('Resident visits: survey', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(async () => {
-    const last = await db.from('audit_events').max('id as id').first()
-    before = Number(last?.id ?? 0)
+    before = await lastAuditEventId()
   })
 
   async function approved() {

@@ -10,7 +10,7 @@ import Resident from '#models/resident'
 import Child from '#models/child'
 import { minato } from '#tests/helpers/programs'
 import { rules } from '#tests/helpers/tenant_routes/staff_coupons'
-import { events, signedIn } from '#tests/helpers/staff_console'
+import { events, signedIn, lastAuditEventId } from '#tests/helpers/staff_console'
 
 async function expectStatus(response: Promise<ApiResponse>, status: number) {
   const answered = await response
@@ -57,8 +57,7 @@ const HOME_HELP = 'single_parent_home_help/home_help'
 
 test.group('Staff console: coupons', (group) => {
   group.each.setup(async () => {
-    const last = await db.from('audit_events').max('id as id').first()
-    before = Number(last?.id ?? 0)
+    before = await lastAuditEventId()
     return testUtils.db().withGlobalTransaction()
   })
 

@@ -34,6 +34,15 @@ export async function latestEvent(options: { municipalityId?: number; action?: s
  * `afterId`, only those after that event (earlier tests' events stay:
  * the trail is append-only).
  */
+/**
+ * The newest audit event's id: a test counts the events after it (earlier
+ * tests' events stay, the trail is append-only).
+ */
+export async function lastAuditEventId() {
+  const last = await db.from('audit_events').max('id as id').first()
+  return Number(last?.id ?? 0)
+}
+
 export async function events(municipalityId: number, action: string, afterId = 0) {
   return db
     .from('audit_events')

@@ -10,21 +10,21 @@ test.group('Login throttle', (group) => {
     const throttle = new AttemptThrottle([
       { ...LOGIN_RULES[0], requests: 2, duration: '1 sec', blockDuration: '1 sec' },
     ])
-    await throttle.record('a@example.jp', '192.0.2.1')
-    assert.isNull(await throttle.retryAfter('a@example.jp', '192.0.2.1'))
-    await throttle.record('a@example.jp', '192.0.2.1')
-    assert.isAbove((await throttle.retryAfter('a@example.jp', '192.0.2.1'))!, 0)
+    await throttle.record({ email: 'a@example.jp', ip: '192.0.2.1' })
+    assert.isNull(await throttle.retryAfter({ email: 'a@example.jp', ip: '192.0.2.1' }))
+    await throttle.record({ email: 'a@example.jp', ip: '192.0.2.1' })
+    assert.isAbove((await throttle.retryAfter({ email: 'a@example.jp', ip: '192.0.2.1' }))!, 0)
     await sleep(1200)
-    assert.isNull(await throttle.retryAfter('a@example.jp', '192.0.2.1'))
+    assert.isNull(await throttle.retryAfter({ email: 'a@example.jp', ip: '192.0.2.1' }))
   })
 
   test('the account rule catches guesses spread over many addresses', async ({ assert }) => {
     const accountRule = LOGIN_RULES.find((rule) => rule.name === 'account')!
     const throttle = new AttemptThrottle([{ ...accountRule, requests: 3 }])
     for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) {
-      await throttle.record('b@example.jp', ip)
+      await throttle.record({ email: 'b@example.jp', ip: ip })
     }
-    assert.isNotNull(await throttle.retryAfter('b@example.jp', '192.0.2.200'))
-    assert.isNull(await throttle.retryAfter('c@example.jp', '192.0.2.200'))
+    assert.isNotNull(await throttle.retryAfter({ email: 'b@example.jp', ip: '192.0.2.200' }))
+    assert.isNull(await throttle.retryAfter({ email: 'c@example.jp', ip: '192.0.2.200' }))
   })
 })

@@ -18,9 +18,12 @@ import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
 import { sha256Hex } from '#services/sha256'
 import { todayInJapan } from '#ledger/coupon_issuance'
-import { events } from '#tests/helpers/staff_console'
+import { events, lastAuditEventId } from '#tests/helpers/staff_console'
 import { minato, staffOf } from '#tests/helpers/programs'
 import { newResident } from '#tests/helpers/ledger_residents'
+
+/** The last audit event before the test */
+let firstEventId = 0
 
 const ORIGIN: RequestOrigin = {
   source: { channel: 'web', ip: '192.0.2.20' },
@@ -72,12 +75,15 @@ async function refusalOf(work: () => Promise<unknown>) {
 }
 
 async function denials(municipalityId: number) {
-  const rows = await events(municipalityId, 'resident.claim_denied')
+  const rows = await events(municipalityId, 'resident.claim_denied', firstEventId)
   return rows.map((row) => JSON.parse(row.details).reason as string)
 }
 
 test.group('Resident claims: codes staff hand out', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(async () => {
+    firstEventId = await lastAuditEventId()
+  })
 
   test('a code is 12 unambiguous characters, valid 30 days, stored only as its hash; audited without it', async ({
     assert,
@@ -137,6 +143,9 @@ test.group('Resident claims: codes staff hand out', (group) => {
 
 test.group('Resident claims: claiming a record', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(async () => {
+    firstEventId = await lastAuditEventId()
+  })
 
   test('the ID and code link the account, add the resident membership and use the code up', async ({
     assert,
@@ -204,7 +213,7 @@ test.group('Resident claims: claiming a record', (group) => {
       'wrong_code',
       'used_code',
     ])
-    const denied = await events(city.id, 'resident.claim_denied')
+    const denied = await events(city.id, 'resident.claim_denied', firstEventId)
     assert.isTrue(denied.every((row) => row.outcome === 'denied'))
     assert.isTrue(denied.every((row) => !row.details.includes(code.replaceAll('-', ''))))
   })
@@ -322,6 +331,9 @@ test.group('Resident claims: claiming a record', (group) => {
 
 test.group('Resident claims: registering oneself', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(async () => {
+    firstEventId = await lastAuditEventId()
+  })
 
   const today = () => DateTime.fromISO(todayInJapan())
   const me = (municipalityId: number): SelfRegistration => ({

@@ -4,8 +4,7 @@ import VisitTokens, { type VisitCredential } from '#ledger/visit_tokens'
 import ResidentVisits from '#services/resident_visits'
 import VisitSurveys from '#services/visit_surveys'
 import ApplicationPresenter from '#applications/application_presenter'
-import AttemptThrottle from '#services/attempt_throttle'
-import { sha256Hex } from '#services/sha256'
+import AttemptThrottle, { type ThrottleRule } from '#services/attempt_throttle'
 import { auditedNotFound, staffActionFrom } from '#services/staff_action'
 import { visitCredentialFrom } from '#validators/resident_visit_validator'
 
@@ -13,13 +12,13 @@ import { visitCredentialFrom } from '#validators/resident_visit_validator'
  * Wrong short codes per account: an 8-digit code lives 10 minutes, so a
  * handful of tries is plenty for a person and nothing for a guesser.
  */
-const SHORT_CODE_RULES = [
+const SHORT_CODE_RULES: ThrottleRule<{ userId: number }>[] = [
   {
     name: 'account',
     requests: 10,
     duration: '15 mins',
     blockDuration: '15 mins',
-    key: ({ email }: { email: string }) => `visit_code:account:${sha256Hex(email).slice(0, 32)}`,
+    key: ({ userId }) => `visit_code:account:${userId}`,
   },
 ]
 
@@ -163,18 +162,13 @@ export default class VisitsController {
 
   async #throttled(ctx: HttpContext, credential: VisitCredential) {
     if (!('shortCode' in credential)) return false
-    const email = ctx.auth.getUserOrFail().email
-    return (
-      (await new AttemptThrottle(SHORT_CODE_RULES).retryAfter(email, ctx.request.ip())) !== null
-    )
+    const userId = ctx.auth.getUserOrFail().id
+    return (await new AttemptThrottle(SHORT_CODE_RULES).retryAfter({ userId })) !== null
   }
 
   /** A short code that matches no visit counts toward the account's limit */
   async #countMiss(ctx: HttpContext, credential: VisitCredential, refusal: LedgerRefusal) {
     if (!('shortCode' in credential) || refusal.code !== 'visit_token_unknown') return
-    await new AttemptThrottle(SHORT_CODE_RULES).record(
-      ctx.auth.getUserOrFail().email,
-      ctx.request.ip()
-    )
+    await new AttemptThrottle(SHORT_CODE_RULES).record({ userId: ctx.auth.getUserOrFail().id })
   }
 }

@@ -23,6 +23,11 @@ async function fitsTheScreen(page: Page) {
   return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')
 }
 
+async function textOf(page: Page, selector: string) {
+  const text = await page.locator(selector).textContent()
+  return text?.trim() ?? ''
+}
+
 async function mainText(page: Page) {
   return (await page.locator('main').textContent()) ?? ''
 }
@@ -111,7 +116,10 @@ test.group('Resident journey: sign up to survey', (group) => {
     await staffPage.getByRole('link', { name: '中村 葵さんの申請を審査する' }).click()
     await staffPage.getByRole('heading', { level: 1, name: /申請の内容/ }).waitFor()
     await staffPage.getByRole('button', { name: '承認して交付する' }).click()
-    await staffPage.getByText(/承認しました|交付しました/).first().waitFor()
+    await staffPage
+      .getByText(/承認しました|交付しました/)
+      .first()
+      .waitFor()
     await staffContext.close()
 
     // Her mail says so; the home shows the hours in big numbers.
@@ -133,13 +141,13 @@ test.group('Resident journey: sign up to survey', (group) => {
     await check()
     await page.getByRole('button', { name: 'カメラで読み取る' }).click()
     await page.getByRole('heading', { level: 1, name: '利用する内容の確認' }).waitFor()
-    assert.include(await page.locator('.visit-facts').textContent(), 'あおぞら 芝浦ステーション')
-    assert.equal((await page.locator('[data-role="after"]').textContent())?.trim(), '126 時間')
+    assert.include(await textOf(page, '.visit-facts'), 'あおぞら 芝浦ステーション')
+    assert.equal(await textOf(page, '[data-role="after"]'), '126 時間')
     await check()
     await page.getByRole('button', { name: 'この内容で利用する' }).click()
     await page.waitForURL(/\/m\/minato\/my\/visits\/\d+$/)
     const visitId = Number(new URL(page.url()).pathname.split('/').pop())
-    assert.equal((await page.locator('[data-role="state"]').textContent())?.trim(), '承認待ち')
+    assert.equal(await textOf(page, '[data-role="state"]'), '承認待ち')
     await check()
 
     // The provider approves; her waiting page changes by itself.
@@ -150,7 +158,7 @@ test.group('Resident journey: sign up to survey', (group) => {
       source: { channel: 'web', ip: '192.0.2.20' },
     })
     await page.locator('[data-role="state"]', { hasText: '承認済み' }).waitFor()
-    assert.equal((await page.locator('[data-role="left"]').textContent())?.trim(), '126 時間')
+    assert.equal(await textOf(page, '[data-role="left"]'), '126 時間')
 
     // The survey, once.
     await page.getByRole('link', { name: 'アンケートに答える' }).click()

@@ -323,10 +323,7 @@ test.group('Resident history page', (group) => {
     await browser.get('/m/minato/my/history?program=nothing:here')
     const page = await browser.get('/m/minato/my/history')
     page.assertStatus(200)
-    assert.equal(
-      page.body().props.errors.program,
-      '選べないサービスです。一覧から選んでください。'
-    )
+    assert.equal(page.body().props.errors.program, '選べないサービスです。一覧から選んでください。')
   })
 
   test('a program the municipality stopped offering cannot be chosen', async ({

@@ -12,6 +12,7 @@ import Child from '#models/child'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
 import { seedDemoApplications } from '#database/demo_applications'
+import { seedDemoClaimCode } from '#database/demo_claim_code'
 import type { StaffAction } from '#ledger/coupon_definitions'
 
 /**
@@ -199,6 +200,7 @@ export default class DemoData {
     if (!app.inTest) {
       await this.seedCoupons()
       await seedDemoApplications()
+      await seedDemoClaimCode()
     }
   }
 

@@ -1,5 +1,6 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import DemoData, { DEMO_ACCOUNTS, DEMO_PASSWORD } from '#database/demo_data'
+import { DEMO_CLAIM_CODE, DEMO_CLAIM_RESIDENT } from '#database/demo_claim_code'
 
 /**
  * Demo data for the embedded default: safe to run again and again.
@@ -14,5 +15,8 @@ export default class DemoSeeder extends BaseSeeder {
     for (const account of DEMO_ACCOUNTS) {
       console.log(`    ${account.role.padEnd(18)} ${account.email}`)
     }
+    console.log(
+      `  A new account can claim resident ${DEMO_CLAIM_RESIDENT} at /my/link with the start code ${DEMO_CLAIM_CODE}`
+    )
   }
 }

@@ -4,6 +4,7 @@ import type Child from '#models/child'
 import type Resident from '#models/resident'
 import type { FormField, LocalizedText } from '#plugin_host/define_plugin'
 import { formatCalendarDate } from '#services/calendar_date'
+import { localizedText } from '#services/localized_text'
 import type { GrantPreview } from './program_applications.js'
 
 const TIME_ZONE = 'Asia/Tokyo'
@@ -17,8 +18,7 @@ export default class ApplicationPresenter {
   constructor(private i18n: I18n) {}
 
   text(value: LocalizedText | undefined | null) {
-    if (!value) return ''
-    return this.i18n.locale === 'en' ? value.en : value.ja
+    return localizedText(value, this.i18n.locale) ?? ''
   }
 
   /** A calendar date (YYYY-MM-DD) */

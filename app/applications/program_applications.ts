@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { MessagesProviderContact } from '@vinejs/vine/types'
 import AuditTrail from '#audit/audit_trail'
 import Application, { type ApplicationStatus } from '#models/application'
@@ -151,17 +151,8 @@ export default class ProgramApplications {
         if (!child) throw new LedgerRefusal('child_not_found')
       }
 
-      const open = await trx
-        .from('applications')
-        .where({
-          municipality_id: municipalityId,
-          resident_id: residentId,
-          plugin_id: ref.pluginId,
-          program_code: ref.programCode,
-          status: 'submitted',
-        })
-        .first()
-      if (open) throw new ApplicationRefusal('already_open', { applicationId: Number(open.id) })
+      const [open] = await this.openOf(municipalityId, residentId, ref, trx)
+      if (open) throw new ApplicationRefusal('already_open', { applicationId: open.id })
 
       const application = await Application.create(
         {
@@ -378,6 +369,76 @@ export default class ProgramApplications {
     })
   }
 
+  /**
+   * The resident's applications nobody has decided yet (of one program
+   * when given): at most one per program, as submit keeps it.
+   */
+  static async openOf(
+    municipalityId: number,
+    residentId: number,
+    ref?: ProgramRef,
+    client: QueryClientContract = db.connection()
+  ): Promise<(ProgramRef & { id: number })[]> {
+    const query = client
+      .from('applications')
+      .where({ municipality_id: municipalityId, resident_id: residentId, status: 'submitted' })
+      .select('id', 'plugin_id', 'program_code')
+      .orderBy('id')
+    if (ref) query.where({ plugin_id: ref.pluginId, program_code: ref.programCode })
+    const rows = await query
+    return rows.map((row) => ({
+      id: Number(row.id),
+      pluginId: String(row.plugin_id),
+      programCode: String(row.program_code),
+    }))
+  }
+
+  /**
+   * What the resident's apply page says of each program: the application
+   * still open, the hours already held (active lots not past their last
+   * day), and whether the program asks which child.
+   */
+  static async choicesFor(
+    municipalityId: number,
+    residentId: number,
+    refs: ProgramRef[],
+    today = todayInJapan()
+  ) {
+    const open = await this.openOf(municipalityId, residentId)
+    const held = await db
+      .from('ledger_lots')
+      .where({ municipality_id: municipalityId, resident_id: residentId })
+      .where('status', 'active')
+      .where('valid_to', '>=', today)
+      .groupBy('plugin_id', 'program_code')
+      .select('plugin_id', 'program_code')
+      .sum('available_minutes as minutes')
+    const same = (row: { plugin_id: string; program_code: string }, ref: ProgramRef) =>
+      row.plugin_id === ref.pluginId && row.program_code === ref.programCode
+
+    const choices = []
+    for (const ref of refs) {
+      const application = open.find(
+        (row) => row.pluginId === ref.pluginId && row.programCode === ref.programCode
+      )
+      choices.push({
+        ...ref,
+        openApplicationId: application?.id ?? null,
+        heldMinutes: Number(held.find((row) => same(row, ref))?.minutes ?? 0),
+        perChild: await this.needsChild(municipalityId, ref),
+      })
+    }
+    return choices
+  }
+
+  /** The children an application of the resident may name, in the order they were added */
+  static async childrenOf(municipalityId: number, residentId: number) {
+    return Child.query()
+      .where('municipality_id', municipalityId)
+      .where('resident_id', residentId)
+      .orderBy('id')
+  }
+
   /** Every application of one resident, newest first */
   static async ofResident(municipalityId: number, residentId: number) {
     return Application.query()
@@ -437,10 +498,7 @@ export default class ProgramApplications {
     const { program } = await ProgramCatalog.find(ref)
     const version = await CouponDefinitions.defaultVersion(municipalityId, ref)
     const definition = ProgramCatalog.definition(program, version)
-    const children = await Child.query()
-      .where('municipality_id', municipalityId)
-      .where('resident_id', application.residentId)
-      .orderBy('id')
+    const children = await this.childrenOf(municipalityId, application.residentId)
     const child = children.find((candidate) => candidate.id === application.childId) ?? null
     const births = child?.multipleBirth ? 'multiple' : 'single'
     const birthDate = child?.anchorDate ?? null

@@ -4,11 +4,8 @@ import Resident from '#models/resident'
 import ResidentOverview from '#services/resident_overview'
 
 /**
- * The landing page after sign-in: the places this account may act in.
- * Each role's console arrives with its own issue.
- */
-/**
- * The screens each role has so far; later consoles add theirs.
+ * The screens each role has so far on the landing page; later consoles
+ * add theirs.
  */
 function linksFor(membership: Membership): { label: string; href: string }[] {
   const slug = membership.municipality?.slug
@@ -27,6 +24,10 @@ function linksFor(membership: Membership): { label: string; href: string }[] {
   return []
 }
 
+/**
+ * The landing page after sign-in: the places this account may act in and,
+ * for a resident, every program's hours.
+ */
 export default class HomeController {
   async show({ auth, inertia, i18n }: HttpContext) {
     const user = auth.getUserOrFail()

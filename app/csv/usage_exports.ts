@@ -6,6 +6,7 @@ import type { I18n } from '@adonisjs/i18n'
 import { csvStream, type CsvEncoding } from '#csv/csv_export'
 import type { CsvExportField } from '#csv/csv_fields'
 import Copayment from '#ledger/copayment'
+import { visitPlaces, withVisitPlaces } from '#services/visit_places'
 import type {
   CsvSpec,
   LocalizedText,
@@ -510,37 +511,32 @@ export default class UsageExports {
    */
   async *#redemptions(filter: RedemptionFilter): AsyncGenerator<RedemptionRow> {
     const programs = await this.#programIndex()
-    const en = this.#locale === 'en'
     let after: { date: string; id: number } | null = null
     for (;;) {
-      const query = this.#filtered(filter)
-        .join('residents as res', (join) => {
-          join
-            .on('res.id', '=', 'r.resident_id')
-            .andOn('res.municipality_id', '=', 'r.municipality_id')
-        })
-        .leftJoin('providers as p', 'p.id', 'r.provider_id')
-        .leftJoin('facilities as f', 'f.id', 'r.facility_id')
-        .select(
-          'r.id',
-          'r.plugin_id',
-          'r.program_code',
-          'r.service',
-          'r.visit_date',
-          'r.visit_start',
-          'r.minutes',
-          'r.status',
-          'r.facility_id',
-          'res.resident_number',
-          'res.family_name',
-          'res.given_name',
-          'res.family_name_kana',
-          'res.given_name_kana',
-          'p.name_ja as provider_name_ja',
-          'p.name_en as provider_name_en',
-          'f.name_ja as facility_name_ja',
-          'f.name_en as facility_name_en'
-        )
+      const query = withVisitPlaces(
+        this.#filtered(filter)
+          .join('residents as res', (join) => {
+            join
+              .on('res.id', '=', 'r.resident_id')
+              .andOn('res.municipality_id', '=', 'r.municipality_id')
+          })
+          .select(
+            'r.id',
+            'r.plugin_id',
+            'r.program_code',
+            'r.service',
+            'r.visit_date',
+            'r.visit_start',
+            'r.minutes',
+            'r.status',
+            'r.facility_id',
+            'res.resident_number',
+            'res.family_name',
+            'res.given_name',
+            'res.family_name_kana',
+            'res.given_name_kana'
+          )
+      )
         .orderBy('r.visit_date')
         .orderBy('r.id')
         .limit(BATCH)
@@ -559,6 +555,7 @@ export default class UsageExports {
       const lots = await this.#lotsOf(batch.map((row) => Number(row.id)))
       for (const row of batch) {
         const id = Number(row.id)
+        const places = visitPlaces(row, this.#locale)
         const program = programs.get(programKey(row.plugin_id, row.program_code))
         const spent = lots.get(id) ?? []
         const yen = spent.map((lot) =>
@@ -577,9 +574,9 @@ export default class UsageExports {
           residentNumber: row.resident_number,
           residentName: `${row.family_name} ${row.given_name}`,
           residentNameKana: `${row.family_name_kana} ${row.given_name_kana}`,
-          providerName: (en ? row.provider_name_en : row.provider_name_ja) ?? null,
+          providerName: places.provider,
           facilityId: row.facility_id === null ? null : Number(row.facility_id),
-          facilityName: (en ? row.facility_name_en : row.facility_name_ja) ?? null,
+          facilityName: places.facility,
           definitionVersions: [...new Set(spent.map((lot) => lot.version))],
           copaymentTiers: [...new Set(spent.flatMap((lot) => (lot.tier ? [lot.tier] : [])))],
           copaymentYen: yen.some((value) => value !== null)

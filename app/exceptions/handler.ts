@@ -70,15 +70,26 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   /**
    * Bad filters in a screen's own form go back to it with the errors. A
-   * typed or bookmarked URL has no page to go back to: it opens the same
-   * screen without its query, the errors shown there.
+   * typed or bookmarked URL has no page to go back to, and going back to
+   * the same screen could repeat the bad filter (a paging link keeps it):
+   * both open the screen without its query, the errors shown there.
    */
   async renderValidationErrorAsHTML(error: HttpError, ctx: HttpContext) {
-    if (ctx.session && ctx.request.method() === 'GET' && !ctx.request.header('referer')) {
+    if (ctx.session && ctx.request.method() === 'GET' && !this.#cameFromAnotherScreen(ctx)) {
       ctx.session.flashValidationErrors(error, false)
       return ctx.response.redirect(ctx.request.url())
     }
     return super.renderValidationErrorAsHTML(error, ctx)
+  }
+
+  #cameFromAnotherScreen(ctx: HttpContext) {
+    const referer = ctx.request.header('referer')
+    if (!referer) return false
+    try {
+      return new URL(referer).pathname !== ctx.request.url()
+    } catch {
+      return false
+    }
   }
 
   async report(error: unknown, ctx: HttpContext) {

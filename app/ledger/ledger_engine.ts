@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { isUniqueViolation } from '#services/unique_violation'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import { planDebit, type LotSpendLimit } from '#ledger/debit_plan'
@@ -712,16 +713,5 @@ function isIsoDate(value: string) {
     typeof value === 'string' &&
     /^\d{4}-\d{2}-\d{2}$/.test(value) &&
     DateTime.fromISO(value, { zone: 'utc' }).isValid
-  )
-}
-
-/**
- * A unique-key violation on PostgreSQL (23505) or SQLite (SQLITE_CONSTRAINT).
- */
-function isUniqueViolation(error: unknown) {
-  const candidate = error as { code?: string; message?: string }
-  return (
-    candidate?.code === '23505' ||
-    (candidate?.code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(candidate.message ?? ''))
   )
 }

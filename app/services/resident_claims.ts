@@ -13,8 +13,10 @@ import AttemptThrottle, { digest, type ThrottleRule } from '#services/attempt_th
 import { affectedRows } from '#services/affected_rows'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
+import type { ChildFields } from '#services/resident_directory'
 import { sha256Hex } from '#services/sha256'
 import { staffEvent } from '#services/staff_action'
+import { isUniqueViolation } from '#services/unique_violation'
 import { checkChildDates, normalizeResidentNumber } from '#validators/rules/resident_fields'
 
 /** How long a code staff hand out stays usable */
@@ -40,12 +42,7 @@ export type SelfRegistration = {
   familyNameKana: string
   givenNameKana: string
   phone: string | null
-  children: {
-    givenName: string | null
-    dueDate: string | null
-    birthDate: string | null
-    multipleBirth: boolean
-  }[]
+  children: ChildFields[]
 }
 
 /** Who tries to claim: the account, and the record they name */
@@ -85,16 +82,6 @@ export function formatClaimCode(code: string) {
 
 function claimCodeHash(code: string) {
   return sha256Hex(normalizeClaimCode(code))
-}
-
-/** A unique index refused the row (SQLite and PostgreSQL say it differently) */
-function isUniqueViolation(error: unknown) {
-  const { code, message } = error as { code?: string; message?: string }
-  return (
-    code === '23505' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(message ?? ''))
-  )
 }
 
 /** Why a claim failed, for the audit trail only (the person sees one answer) */
@@ -260,16 +247,7 @@ export default class ResidentClaims {
         await ensureResidentMembership(trx, user.id, input.municipalityId)
 
         await AuditTrail.record(
-          {
-            municipalityId: input.municipalityId,
-            action: 'resident.claimed',
-            actorUserId: user.id,
-            actorRole: 'resident',
-            subjectResidentId: resident.id,
-            purpose: 'resident_record',
-            source: origin.source,
-            destination: origin.destination ?? null,
-          },
+          ownEvent('resident.claimed', user, input.municipalityId, resident.id, origin),
           trx
         )
         await resident.refresh()
@@ -347,14 +325,13 @@ export default class ResidentClaims {
         await ensureResidentMembership(trx, user.id, input.municipalityId)
         await AuditTrail.record(
           {
-            municipalityId: input.municipalityId,
-            action: 'resident.self_registered',
-            actorUserId: user.id,
-            actorRole: 'resident',
-            subjectResidentId: resident.id,
-            purpose: 'resident_record',
-            source: origin.source,
-            destination: origin.destination ?? null,
+            ...ownEvent(
+              'resident.self_registered',
+              user,
+              input.municipalityId,
+              resident.id,
+              origin
+            ),
             details: { child_ids: children.map((child) => child.id) },
           },
           trx
@@ -385,6 +362,26 @@ export default class ResidentClaims {
       // The 利用者ID typed is an identifier (kept as the search keeps it); never the code
       details: { reason: miss.reason, resident_number: miss.residentNumber.slice(0, 32) },
     })
+  }
+}
+
+/** The account acting on its own record, as a resident (not yet a member: no tenant role) */
+function ownEvent(
+  action: string,
+  user: User,
+  municipalityId: number,
+  residentId: number,
+  origin: RequestOrigin
+) {
+  return {
+    municipalityId,
+    action,
+    actorUserId: user.id,
+    actorRole: 'resident',
+    subjectResidentId: residentId,
+    purpose: 'resident_record',
+    source: origin.source,
+    destination: origin.destination ?? null,
   }
 }
 

@@ -1,10 +1,11 @@
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import CouponBalances from '#ledger/coupon_balances'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import { todayInJapan } from '#ledger/coupon_issuance'
+import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
 import WindowKey from '#ledger/window_key'
-import type { LocalizedText, PluginManifest, ProgramManifest } from '#plugin_host/define_plugin'
+import { localizedText } from '#services/localized_text'
+import type { LocalizedText } from '#plugin_host/define_plugin'
 
 export type CouponLot = {
   id: number
@@ -62,19 +63,12 @@ export default class ResidentCoupons {
   ) {}
 
   #text(text: LocalizedText) {
-    return this.locale === 'en' ? text.en : text.ja
+    return localizedText(text, this.locale)
   }
 
-  async programs(): Promise<{ plugin: PluginManifest; program: ProgramManifest }[]> {
-    const host = await app.container.make('plugins')
-    const enabled = await db
-      .from('municipality_plugins')
-      .where('municipality_id', this.municipalityId)
-      .select('plugin_id')
-    const ids = new Set(enabled.map((row) => String(row.plugin_id)))
-    return host.plugins
-      .filter((plugin) => ids.has(plugin.id))
-      .flatMap((plugin) => (plugin.programs ?? []).map((program) => ({ plugin, program })))
+  /** The municipality's programs (ProgramCatalog.enabled: the one list every screen uses) */
+  programs(): Promise<ResolvedProgram[]> {
+    return ProgramCatalog.enabled(this.municipalityId)
   }
 
   async of(residentId: number, today = todayInJapan()): Promise<ProgramCoupons[]> {
@@ -112,13 +106,7 @@ export default class ResidentCoupons {
       const definition =
         program.definitions.find((candidate) => candidate.version === version) ??
         program.definitions[0]
-      const serviceName = (code: string) =>
-        this.#text(
-          program.services.find((service) => service.code === code)?.name ?? {
-            ja: code,
-            en: code,
-          }
-        )
+      const serviceName = (code: string) => this.#text(ProgramCatalog.serviceName(program, code))
       const balances = await CouponBalances.byService(this.municipalityId, residentId, ref, today)
       result.push({
         key: `${plugin.id}/${program.code}`,

@@ -10,6 +10,7 @@ import Resident from '#models/resident'
 import Child from '#models/child'
 import ResidentRefusal from '#services/resident_refusal'
 import { staffEvent } from '#services/staff_action'
+import { isUniqueViolation } from '#services/unique_violation'
 import {
   checkChildDates,
   normalizeResidentNumber,
@@ -87,7 +88,8 @@ const RESIDENT_COLUMNS: Record<keyof ResidentFields, string> = {
   householdNotes: 'household_notes',
 }
 
-const CHILD_COLUMNS: Record<keyof ChildFields, string> = {
+/** A child's fields and their columns (the audit trail names the columns changed) */
+export const CHILD_COLUMNS: Record<keyof ChildFields, string> = {
   givenName: 'given_name',
   dueDate: 'due_date',
   birthDate: 'birth_date',
@@ -97,16 +99,6 @@ const CHILD_COLUMNS: Record<keyof ChildFields, string> = {
 /** LIKE pattern for "contains", with the wildcards of the text escaped ("!" is the escape) */
 function contains(text: string) {
   return `%${text.toLowerCase().replaceAll(/[!%_]/g, (char) => `!${char}`)}%`
-}
-
-/** A unique index refused the row (SQLite and PostgreSQL say it differently) */
-function isUniqueViolation(error: unknown) {
-  const { code, message } = error as { code?: string; message?: string }
-  return (
-    code === '23505' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(message ?? ''))
-  )
 }
 
 /**
@@ -231,16 +223,8 @@ export default class ResidentDirectory {
   async view(residentId: number, by: StaffAction): Promise<ResidentView> {
     return db.transaction(async (trx) => {
       const resident = await this.find(residentId, trx)
-      const children = await this.#children(resident.id, trx)
-      const lots = await trx
-        .from('ledger_lots')
-        .where('municipality_id', this.municipalityId)
-        .where('resident_id', resident.id)
-        .whereNotNull('child_id')
-        .groupBy('child_id')
-        .select('child_id')
-        .count('* as lots')
-      const lotsByChild = new Map(lots.map((row) => [Number(row.child_id), Number(row.lots)]))
+      const children = await this.children(resident.id, trx)
+      const lotsByChild = await this.lotsByChild(resident.id, trx)
 
       await AuditTrail.record(
         {
@@ -293,7 +277,7 @@ export default class ResidentDirectory {
    * municipality is another person.
    */
   async register(fields: ResidentFields, child: NewChildren | null, by: StaffAction) {
-    if (child) this.#checkChild(child)
+    if (child) this.checkChild(child)
     return this.#uniqueNumber(() =>
       db.transaction(async (trx) => {
         await this.#assertNumberFree(trx, fields.residentNumber)
@@ -347,7 +331,7 @@ export default class ResidentDirectory {
 
   /** Adds a child (or the children of one multiple birth) to a resident */
   async addChildren(residentId: number, child: NewChildren, by: StaffAction) {
-    this.#checkChild(child)
+    this.checkChild(child)
     return db.transaction(async (trx) => {
       const resident = await this.find(residentId, trx)
       const children = await this.#createChildren(trx, resident.id, child)
@@ -369,7 +353,7 @@ export default class ResidentDirectory {
    * audit event says how many there were.
    */
   async updateChild(residentId: number, childId: number, fields: ChildFields, by: StaffAction) {
-    this.#checkChild(fields)
+    this.checkChild(fields)
     return db.transaction(async (trx) => {
       const resident = await this.find(residentId, trx)
       const child = await Child.query({ client: trx })
@@ -380,13 +364,7 @@ export default class ResidentDirectory {
       const changed = (Object.keys(CHILD_COLUMNS) as (keyof ChildFields)[]).filter(
         (key) => (child[key] ?? null) !== (fields[key] ?? null)
       )
-      const lots = await trx
-        .from('ledger_lots')
-        .where('municipality_id', this.municipalityId)
-        .where('child_id', child.id)
-        .count('* as lots')
-        .first()
-      const lotsIssued = Number(lots?.lots ?? 0)
+      const lotsIssued = await this.lotsIssued(child.id, trx)
       child.merge(fields)
       await child.useTransaction(trx).save()
       await AuditTrail.record(
@@ -415,7 +393,8 @@ export default class ResidentDirectory {
     return staffEvent(this.municipalityId, by, { action, purpose })
   }
 
-  #children(residentId: number, client: TransactionClientContract) {
+  /** A resident's children, the youngest (or the one expected) first */
+  children(residentId: number, client?: TransactionClientContract) {
     return Child.query({ client })
       .where('municipality_id', this.municipalityId)
       .where('resident_id', residentId)
@@ -423,7 +402,32 @@ export default class ResidentDirectory {
       .orderBy('id')
   }
 
-  #checkChild(child: ChildFields) {
+  /** How many coupon lots were issued for each of a resident's children (child id → lots) */
+  async lotsByChild(residentId: number, client?: TransactionClientContract) {
+    const rows = await (client ?? db)
+      .from('ledger_lots')
+      .where('municipality_id', this.municipalityId)
+      .where('resident_id', residentId)
+      .whereNotNull('child_id')
+      .groupBy('child_id')
+      .select('child_id')
+      .count('* as lots')
+    return new Map<number, number>(rows.map((row) => [Number(row.child_id), Number(row.lots)]))
+  }
+
+  /** How many coupon lots were issued for one child */
+  async lotsIssued(childId: number, client?: TransactionClientContract) {
+    const row = await (client ?? db)
+      .from('ledger_lots')
+      .where('municipality_id', this.municipalityId)
+      .where('child_id', childId)
+      .count('* as lots')
+      .first()
+    return Number(row?.lots ?? 0)
+  }
+
+  /** A due date or a birth date, neither impossible (ResidentRefusal under the field) */
+  checkChild(child: ChildFields) {
     const problem = checkChildDates(child, this.today())
     if (problem) throw new ResidentRefusal(problem.field, problem.code)
   }

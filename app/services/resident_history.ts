@@ -1,7 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import type { ProgramRef } from '#ledger/program_catalog'
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import ProgramNames from '#services/program_names'
-import { localizedText } from '#services/localized_text'
+import { visitPlaces, withVisitPlaces } from '#services/visit_places'
 
 export const HISTORY_PAGE_SIZE = 50
 
@@ -137,7 +138,10 @@ export default class ResidentHistory {
 
     const ids = (type: string) =>
       keys.filter((key) => key.type === type).map((key) => Number(key.id))
-    const visitItems = await this.#visitItems(ids('visit'))
+    const visitIds = ids('visit')
+    const visitItems = visitIds.length
+      ? await this.#visitItems((query) => query.whereIn('r.id', visitIds))
+      : []
     const grantItems = await this.#grantItems(residentId, ids('grant'))
     const visits = new Map(visitItems.map((item) => [`visit:${item.id}`, item]))
     const grants = new Map(grantItems.map((item) => [`grant:${item.id}`, item]))
@@ -152,29 +156,37 @@ export default class ResidentHistory {
     }
   }
 
-  async #visitItems(ids: number[]): Promise<VisitItem[]> {
-    if (ids.length === 0) return []
-    const rows = await db
-      .from('ledger_redemptions as r')
-      .leftJoin('facilities as f', 'f.id', 'r.facility_id')
-      .leftJoin('providers as p', 'p.id', 'r.provider_id')
-      .whereIn('r.id', ids)
-      .select(
-        'r.id',
-        'r.created_at',
-        'r.plugin_id',
-        'r.program_code',
-        'r.service',
-        'r.visit_date',
-        'r.visit_start',
-        'r.minutes',
-        'r.status',
-        'r.reason',
-        'f.name_ja as facility_ja',
-        'f.name_en as facility_en',
-        'p.name_ja as provider_ja',
-        'p.name_en as provider_en'
-      )
+  /** The resident's visits waiting for the provider's approval, by visit day */
+  async waiting(residentId: number): Promise<VisitItem[]> {
+    return this.#visitItems((query) =>
+      query
+        .where({ 'r.resident_id': residentId, 'r.status': 'reserved' })
+        .orderBy('r.visit_date')
+        .orderBy('r.id')
+    )
+  }
+
+  /** The redemptions `scope` picks, as visits with names in the reader's language */
+  async #visitItems(scope: (query: DatabaseQueryBuilderContract) => void): Promise<VisitItem[]> {
+    const query = withVisitPlaces(
+      db
+        .from('ledger_redemptions as r')
+        .where('r.municipality_id', this.municipalityId)
+        .select(
+          'r.id',
+          'r.created_at',
+          'r.plugin_id',
+          'r.program_code',
+          'r.service',
+          'r.visit_date',
+          'r.visit_start',
+          'r.minutes',
+          'r.status',
+          'r.reason'
+        )
+    )
+    scope(query)
+    const rows = await query
     const names = new ProgramNames(this.locale)
     const items: VisitItem[] = []
     for (const row of rows) {
@@ -193,8 +205,7 @@ export default class ResidentHistory {
         minutes: Number(row.minutes),
         status,
         reason: status === 'rejected' || status === 'cancelled' ? row.reason : null,
-        facility: this.#name(row.facility_ja, row.facility_en),
-        provider: this.#name(row.provider_ja, row.provider_en),
+        ...visitPlaces(row, this.locale),
       })
     }
     return items
@@ -261,9 +272,5 @@ export default class ResidentHistory {
           (lot.child_id === null ? null : Number(lot.child_id))
     )
     return earlier ? 'added' : 'issued'
-  }
-
-  #name(ja: string | null, en: string | null) {
-    return ja === null ? null : localizedText({ ja, en: en ?? ja }, this.locale)
   }
 }

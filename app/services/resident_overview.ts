@@ -5,7 +5,7 @@ import { todayInJapan } from '#ledger/coupon_issuance'
 import { REMINDER_DAYS } from '#ledger/expiry_reminders'
 import type { ProgramRef } from '#ledger/program_catalog'
 import ProgramNames from '#services/program_names'
-import { localizedText } from '#services/localized_text'
+import ResidentHistory, { type VisitItem } from '#services/resident_history'
 import ResidentCoupons, { type CouponLot, type ProgramCoupons } from '#services/resident_coupons'
 import { DEFAULT_LOCALE } from '#config/i18n'
 
@@ -27,19 +27,20 @@ export type NearestExpiry = {
   soon: boolean
 }
 
-export type WaitingVisit = {
-  id: number
-  pluginId: string
-  programCode: string
-  programName: string
-  service: string
-  serviceName: string
-  visitDate: string
-  visitStart: string | null
-  minutes: number
-  facility: string | null
-  provider: string | null
-}
+export type WaitingVisit = Pick<
+  VisitItem,
+  | 'id'
+  | 'pluginId'
+  | 'programCode'
+  | 'programName'
+  | 'service'
+  | 'serviceName'
+  | 'visitDate'
+  | 'visitStart'
+  | 'minutes'
+  | 'facility'
+  | 'provider'
+>
 
 export type OpenApplication = {
   id: number
@@ -144,17 +145,16 @@ export default class ResidentOverview {
     ref: ProgramRef,
     today = todayInJapan()
   ): Promise<ProgramDetail | null> {
-    const coupons = new ResidentCoupons(this.municipalityId, this.locale)
-    const programs = await coupons.programs()
-    const offered = programs.some(
-      ({ plugin, program }) => plugin.id === ref.pluginId && program.code === ref.programCode
+    // One entry per program the municipality offers (ProgramCatalog.enabled)
+    const offered = await new ResidentCoupons(this.municipalityId, this.locale).of(
+      residentId,
+      today
     )
-    if (!offered) return null
-    const held = await coupons.of(residentId, today)
-    const program = held.find(
+    const program = offered.find(
       (candidate) =>
         candidate.pluginId === ref.pluginId && candidate.programCode === ref.programCode
-    )!
+    )
+    if (!program) return null
     const children = await db
       .from('children')
       .where({ municipality_id: this.municipalityId, resident_id: residentId })
@@ -203,13 +203,18 @@ export default class ResidentOverview {
     }
   }
 
-  /** The first last-day among lots that can still be used and have minutes left */
+  /**
+   * The first last-day among lots usable today with minutes left: the lots
+   * the balances above it count (CouponBalances.byService), so a lot that
+   * starts later never warns beside "no hours to use right now".
+   */
   static nearestExpiry(
-    lots: Pick<CouponLot, 'status' | 'lapsed' | 'availableMinutes' | 'validTo'>[],
+    lots: Pick<CouponLot, 'status' | 'lapsed' | 'availableMinutes' | 'validFrom' | 'validTo'>[],
     today: string
   ): NearestExpiry | null {
     const usable = lots.filter(
-      (lot) => lot.status === 'active' && !lot.lapsed && lot.availableMinutes > 0
+      (lot) =>
+        lot.status === 'active' && !lot.lapsed && lot.validFrom <= today && lot.availableMinutes > 0
     )
     if (usable.length === 0) return null
     const date = usable.map((lot) => lot.validTo).sort()[0]
@@ -248,49 +253,22 @@ export default class ResidentOverview {
     }
   }
 
+  /** The history's waiting visits, told as the home page needs them */
   async #waitingVisits(residentId: number): Promise<WaitingVisit[]> {
-    const rows = await db
-      .from('ledger_redemptions as r')
-      .leftJoin('facilities as f', 'f.id', 'r.facility_id')
-      .leftJoin('providers as p', 'p.id', 'r.provider_id')
-      .where({
-        'r.municipality_id': this.municipalityId,
-        'r.resident_id': residentId,
-        'r.status': 'reserved',
-      })
-      .orderBy('r.visit_date')
-      .orderBy('r.id')
-      .select(
-        'r.id',
-        'r.plugin_id',
-        'r.program_code',
-        'r.service',
-        'r.visit_date',
-        'r.visit_start',
-        'r.minutes',
-        'f.name_ja as facility_ja',
-        'f.name_en as facility_en',
-        'p.name_ja as provider_ja',
-        'p.name_en as provider_en'
-      )
-    const names = new ProgramNames(this.locale)
-    const visits: WaitingVisit[] = []
-    for (const row of rows) {
-      const ref = { pluginId: row.plugin_id, programCode: row.program_code }
-      visits.push({
-        id: Number(row.id),
-        ...ref,
-        programName: await names.program(ref),
-        service: row.service,
-        serviceName: await names.service(ref, row.service),
-        visitDate: row.visit_date,
-        visitStart: row.visit_start,
-        minutes: Number(row.minutes),
-        facility: localizedText(namePair(row.facility_ja, row.facility_en), this.locale),
-        provider: localizedText(namePair(row.provider_ja, row.provider_en), this.locale),
-      })
-    }
-    return visits
+    const visits = await new ResidentHistory(this.municipalityId, this.locale).waiting(residentId)
+    return visits.map((visit) => ({
+      id: visit.id,
+      pluginId: visit.pluginId,
+      programCode: visit.programCode,
+      programName: visit.programName,
+      service: visit.service,
+      serviceName: visit.serviceName,
+      visitDate: visit.visitDate,
+      visitStart: visit.visitStart,
+      minutes: visit.minutes,
+      facility: visit.facility,
+      provider: visit.provider,
+    }))
   }
 
   async #openApplications(residentId: number): Promise<OpenApplication[]> {
@@ -317,8 +295,4 @@ export default class ResidentOverview {
     }
     return applications
   }
-}
-
-function namePair(ja: string | null, en: string | null) {
-  return ja === null ? null : { ja, en: en ?? ja }
 }

@@ -1,14 +1,12 @@
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import Resident from '#models/resident'
 import Child from '#models/child'
-import ResidentRefusal from '#services/resident_refusal'
+import ResidentDirectory, { CHILD_COLUMNS, type ChildFields } from '#services/resident_directory'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import { staffEvent } from '#services/staff_action'
-import { checkChildDates } from '#validators/rules/resident_fields'
 
 /** What a resident may change about themselves (the 利用者ID and staff's notes are staff's) */
 export type OwnFields = {
@@ -19,12 +17,8 @@ export type OwnFields = {
   phone: string | null
 }
 
-export type OwnChildFields = {
-  givenName: string | null
-  dueDate: string | null
-  birthDate: string | null
-  multipleBirth: boolean
-}
+/** A child's fields: the same as staff enter */
+export type OwnChildFields = ChildFields
 
 export type OwnChildView = OwnChildFields & {
   id: number
@@ -38,13 +32,6 @@ const OWN_COLUMNS: Record<keyof OwnFields, string> = {
   familyNameKana: 'family_name_kana',
   givenNameKana: 'given_name_kana',
   phone: 'phone',
-}
-
-const CHILD_COLUMNS: Record<keyof OwnChildFields, string> = {
-  givenName: 'given_name',
-  dueDate: 'due_date',
-  birthDate: 'birth_date',
-  multipleBirth: 'multiple_birth',
 }
 
 /**
@@ -64,10 +51,15 @@ export default class ResidentProfile {
     return this.resident.municipalityId
   }
 
+  /** The same queries as the staff console's, scoped to the resident's municipality */
+  get #directory() {
+    return new ResidentDirectory(this.#municipalityId, this.today)
+  }
+
   /** The profile page: what the resident entered, nothing staff keep about them */
   async view() {
-    const children = await this.#children()
-    const lots = await this.#lotsByChild()
+    const children = await this.#directory.children(this.resident.id)
+    const lots = await this.#directory.lotsByChild(this.resident.id)
     return {
       residentNumber: this.resident.residentNumber,
       familyName: this.resident.familyName,
@@ -120,7 +112,7 @@ export default class ResidentProfile {
 
   /** A child born or expected; audited as `resident.child_added` */
   async addChild(fields: OwnChildFields, by: StaffAction) {
-    this.#checkDates(fields)
+    this.#directory.checkChild(fields)
     return db.transaction(async (trx) => {
       const child = await Child.create(
         { ...fields, municipalityId: this.#municipalityId, residentId: this.resident.id },
@@ -150,14 +142,14 @@ export default class ResidentProfile {
         (key) => (child[key] ?? null) !== (fields[key] ?? null)
       )
       const datesChanged = changed.filter((key) => key === 'dueDate' || key === 'birthDate')
-      if (datesChanged.length > 0 && (await this.#lotsFor(trx, child.id)) > 0) {
+      if (datesChanged.length > 0 && (await this.#directory.lotsIssued(child.id, trx)) > 0) {
         throw new ResidentAccountRefusal(
           'child_dates_locked',
           {},
           datesChanged[0] === 'dueDate' ? 'due_date' : 'birth_date'
         )
       }
-      this.#checkDates(fields)
+      this.#directory.checkChild(fields)
       child.merge(fields)
       await child.useTransaction(trx).save()
       await AuditTrail.record(
@@ -176,40 +168,5 @@ export default class ResidentProfile {
       ...staffEvent(this.#municipalityId, by, { action, purpose: 'resident_self_service' }),
       subjectResidentId: this.resident.id,
     }
-  }
-
-  #checkDates(fields: OwnChildFields) {
-    const problem = checkChildDates(fields, this.today())
-    if (problem) throw new ResidentRefusal(problem.field, problem.code)
-  }
-
-  #children() {
-    return Child.query()
-      .where('municipality_id', this.#municipalityId)
-      .where('resident_id', this.resident.id)
-      .orderByRaw('COALESCE(birth_date, due_date) DESC')
-      .orderBy('id')
-  }
-
-  async #lotsByChild() {
-    const rows = await db
-      .from('ledger_lots')
-      .where('municipality_id', this.#municipalityId)
-      .where('resident_id', this.resident.id)
-      .whereNotNull('child_id')
-      .groupBy('child_id')
-      .select('child_id')
-      .count('* as lots')
-    return new Map(rows.map((row) => [Number(row.child_id), Number(row.lots)]))
-  }
-
-  async #lotsFor(trx: TransactionClientContract, childId: number) {
-    const row = await trx
-      .from('ledger_lots')
-      .where('municipality_id', this.#municipalityId)
-      .where('child_id', childId)
-      .count('* as lots')
-      .first()
-    return Number(row?.lots ?? 0)
   }
 }

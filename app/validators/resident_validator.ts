@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import type { ChildFields } from '#services/resident_directory'
 import {
   HOUSEHOLD_NOTES_MAX_LENGTH,
   RESIDENT_FIELD_MAX_LENGTH as MAX,
@@ -12,29 +13,57 @@ import {
 /*
 | The staff forms for residents and children. Values are read by the same
 | rules as the CSV import (app/validators/rules/resident_fields.ts); an
-| empty optional field arrives as null. Their messages: staffFieldNames
+| empty optional field arrives as null. The resident app's forms
+| (resident_account_validator.ts) share the name, phone and child fields. Their messages: staffFieldNames
 | (staff_residents.fields, and the rules' codes in staff_residents.validation).
 */
 
-const text = (max: number) => vine.string().trim().maxLength(max).use(noLineBreakRule())
+/** One line of text (the resident app's forms use it too) */
+export const text = (max: number) => vine.string().trim().maxLength(max).use(noLineBreakRule())
 const optionalText = (max: number) => text(max).optional()
 const optionalDate = () => vine.string().trim().maxLength(20).use(japaneseDateRule()).optional()
 
-const residentFields = {
-  resident_number: text(MAX.residentNumber).use(residentNumberRule()),
+/** Name and kana, the same for staff and for the resident themselves */
+export const nameFields = {
   family_name: text(MAX.familyName),
   given_name: text(MAX.givenName),
   family_name_kana: text(MAX.familyNameKana).use(kanaRule()),
   given_name_kana: text(MAX.givenNameKana).use(kanaRule()),
-  phone: text(MAX.phone).use(phoneRule()).optional(),
+}
+
+/** A phone number as the form has it, optional unless a form says otherwise */
+export const phoneField = () => text(MAX.phone).use(phoneRule())
+
+const residentFields = {
+  resident_number: text(MAX.residentNumber).use(residentNumberRule()),
+  ...nameFields,
+  phone: phoneField().optional(),
   household_notes: vine.string().trim().maxLength(HOUSEHOLD_NOTES_MAX_LENGTH).optional(),
 }
 
-const childFields = {
+/** A child: dates, multiple birth, name (staff's forms and the resident's own) */
+export const childFields = {
   given_name: optionalText(MAX.childGivenName),
   due_date: optionalDate(),
   birth_date: optionalDate(),
   multiple_birth: vine.boolean().optional(),
+}
+
+type ChildInput = {
+  given_name?: string | null
+  due_date?: string | null
+  birth_date?: string | null
+  multiple_birth?: boolean | null
+}
+
+/** A child's form fields as the services take them; an empty field is null */
+export function childFieldsFrom(input: ChildInput): ChildFields {
+  return {
+    givenName: input.given_name || null,
+    dueDate: input.due_date || null,
+    birthDate: input.birth_date || null,
+    multipleBirth: input.multiple_birth ?? false,
+  }
 }
 
 /** Registration, with an optional first child (prefixed child_) */

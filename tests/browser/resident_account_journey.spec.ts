@@ -1,21 +1,17 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import type { Page } from 'playwright'
+import type { BrowserContext, Page } from 'playwright'
 import { DateTime } from 'luxon'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import Resident from '#models/resident'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, watchForProblems, seriousViolations } from '#tests/helpers/browser_page'
+import { label } from '#tests/helpers/browser_labels'
 import { waitForMail, linkIn } from '#tests/helpers/mailbox'
 import { minato } from '#tests/helpers/programs'
 
 const PASSWORD = 'あさの こうえんで さんぽ 2026'
-
-/** A label as shown, with or without the required mark */
-function label(text: string) {
-  return new RegExp(`^${text.replaceAll(/[()（）]/g, '\\$&')}\\s*\\*?$`)
-}
 
 /** Every button and link of the page's main part is a comfortable tap target */
 async function assertTapTargets(
@@ -28,15 +24,23 @@ async function assertTapTargets(
     if (!(await target.isVisible())) continue
     const box = await target.boundingBox()
     const type = await target.getAttribute('type')
-    // Check boxes and radio buttons are tapped through their (tall) labels
+    // Check boxes and radio buttons are tapped through their (tall) labels; 48px: --tap
     if (box && type !== 'checkbox' && type !== 'radio') {
-      assert.isAtLeast(box.height, 44, (await target.textContent()) ?? '')
+      assert.isAtLeast(box.height, 48, (await target.textContent()) ?? '')
     }
   }
 }
 
 async function noHorizontalScroll(page: Page) {
   return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')
+}
+
+/** A page in a phone-sized window, its console errors and failed requests watched */
+async function onAPhone(browserContext: BrowserContext) {
+  await browserContext.setDefaultTimeout(15_000)
+  const page = await browserContext.newPage()
+  await page.setViewportSize(VIEWPORTS.phone)
+  return { page, problems: watchForProblems(page) }
 }
 
 test.group('Resident account journey', (group) => {
@@ -46,10 +50,7 @@ test.group('Resident account journey', (group) => {
     browserContext,
     assert,
   }) => {
-    await browserContext.setDefaultTimeout(15_000)
-    const page = await browserContext.newPage()
-    await page.setViewportSize(VIEWPORTS.phone)
-    const problems = watchForProblems(page)
+    const { page, problems } = await onAPhone(browserContext)
     const city = await minato()
     const suzuki = await Resident.findByOrFail({
       municipalityId: city.id,
@@ -141,10 +142,7 @@ test.group('Resident account journey', (group) => {
     browserContext,
     assert,
   }) => {
-    await browserContext.setDefaultTimeout(15_000)
-    const page = await browserContext.newPage()
-    await page.setViewportSize(VIEWPORTS.phone)
-    const problems = watchForProblems(page)
+    const { page, problems } = await onAPhone(browserContext)
 
     await page.goto('/login')
     await page.getByLabel('メールアドレス', { exact: true }).fill('hanako@example.jp')

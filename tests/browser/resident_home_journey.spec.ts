@@ -1,63 +1,22 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { DateTime } from 'luxon'
 import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { seriousViolations, VIEWPORTS, watchForProblems } from '#tests/helpers/browser_page'
-import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
-import CouponRedemption from '#ledger/coupon_redemption'
-import Child from '#models/child'
-import Resident from '#models/resident'
-import User from '#models/user'
-import { DEMO_PASSWORD } from '#database/demo_data'
-import { HOUR, minato, nextKey, staffOf } from '#tests/helpers/programs'
-import { aozoraStation } from '#tests/helpers/usage_fixtures'
-
-const POSTPARTUM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
+import { todayInJapan } from '#ledger/coupon_issuance'
+import { HOUR } from '#tests/helpers/programs'
+import { hanakoWithHours } from '#tests/helpers/resident_visits'
+import { newParent, reserveAtAozora } from '#tests/helpers/resident_home'
 
 /** Hanako's baby born a month ago, 128 hours, and a doula visit of 4 h approved */
-async function hanakoWithHours() {
-  const city = await minato()
-  const by = await staffOf(city)
-  const resident = await Resident.findByOrFail({
-    municipalityId: city.id,
-    residentNumber: 'MN-000101',
+async function hanakoWithAVisit() {
+  const { city, resident } = await hanakoWithHours()
+  return reserveAtAozora(city, resident.id, {
+    service: 'doula',
+    date: todayInJapan(),
+    minutes: 4 * HOUR,
+    approve: true,
   })
-  const child = await Child.create({
-    municipalityId: city.id,
-    residentId: resident.id,
-    givenName: 'ひなた',
-    birthDate: DateTime.fromISO(todayInJapan()).minus({ months: 1 }).toISODate()!,
-    multipleBirth: false,
-  })
-  await CouponIssuance.issue(
-    {
-      ...POSTPARTUM,
-      municipalityId: city.id,
-      residentId: resident.id,
-      childId: child.id,
-      windowKey: 'until_first_birthday',
-    },
-    by
-  )
-  const { provider, facility } = await aozoraStation()
-  const { redemptionId } = await CouponRedemption.reserve(
-    {
-      ...POSTPARTUM,
-      municipalityId: city.id,
-      residentId: resident.id,
-      service: 'doula',
-      visitDate: todayInJapan(),
-      visitStart: '10:00',
-      minutes: 4 * HOUR,
-      idempotencyKey: nextKey(),
-      providerId: provider.id,
-      facilityId: facility.id,
-    },
-    by
-  )
-  await CouponRedemption.approve(city.id, redemptionId, by)
-  return redemptionId
 }
 
 async function noHorizontalOverflow(page: Page) {
@@ -80,7 +39,7 @@ test.group('Resident home journey', (group) => {
       assert,
     }) => {
       await browserContext.setDefaultTimeout(15_000)
-      const visitId = await hanakoWithHours()
+      const visitId = await hanakoWithAVisit()
       const page = await browserContext.newPage()
       await page.setViewportSize(viewport)
       const problems = watchForProblems(page)
@@ -151,16 +110,11 @@ test.group('Resident home journey', (group) => {
     browserContext,
     assert,
   }) => {
-    await User.create({
-      email: 'newparent@example.jp',
-      password: DEMO_PASSWORD,
-      fullName: '新しい 親',
-      emailVerifiedAt: DateTime.now(),
-    })
+    const parent = await newParent()
     const page = await browserContext.newPage()
     await page.setViewportSize(VIEWPORTS.phone)
     const problems = watchForProblems(page)
-    await signInInBrowser(page, 'newparent@example.jp')
+    await signInInBrowser(page, parent.email)
     const link = page.getByRole('link', { name: /区から利用者IDとコードを受け取った方/ })
     assert.equal(await link.getAttribute('href'), '/my/link')
     const start = page.getByRole('link', { name: /はじめて申し込む方/ })

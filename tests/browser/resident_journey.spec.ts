@@ -9,15 +9,11 @@ import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, seriousViolations, watchForProblems } from '#tests/helpers/browser_page'
 import { showNothing, showQrCode } from '#tests/helpers/fake_camera'
 import { linkIn, waitForMail } from '#tests/helpers/mailbox'
+import { label } from '#tests/helpers/browser_labels'
 import { minato } from '#tests/helpers/programs'
 import { aozoraVisit } from '#tests/helpers/resident_visits'
 
 const PASSWORD = 'ゆうがたの さんぽ みち 2026'
-
-/** A label as shown, with or without the required mark */
-function label(text: string) {
-  return new RegExp(`^${text.replaceAll(/[()（）]/g, '\\$&')}\\s*\\*?$`)
-}
 
 async function fitsTheScreen(page: Page) {
   return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')

@@ -3,12 +3,8 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { DateTime } from 'luxon'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, watchForProblems, seriousViolations } from '#tests/helpers/browser_page'
+import { label } from '#tests/helpers/browser_labels'
 import { todayInJapan } from '#ledger/coupon_issuance'
-
-/** A label as shown, with or without the required mark */
-function label(text: string) {
-  return new RegExp(`^${text.replaceAll(/[()（）]/g, '\\$&')}\\s*\\*?$`)
-}
 
 test.group('Staff residents journey', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())

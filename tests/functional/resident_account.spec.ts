@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import User from '#models/user'
@@ -10,8 +9,9 @@ import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import type BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { events, latestEvent, signedIn, lastAuditEventId } from '#tests/helpers/staff_console'
+import { events, latestEvent, signedIn } from '#tests/helpers/staff_console'
 import { minato, staffOf } from '#tests/helpers/programs'
+import { isolatedTests } from '#tests/helpers/isolated_tests'
 
 /** The last audit event before the test */
 let firstEventId = 0
@@ -66,10 +66,7 @@ const NEWCOMER = {
 }
 
 test.group('Resident account: staff hand out a start code', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(async () => {
-    firstEventId = await lastAuditEventId()
-  })
+  isolatedTests(group, (id) => (firstEventId = id))
 
   test('staff issue a code: shown once on the resident page, never in a URL; audited', async ({
     client,
@@ -152,10 +149,7 @@ test.group('Resident account: staff hand out a start code', (group) => {
 })
 
 test.group('Resident account: linking the record', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(async () => {
-    firstEventId = await lastAuditEventId()
-  })
+  isolatedTests(group, (id) => (firstEventId = id))
 
   test('the link page needs a signed-in account; Minato is chosen already', async ({
     client,
@@ -295,10 +289,7 @@ test.group('Resident account: linking the record', (group) => {
 })
 
 test.group('Resident account: first-time registration', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(async () => {
-    firstEventId = await lastAuditEventId()
-  })
+  isolatedTests(group, (id) => (firstEventId = id))
 
   test('a new resident registers with an expected child and goes on to apply', async ({
     client,
@@ -390,10 +381,7 @@ test.group('Resident account: first-time registration', (group) => {
 })
 
 test.group('Resident account: profile and children', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(async () => {
-    firstEventId = await lastAuditEventId()
-  })
+  isolatedTests(group, (id) => (firstEventId = id))
 
   const HANAKO = {
     family_name: '山田',

@@ -2,55 +2,25 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
+import { todayInJapan } from '#ledger/coupon_issuance'
 import CouponAdministration from '#ledger/coupon_administration'
-import CouponRedemption from '#ledger/coupon_redemption'
-import Child from '#models/child'
 import Resident from '#models/resident'
-import User from '#models/user'
-import { DEMO_PASSWORD } from '#database/demo_data'
 import { createMember, createSecondTenant } from '#tests/helpers/tenants'
-import { HOUR, minato, nextKey, staffOf } from '#tests/helpers/programs'
-import { aozoraStation, grantLot, HOME_HELP } from '#tests/helpers/usage_fixtures'
+import { HOUR, minato, staffOf } from '#tests/helpers/programs'
+import { grantLot, HOME_HELP } from '#tests/helpers/usage_fixtures'
 import { signedIn } from '#tests/helpers/staff_console'
-
-const POSTPARTUM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
+import { hanakoWithHours } from '#tests/helpers/resident_visits'
+import { newParent, reserveAtAozora, stopOffering } from '#tests/helpers/resident_home'
 
 async function homeArea(browser: Awaited<ReturnType<typeof signedIn>>) {
   const home = await browser.get('/')
   return home.body().props.residentAreas[0]
 }
 
-async function hanako() {
-  const city = await minato()
-  const resident = await Resident.findByOrFail({
-    municipalityId: city.id,
-    residentNumber: 'MN-000101',
-  })
-  return { city, resident }
-}
-
-/** Hanako's baby, born a month ago, and the first window's 128 hours */
-async function hanakoWithHours() {
-  const { city, resident } = await hanako()
-  const child = await Child.create({
-    municipalityId: city.id,
-    residentId: resident.id,
-    givenName: 'ひなた',
-    birthDate: DateTime.fromISO(todayInJapan()).minus({ months: 1 }).toISODate()!,
-    multipleBirth: false,
-  })
-  const [lot] = await CouponIssuance.issue(
-    {
-      ...POSTPARTUM,
-      municipalityId: city.id,
-      residentId: resident.id,
-      childId: child.id,
-      windowKey: 'until_first_birthday',
-    },
-    await staffOf(city)
-  )
-  return { city, resident, lotId: lot.lotId }
+/** The id of the one lot hanakoWithHours issued */
+async function lotOf(residentId: number) {
+  const lot = await db.from('ledger_lots').where('resident_id', residentId).firstOrFail()
+  return Number(lot.id)
 }
 
 /** A visit today at Aozora, reserved (and approved unless said) */
@@ -58,26 +28,12 @@ async function visit(
   residentId: number,
   options: { service?: string; hours: number; approve?: boolean; date?: string }
 ) {
-  const city = await minato()
-  const by = await staffOf(city)
-  const { provider, facility } = await aozoraStation()
-  const { redemptionId } = await CouponRedemption.reserve(
-    {
-      ...POSTPARTUM,
-      municipalityId: city.id,
-      residentId,
-      service: options.service ?? 'home_helper',
-      visitDate: options.date ?? todayInJapan(),
-      visitStart: '09:00',
-      minutes: options.hours * HOUR,
-      idempotencyKey: nextKey(),
-      providerId: provider.id,
-      facilityId: facility.id,
-    },
-    by
-  )
-  if (options.approve !== false) await CouponRedemption.approve(city.id, redemptionId, by)
-  return redemptionId
+  return reserveAtAozora(await minato(), residentId, {
+    service: options.service,
+    date: options.date ?? todayInJapan(),
+    minutes: options.hours * HOUR,
+    approve: options.approve !== false,
+  })
 }
 
 function hoursOf(balances: { service: string; minutes: number }[]) {
@@ -149,7 +105,8 @@ test.group('Resident home', (group) => {
   })
 
   test('hours ending within 30 days are flagged', async ({ client, assert }) => {
-    const { lotId } = await hanakoWithHours()
+    const { resident } = await hanakoWithHours()
+    const lotId = await lotOf(resident.id)
     await db
       .from('ledger_lots')
       .where('id', lotId)
@@ -164,13 +121,8 @@ test.group('Resident home', (group) => {
     client,
     assert,
   }) => {
-    await User.create({
-      email: 'newparent@example.jp',
-      password: DEMO_PASSWORD,
-      fullName: '新しい 親',
-      emailVerifiedAt: DateTime.now(),
-    })
-    const browser = await signedIn(client, 'newparent@example.jp')
+    const parent = await newParent()
+    const browser = await signedIn(client, parent.email)
     const home = await browser.get('/')
     home.assertStatus(200)
     assert.isTrue(home.body().props.welcome)
@@ -204,7 +156,8 @@ test.group('Resident program page', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
   test('lots in plain terms, balances and the rules', async ({ client, assert }) => {
-    const { city, resident, lotId } = await hanakoWithHours()
+    const { city, resident } = await hanakoWithHours()
+    const lotId = await lotOf(resident.id)
     await visit(resident.id, { hours: 3 })
     const old = await grantLot(city, resident, { ...HOME_HELP, version: '2025-04' }, 'I')
     await CouponAdministration.revoke(city.id, old, '転出のため', await staffOf(city))
@@ -238,11 +191,7 @@ test.group('Resident program page', (group) => {
   test('a program the municipality does not offer, or an unknown one, is 404', async ({
     client,
   }) => {
-    const city = await minato()
-    await db
-      .from('municipality_plugins')
-      .where({ municipality_id: city.id, plugin_id: 'single_parent_home_help' })
-      .delete()
+    await stopOffering(await minato(), 'single_parent_home_help')
     const browser = await signedIn(client, 'hanako@example.jp')
     const disabled = await browser.get('/m/minato/my/programs/single_parent_home_help/home_help')
     disabled.assertStatus(404)
@@ -330,11 +279,7 @@ test.group('Resident history page', (group) => {
     client,
     assert,
   }) => {
-    const city = await minato()
-    await db
-      .from('municipality_plugins')
-      .where({ municipality_id: city.id, plugin_id: 'single_parent_home_help' })
-      .delete()
+    await stopOffering(await minato(), 'single_parent_home_help')
     const browser = await signedIn(client, 'hanako@example.jp')
     await browser.get('/m/minato/my/history')
     const response = await browser.get(

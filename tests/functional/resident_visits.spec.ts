@@ -21,6 +21,7 @@ import {
   expireVisitToken,
   hanako,
   hanakoWithHours,
+  sampleProgramVisit,
   smallLot,
 } from '#tests/helpers/resident_visits'
 
@@ -559,18 +560,7 @@ test.group('Resident visits: survey', (group) => {
     assert.include(flashOf(page).error ?? '', '承認したあとに')
     assert.lengthOf(await db.from('survey_responses').where('redemption_id', redemptionId), 0)
 
-    await smallLot(resident.id, 2, {
-      pluginId: 'sample_program',
-      programCode: 'sample',
-      version: 'v1',
-      services: ['visit'],
-    })
-    const sample = await aozoraVisit({
-      pluginId: 'sample_program',
-      programCode: 'sample',
-      service: 'visit',
-      minutes: 60,
-    })
+    const sample = await sampleProgramVisit(resident.id)
     const { redemptionId: sampleVisit } = await VisitTokens.redeem(
       city.id,
       resident.id,

@@ -109,3 +109,13 @@ export async function expireVisitToken(shortCode: string) {
 export function daysFromToday(days: number) {
   return DateTime.fromISO(todayInJapan()).plus({ days }).toISODate()!
 }
+
+/**
+ * A visit QR under the sample program, whose plugin asks no survey
+ * questions, with 2 hours of its lots for the resident to pay it
+ */
+export async function sampleProgramVisit(residentId: number) {
+  const sample = { pluginId: 'sample_program', programCode: 'sample' }
+  await smallLot(residentId, 2, { ...sample, version: 'v1', services: ['visit'] })
+  return aozoraVisit({ ...sample, service: 'visit', minutes: 60 })
+}

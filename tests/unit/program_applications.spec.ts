@@ -13,51 +13,26 @@ import LedgerVerifier from '#ledger/ledger_verifier'
 import { chainKeyFor } from '#audit/audit_event_input'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { HOUR, residentWithChildren, staffOf, type Household } from '#tests/helpers/programs'
+import {
+  EXPECTING,
+  HOME_HELP_PROGRAM as homeHelp,
+  POSTPARTUM_PROGRAM as postpartum,
+  SINGLE_PARENT,
+  applyHomeHelp,
+  applyPostpartum,
+  failureOf,
+  postpartumAnswers,
+  statusOf,
+} from '#tests/helpers/program_applications'
 
-const postpartum = { pluginId: 'postpartum_support', programCode: 'postpartum' }
-const homeHelp = { pluginId: 'single_parent_home_help', programCode: 'home_help' }
 const ISSUE_DATE = '2026-10-01'
 
-const postpartumAnswers = { expecting: true, support_needed: ['housework', 'childcare'] }
-const homeHelpAnswers = { reason: 'work', details: '平日の夜に仕事があります。' }
-
-/** An expectant mother (due 1 December 2026) */
 async function expecting() {
-  return residentWithChildren([{ dueDate: '2026-12-01' }])
+  return residentWithChildren(EXPECTING)
 }
 
-/** A single parent of a first-grader in FY2026 */
 async function singleParent() {
-  return residentWithChildren([{ birthDate: '2019-06-15' }])
-}
-
-async function applyPostpartum(household: Household) {
-  return ProgramApplications.submit(household.municipality.id, household.resident.id, {
-    ...postpartum,
-    childId: household.children[0].id,
-    answers: postpartumAnswers,
-  })
-}
-
-async function applyHomeHelp(household: Household) {
-  return ProgramApplications.submit(household.municipality.id, household.resident.id, {
-    ...homeHelp,
-    answers: homeHelpAnswers,
-  })
-}
-
-async function failureOf(work: () => Promise<unknown>) {
-  try {
-    await work()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('it was accepted')
-}
-
-async function statusOf(applicationId: number) {
-  const application = await Application.findOrFail(applicationId)
-  return application.status
+  return residentWithChildren(SINGLE_PARENT)
 }
 
 async function lotsOf(household: Household) {

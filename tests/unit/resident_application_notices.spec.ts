@@ -13,12 +13,18 @@ import LedgerRefusal from '#ledger/ledger_refusal'
 import { chainKeyFor } from '#audit/audit_event_input'
 import { mailsSince, linkIn, waitForMail } from '#tests/helpers/mailbox'
 import { HOUR, residentWithChildren, staffOf, type Household } from '#tests/helpers/programs'
+import {
+  EXPECTING,
+  HOME_HELP_PROGRAM as homeHelp,
+  POSTPARTUM_PROGRAM as postpartum,
+  SINGLE_PARENT,
+  applyHomeHelp,
+  applyPostpartum,
+  failureOf,
+  statusOf,
+} from '#tests/helpers/program_applications'
 
-const postpartum = { pluginId: 'postpartum_support', programCode: 'postpartum' }
-const homeHelp = { pluginId: 'single_parent_home_help', programCode: 'home_help' }
 const ISSUE_DATE = '2026-10-01'
-const postpartumAnswers = { expecting: true, support_needed: ['housework'] }
-const homeHelpAnswers = { reason: 'work', details: '平日の夜に仕事があります。' }
 
 type Reader = { locale?: 'ja' | 'en'; linked?: boolean }
 
@@ -44,26 +50,11 @@ async function household(children: Parameters<typeof residentWithChildren>[0], r
 }
 
 async function expecting(reader: Reader = {}) {
-  return household([{ dueDate: '2026-12-01' }], reader)
+  return household(EXPECTING, reader)
 }
 
 async function singleParent(reader: Reader = {}) {
-  return household([{ birthDate: '2019-06-15' }], reader)
-}
-
-async function applyPostpartum(home: Household) {
-  return ProgramApplications.submit(home.municipality.id, home.resident.id, {
-    ...postpartum,
-    childId: home.children[0].id,
-    answers: postpartumAnswers,
-  })
-}
-
-async function applyHomeHelp(home: Household) {
-  return ProgramApplications.submit(home.municipality.id, home.resident.id, {
-    ...homeHelp,
-    answers: homeHelpAnswers,
-  })
+  return household(SINGLE_PARENT, reader)
 }
 
 /** As the resident acts in their own pages */
@@ -73,20 +64,6 @@ function residentAction(home: Household) {
     actorRole: 'resident',
     source: { channel: 'web' as const, ip: '192.0.2.20' },
   }
-}
-
-async function statusOf(applicationId: number) {
-  const application = await Application.findOrFail(applicationId)
-  return application.status
-}
-
-async function failureOf(work: () => Promise<unknown>) {
-  try {
-    await work()
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('it was accepted')
 }
 
 test.group('Application notices', (group) => {

@@ -1,5 +1,4 @@
 import { test, timeTravel } from '@japa/runner'
-import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import User from '#models/user'
@@ -18,8 +17,9 @@ import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
 import { sha256Hex } from '#services/sha256'
 import { todayInJapan } from '#ledger/coupon_issuance'
-import { events, lastAuditEventId } from '#tests/helpers/staff_console'
+import { events } from '#tests/helpers/staff_console'
 import { minato, staffOf } from '#tests/helpers/programs'
+import { isolatedTests } from '#tests/helpers/isolated_tests'
 import { newResident } from '#tests/helpers/ledger_residents'
 
 /** The last audit event before the test */
@@ -80,10 +80,7 @@ async function denials(municipalityId: number) {
 }
 
 test.group('Resident claims: codes staff hand out', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(async () => {
-    firstEventId = await lastAuditEventId()
-  })
+  isolatedTests(group, (id) => (firstEventId = id))
 
   test('a code is 12 unambiguous characters, valid 30 days, stored only as its hash; audited without it', async ({
     assert,
@@ -142,10 +139,7 @@ test.group('Resident claims: codes staff hand out', (group) => {
 })
 
 test.group('Resident claims: claiming a record', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(async () => {
-    firstEventId = await lastAuditEventId()
-  })
+  isolatedTests(group, (id) => (firstEventId = id))
 
   test('the ID and code link the account, add the resident membership and use the code up', async ({
     assert,
@@ -330,10 +324,7 @@ test.group('Resident claims: claiming a record', (group) => {
 })
 
 test.group('Resident claims: registering oneself', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(async () => {
-    firstEventId = await lastAuditEventId()
-  })
+  isolatedTests(group, (id) => (firstEventId = id))
 
   const today = () => DateTime.fromISO(todayInJapan())
   const me = (municipalityId: number): SelfRegistration => ({

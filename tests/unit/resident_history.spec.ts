@@ -7,14 +7,9 @@ import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerEngine from '#ledger/ledger_engine'
 import ResidentHistory, { HISTORY_PAGE_SIZE, type VisitItem } from '#services/resident_history'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import {
-  HOUR,
-  nextKey,
-  residentWithChildren,
-  staffOf,
-  type Household,
-} from '#tests/helpers/programs'
-import { aozoraStation, grantLot, HOME_HELP } from '#tests/helpers/usage_fixtures'
+import { HOUR, residentWithChildren, staffOf, type Household } from '#tests/helpers/programs'
+import { grantLot, HOME_HELP } from '#tests/helpers/usage_fixtures'
+import { reserveAtAozora } from '#tests/helpers/resident_home'
 
 const PROGRAM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
 
@@ -42,24 +37,13 @@ async function parent() {
   return { household, by, issue }
 }
 
-async function reserve(household: Household, visitDate: string, service = 'home_helper') {
-  const { provider, facility } = await aozoraStation()
-  const { redemptionId } = await CouponRedemption.reserve(
-    {
-      ...PROGRAM,
-      municipalityId: household.municipality.id,
-      residentId: household.resident.id,
-      service,
-      visitDate,
-      visitStart: '10:00',
-      minutes: 2 * HOUR,
-      idempotencyKey: nextKey(),
-      providerId: provider.id,
-      facilityId: facility.id,
-    },
-    await staffOf(household.municipality)
-  )
-  return redemptionId
+/** A 2-hour visit at Aozora on that day, waiting for the provider */
+function reserve(household: Household, date: string, service = 'home_helper') {
+  return reserveAtAozora(household.municipality, household.resident.id, {
+    date,
+    service,
+    minutes: 2 * HOUR,
+  })
 }
 
 function historyOf(household: Household, options: Parameters<ResidentHistory['page']>[1] = {}) {

@@ -3,18 +3,12 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import CouponIssuance from '#ledger/coupon_issuance'
 import CouponAdministration from '#ledger/coupon_administration'
-import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerEngine from '#ledger/ledger_engine'
 import ResidentOverview, { EXPIRING_SOON_DAYS } from '#services/resident_overview'
 import { REMINDER_DAYS } from '#ledger/expiry_reminders'
-import {
-  HOUR,
-  nextKey,
-  residentWithChildren,
-  staffOf,
-  type Household,
-} from '#tests/helpers/programs'
-import { aozoraStation, ledgerVisit, POSTPARTUM } from '#tests/helpers/usage_fixtures'
+import { HOUR, residentWithChildren, staffOf, type Household } from '#tests/helpers/programs'
+import { ledgerVisit, POSTPARTUM } from '#tests/helpers/usage_fixtures'
+import { reserveAtAozora, stopOffering } from '#tests/helpers/resident_home'
 
 const PROGRAM = { pluginId: 'postpartum_support', programCode: 'postpartum' }
 const BIRTH = '2026-03-01'
@@ -53,6 +47,21 @@ async function firstHeld(household: Household, today: string) {
 async function expiryOn(household: Household, today: string) {
   const held = await firstHeld(household, today)
   return held.nearestExpiry!
+}
+
+/** A home-helper lot of the postpartum program under its 2024 rules */
+function homeHelperLot(
+  household: Household,
+  lot: { validFrom: string; validTo: string; minutes: number }
+) {
+  return LedgerEngine.grant({
+    municipalityId: household.municipality.id,
+    residentId: household.resident.id,
+    ...PROGRAM,
+    definitionVersion: '2024-04',
+    services: ['home_helper'],
+    ...lot,
+  })
 }
 
 function hoursOf(balances: { service: string; minutes: number }[]) {
@@ -113,19 +122,12 @@ test.group('Resident overview (home)', (group) => {
 
   test('the nearest expiry is the first lot ending with hours left', async ({ assert }) => {
     const household = await residentWithChildren([{ birthDate: BIRTH }])
-    const grant = (validTo: string, minutes: number) =>
-      LedgerEngine.grant({
-        municipalityId: household.municipality.id,
-        residentId: household.resident.id,
-        ...PROGRAM,
-        definitionVersion: '2024-04',
-        services: ['home_helper'],
-        validFrom: '2026-01-01',
-        validTo,
-        minutes,
-      })
+    const grant = (validTo: string, minutes: number, validFrom = '2026-01-01') =>
+      homeHelperLot(household, { validFrom, validTo, minutes })
     const early = await grant('2026-05-31', 4 * HOUR)
     await grant('2026-12-31', 8 * HOUR)
+    // Hours that start later are not spendable yet, so they do not end first.
+    await grant('2026-06-30', 2 * HOUR, '2026-06-01')
     let expiry = await expiryOn(household, '2026-05-10')
     assert.deepEqual([expiry.date, expiry.minutes, expiry.soon], ['2026-05-31', 4 * HOUR, true])
 
@@ -167,27 +169,14 @@ test.group('Resident overview (home)', (group) => {
 
   test('visits waiting for the provider are listed with the facility', async ({ assert }) => {
     const { household } = await parentWithFirstLot()
-    const { provider, facility } = await aozoraStation()
-    const by = await staffOf(household.municipality)
-    const reserve = (visitDate: string) =>
-      CouponRedemption.reserve(
-        {
-          ...PROGRAM,
-          municipalityId: household.municipality.id,
-          residentId: household.resident.id,
-          service: 'home_helper',
-          visitDate,
-          visitStart: '10:00',
-          minutes: 2 * HOUR,
-          idempotencyKey: nextKey(),
-          providerId: provider.id,
-          facilityId: facility.id,
-        },
-        by
-      )
-    const { redemptionId: waiting } = await reserve('2026-04-02')
-    const { redemptionId: done } = await reserve('2026-04-03')
-    await CouponRedemption.approve(household.municipality.id, done, by)
+    const reserve = (date: string, approve = false) =>
+      reserveAtAozora(household.municipality, household.resident.id, {
+        date,
+        minutes: 2 * HOUR,
+        approve,
+      })
+    const waiting = await reserve('2026-04-02')
+    await reserve('2026-04-03', true)
 
     const home = await overviewOf(household, '2026-04-01')
     assert.deepEqual(
@@ -260,16 +249,7 @@ test.group('Resident overview (program page)', (group) => {
   }) => {
     const household = await residentWithChildren([{ birthDate: BIRTH }])
     const grant = (validTo: string) =>
-      LedgerEngine.grant({
-        municipalityId: household.municipality.id,
-        residentId: household.resident.id,
-        ...PROGRAM,
-        definitionVersion: '2024-04',
-        services: ['home_helper'],
-        validFrom: '2026-01-01',
-        validTo,
-        minutes: 10 * HOUR,
-      })
+      homeHelperLot(household, { validFrom: '2026-01-01', validTo, minutes: 10 * HOUR })
     const expired = await grant('2026-03-31')
     const lapsed = await grant('2026-04-30')
     const revoked = await grant('2026-12-31')
@@ -304,10 +284,7 @@ test.group('Resident overview (program page)', (group) => {
   test('a program the municipality does not offer has no page', async ({ assert }) => {
     const household = await residentWithChildren([])
     const overview = new ResidentOverview(household.municipality.id, 'ja')
-    await db
-      .from('municipality_plugins')
-      .where({ municipality_id: household.municipality.id, plugin_id: 'single_parent_home_help' })
-      .delete()
+    await stopOffering(household.municipality, 'single_parent_home_help')
     assert.isNull(
       await overview.program(household.resident.id, {
         pluginId: 'single_parent_home_help',

@@ -14,7 +14,7 @@ import {
   expireVisitToken,
   hanako,
   hanakoWithHours,
-  smallLot,
+  sampleProgramVisit,
 } from '#tests/helpers/resident_visits'
 
 async function surveyRefusal(work: () => Promise<unknown>) {
@@ -191,18 +191,7 @@ test.group('Visit surveys', (group) => {
     const { own, by } = await visit()
     assert.isNull(await VisitSurveys.answer({ ...own, residentId: own.residentId + 999 }, {}, by))
     const { resident } = await hanako()
-    await smallLot(resident.id, 2, {
-      pluginId: 'sample_program',
-      programCode: 'sample',
-      version: 'v1',
-      services: ['visit'],
-    })
-    const sample = await aozoraVisit({
-      pluginId: 'sample_program',
-      programCode: 'sample',
-      service: 'visit',
-      minutes: 60,
-    })
+    const sample = await sampleProgramVisit(resident.id)
     const { redemptionId } = await VisitTokens.redeem(
       own.municipalityId,
       resident.id,

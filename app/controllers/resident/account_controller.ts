@@ -7,6 +7,7 @@ import ResidentRefusal from '#services/resident_refusal'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { linkRecordValidator, startRecordValidator } from '#validators/resident_account_validator'
+import { childFieldsFrom } from '#validators/resident_validator'
 
 /** Under which field of the form each refusal is shown */
 const LINK_FIELDS: Record<string, string> = {
@@ -82,12 +83,7 @@ export default class AccountController {
           // A child row left empty on the form is no child
           children: (input.children ?? [])
             .filter((child) => child.due_date || child.birth_date || child.given_name)
-            .map((child) => ({
-              givenName: child.given_name || null,
-              dueDate: child.due_date || null,
-              birthDate: child.birth_date || null,
-              multipleBirth: child.multiple_birth ?? false,
-            })),
+            .map(childFieldsFrom),
         },
         this.#origin(ctx)
       )

@@ -1,17 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import i18nManager from '@adonisjs/i18n/services/main'
-import db from '@adonisjs/lucid/services/db'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as vineErrors } from '@vinejs/vine'
-import { DEFAULT_LOCALE } from '#config/i18n'
-import { todayInJapan } from '#ledger/coupon_issuance'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
 import type Application from '#models/application'
-import Child from '#models/child'
 import PluginForm from '#plugin_host/plugin_form'
-import type { PluginManifest } from '#plugin_host/define_plugin'
 import ResidentCoupons from '#services/resident_coupons'
+import ResidentOverview from '#services/resident_overview'
 import { localizedText } from '#services/localized_text'
 import { auditedNotFound, staffActionFrom } from '#services/staff_action'
 import { ResidentAnswerMessages } from '#validators/resident_answer_messages'
@@ -33,40 +28,25 @@ export default class ApplicationsController {
   async index(ctx: HttpContext) {
     const { inertia, tenant, resident, i18n } = ctx
     const enabled = await new ResidentCoupons(tenant.municipalityId, i18n.locale).programs()
-    const open = await db
-      .from('applications')
-      .where({ municipality_id: tenant.municipalityId, resident_id: resident.id })
-      .where('status', 'submitted')
-      .select('id', 'plugin_id', 'program_code')
-    const held = await db
-      .from('ledger_lots')
-      .where({ municipality_id: tenant.municipalityId, resident_id: resident.id })
-      .where('status', 'active')
-      .where('valid_to', '>=', todayInJapan())
-      .groupBy('plugin_id', 'program_code')
-      .select('plugin_id', 'program_code')
-      .sum('available_minutes as minutes')
-    const same = (row: { plugin_id: string; program_code: string }, ref: ResolvedProgram) =>
-      row.plugin_id === ref.plugin.id && row.program_code === ref.program.code
-
-    const programs = []
-    for (const ref of enabled) {
-      const application = open.find((row) => same(row, ref))
-      const minutes = Number(held.find((row) => same(row, ref))?.minutes ?? 0)
-      programs.push({
+    const choices = await ProgramApplications.choicesFor(
+      tenant.municipalityId,
+      resident.id,
+      enabled.map((ref) => this.#ref(ref))
+    )
+    return inertia.render('resident/applications/apply', {
+      programs: enabled.map((ref, index) => ({
         pluginId: ref.plugin.id,
         programCode: ref.program.code,
         name: localizedText(ref.program.name, i18n.locale),
-        rules: this.#rules(ctx, ref.plugin),
-        openApplicationId: application ? Number(application.id) : null,
-        heldHours: minutes > 0 ? Math.round((minutes / 60) * 100) / 100 : null,
-        perChild: await ProgramApplications.needsChild(tenant.municipalityId, {
-          pluginId: ref.plugin.id,
-          programCode: ref.program.code,
-        }),
-      })
-    }
-    return inertia.render('resident/applications/apply', { programs })
+        rules: this.#rules(ctx, ref.plugin.id),
+        openApplicationId: choices[index].openApplicationId,
+        heldHours:
+          choices[index].heldMinutes > 0
+            ? Math.round((choices[index].heldMinutes / 60) * 100) / 100
+            : null,
+        perChild: choices[index].perChild,
+      })),
+    })
   }
 
   async create(ctx: HttpContext) {
@@ -75,32 +55,25 @@ export default class ApplicationsController {
     const fields = ref.plugin.applicationForm?.fields ?? []
     const perChild = await ProgramApplications.needsChild(tenant.municipalityId, this.#ref(ref))
     const children = perChild
-      ? await Child.query()
-          .where({ municipalityId: tenant.municipalityId, residentId: resident.id })
-          .orderBy('id')
+      ? await ProgramApplications.childrenOf(tenant.municipalityId, resident.id)
       : []
-    const open = await db
-      .from('applications')
-      .where({
-        municipality_id: tenant.municipalityId,
-        resident_id: resident.id,
-        plugin_id: ref.plugin.id,
-        program_code: ref.program.code,
-        status: 'submitted',
-      })
-      .first()
+    const [open] = await ProgramApplications.openOf(
+      tenant.municipalityId,
+      resident.id,
+      this.#ref(ref)
+    )
     const present = new ApplicationPresenter(i18n)
     return inertia.render('resident/applications/create', {
       program: {
         pluginId: ref.plugin.id,
         programCode: ref.program.code,
         name: localizedText(ref.program.name, i18n.locale),
-        rules: this.#rules(ctx, ref.plugin),
+        rules: this.#rules(ctx, ref.plugin.id),
       },
       fields: PluginForm.forClient(fields, i18n.locale),
       perChild,
       children: children.map((child) => present.child(child)!),
-      openApplicationId: open ? Number(open.id) : null,
+      openApplicationId: open?.id ?? null,
     })
   }
 
@@ -167,15 +140,9 @@ export default class ApplicationsController {
     const names = await this.#programNames(applications, i18n.locale)
     const present = new ApplicationPresenter(i18n)
     return inertia.render('resident/applications/index', {
-      applications: applications.map((application) => ({
-        id: application.id,
-        program: names.get(this.#key(application)) ?? this.#key(application),
-        child: present.child(application.child)?.label ?? null,
-        status: application.status,
-        submittedAt: present.moment(application.createdAt),
-        decidedAt: present.moment(application.decidedAt),
-        reason: application.status === 'rejected' ? application.decisionReason : null,
-      })),
+      applications: applications.map((application) =>
+        this.#summary(present, application, names.get(this.#key(application)))
+      ),
     })
   }
 
@@ -183,7 +150,7 @@ export default class ApplicationsController {
     const { inertia, tenant, i18n } = ctx
     const application = await this.#own(ctx)
     const present = new ApplicationPresenter(i18n)
-    let program: string = this.#key(application)
+    let program: string | undefined
     let answers: { key: string; label: string; value: string | null }[] = []
     try {
       const { plugin, program: manifest } = await ProgramCatalog.find(application)
@@ -195,15 +162,9 @@ export default class ApplicationsController {
     }
     return inertia.render('resident/applications/show', {
       application: {
-        id: application.id,
+        ...this.#summary(present, application, program),
         pluginId: application.pluginId,
         programCode: application.programCode,
-        program,
-        child: present.child(application.child)?.label ?? null,
-        status: application.status,
-        submittedAt: present.moment(application.createdAt),
-        decidedAt: present.moment(application.decidedAt),
-        reason: application.status === 'rejected' ? application.decisionReason : null,
       },
       answers,
       slug: tenant.municipality.slug,
@@ -259,15 +220,21 @@ export default class ApplicationsController {
   }
 
   /** The plugin's plain-words rules (<plugin>.rules.items.*), in its order */
-  #rules(ctx: HttpContext, plugin: PluginManifest): string[] {
-    const prefix = `${plugin.id}.rules.items.`
-    const keys = new Set(
-      [
-        ...Object.keys(i18nManager.getTranslationsFor(ctx.i18n.locale)),
-        ...Object.keys(i18nManager.getTranslationsFor(DEFAULT_LOCALE)),
-      ].filter((key) => key.startsWith(prefix))
-    )
-    return [...keys].map((key) => ctx.i18n.t(key))
+  #rules(ctx: HttpContext, pluginId: string): string[] {
+    return (ResidentOverview.rulesOf(pluginId)?.items ?? []).map((key) => ctx.i18n.t(key))
+  }
+
+  /** One application as the resident's list and its own page show it */
+  #summary(present: ApplicationPresenter, application: Application, program?: string) {
+    return {
+      id: application.id,
+      program: program ?? this.#key(application),
+      child: present.child(application.child)?.label ?? null,
+      status: application.status,
+      submittedAt: present.moment(application.createdAt),
+      decidedAt: present.moment(application.decidedAt),
+      reason: application.status === 'rejected' ? application.decisionReason : null,
+    }
   }
 
   async #programNames(applications: Application[], locale: string) {

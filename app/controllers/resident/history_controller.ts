@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ResidentCoupons from '#services/resident_coupons'
+import ProgramCatalog from '#ledger/program_catalog'
 import ResidentHistory from '#services/resident_history'
 import { localizedText } from '#services/localized_text'
 import { staffFieldNames } from '#validators/staff_field_names'
@@ -15,7 +15,7 @@ import { residentHistoryValidator } from '#validators/resident_history_validator
 export default class HistoryController {
   async index(ctx: HttpContext) {
     const { inertia, request, tenant, resident, i18n } = ctx
-    const offered = await new ResidentCoupons(tenant.municipalityId, i18n.locale).programs()
+    const offered = await ProgramCatalog.enabled(tenant.municipalityId)
     const programs = offered.map(({ plugin, program }) => ({
       key: `${plugin.id}:${program.code}`,
       name: localizedText(program.name, i18n.locale),

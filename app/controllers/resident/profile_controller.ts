@@ -1,28 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as vineErrors } from '@vinejs/vine'
-import ResidentProfile, { type OwnChildFields } from '#services/resident_profile'
+import ResidentProfile from '#services/resident_profile'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
 import { auditedNotFound, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { ownChildValidator, updateProfileValidator } from '#validators/resident_account_validator'
-
-type ChildInput = {
-  given_name?: string | null
-  due_date?: string | null
-  birth_date?: string | null
-  multiple_birth?: boolean | null
-}
-
-function childFields(input: ChildInput): OwnChildFields {
-  return {
-    givenName: input.given_name || null,
-    dueDate: input.due_date || null,
-    birthDate: input.birth_date || null,
-    multipleBirth: input.multiple_birth ?? false,
-  }
-}
+import { childFieldsFrom } from '#validators/resident_validator'
 
 /**
  * The resident's own profile (/m/<slug>/my/profile): name, kana, phone,
@@ -63,7 +48,7 @@ export default class ProfileController {
       messagesProvider: staffFieldNames(ctx, 'resident_account.fields'),
     })
     try {
-      await new ResidentProfile(ctx.resident).addChild(childFields(input), staffActionFrom(ctx))
+      await new ResidentProfile(ctx.resident).addChild(childFieldsFrom(input), staffActionFrom(ctx))
     } catch (error) {
       return this.#refused(ctx, error)
     }
@@ -81,7 +66,7 @@ export default class ProfileController {
       messagesProvider: staffFieldNames(ctx, 'resident_account.fields'),
     })
     try {
-      await profile.updateChild(childId, childFields(input), staffActionFrom(ctx))
+      await profile.updateChild(childId, childFieldsFrom(input), staffActionFrom(ctx))
     } catch (error) {
       return this.#refused(ctx, error)
     }

@@ -4,6 +4,7 @@ import VisitTokens, { type VisitCredential } from '#ledger/visit_tokens'
 import ResidentVisits from '#services/resident_visits'
 import VisitSurveys from '#services/visit_surveys'
 import ApplicationPresenter from '#applications/application_presenter'
+import { localizedText } from '#services/localized_text'
 import AttemptThrottle, { type ThrottleRule } from '#services/attempt_throttle'
 import { auditedNotFound, staffActionFrom } from '#services/staff_action'
 import { visitCredentialFrom } from '#validators/resident_visit_validator'
@@ -47,7 +48,7 @@ export default class VisitsController {
     return inertia.render('resident/visits/choose', {
       places: places.map((place) => ({
         slug: String(place.slug),
-        name: String(i18n.locale === 'en' ? place.name_en : place.name_ja),
+        name: localizedText({ ja: String(place.name_ja), en: String(place.name_en) }, i18n.locale),
       })),
     })
   }

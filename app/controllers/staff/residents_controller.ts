@@ -2,16 +2,14 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as vineErrors } from '@vinejs/vine'
 import { workInStaffConsole } from '#abilities/main'
-import ResidentDirectory, {
-  type ChildFields,
-  type ResidentFields,
-} from '#services/resident_directory'
+import ResidentDirectory, { type ResidentFields } from '#services/resident_directory'
 import ResidentRefusal from '#services/resident_refusal'
 import ResidentClaims from '#services/resident_claims'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import { auditedNotFound, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
+  childFieldsFrom,
   createChildValidator,
   createResidentValidator,
   residentSearchValidator,
@@ -31,13 +29,6 @@ type ResidentInput = {
 
 type ClaimCodeFlash = { code: string; residentNumber: string; expiresAt: string }
 
-type ChildInput = {
-  given_name?: string | null
-  due_date?: string | null
-  birth_date?: string | null
-  multiple_birth?: boolean | null
-}
-
 function residentFields(input: ResidentInput): ResidentFields {
   return {
     residentNumber: input.resident_number,
@@ -47,15 +38,6 @@ function residentFields(input: ResidentInput): ResidentFields {
     givenNameKana: input.given_name_kana,
     phone: input.phone ?? null,
     householdNotes: input.household_notes || null,
-  }
-}
-
-function childFields(input: ChildInput): ChildFields {
-  return {
-    givenName: input.given_name || null,
-    dueDate: input.due_date || null,
-    birthDate: input.birth_date || null,
-    multipleBirth: input.multiple_birth ?? false,
   }
 }
 
@@ -88,7 +70,7 @@ export default class ResidentsController {
     const input = await request.validateUsing(createResidentValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
-    const child = childFields({
+    const child = childFieldsFrom({
       given_name: input.child_given_name,
       due_date: input.child_due_date,
       birth_date: input.child_birth_date,
@@ -192,7 +174,7 @@ export default class ResidentsController {
     try {
       const added = await this.#directory(ctx).addChildren(
         residentId,
-        { ...childFields(input), count: input.count ?? 1 },
+        { ...childFieldsFrom(input), count: input.count ?? 1 },
         staffActionFrom(ctx)
       )
       session.flash('notice', i18n.t('staff_residents.flash.child_added', { count: added.length }))
@@ -215,7 +197,7 @@ export default class ResidentsController {
         this.#directory(ctx).updateChild(
           residentId,
           Number(params.child),
-          childFields(input),
+          childFieldsFrom(input),
           staffActionFrom(ctx)
         )
       )

@@ -31,4 +31,5 @@ export const middleware = router.named({
   tenant: () => import('#middleware/tenant_middleware'),
   pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
   resident: () => import('#middleware/resident_middleware'),
+  provider: () => import('#middleware/provider_middleware'),
 })

@@ -127,6 +127,15 @@ import '#start/routes/resident_home'
 import '#start/routes/resident_visits'
 
 /*
+| The provider console: visits (QR, resident lookup), approvals, monthly
+| history, CSV and memos, staff.
+*/
+import '#start/routes/provider_visits'
+import '#start/routes/provider_approvals'
+import '#start/routes/provider_history'
+import '#start/routes/provider_staff'
+
+/*
 | Unmatched URLs go through the router middleware too (session, language,
 | Inertia), so the 404 page is translated like every other page.
 */

@@ -60,3 +60,16 @@ export const actAsResident = Bouncer.ability(async (user: User, tenant: TenantCo
     .first()
   return record !== null
 })
+
+/**
+ * The provider console of a municipality (/m/<slug>/provider/...): the
+ * staff of a provider working there. Staff management is for the
+ * provider's administrators (manageProviderStaff).
+ */
+export const workInProviderConsole = Bouncer.ability((_: User, tenant: TenantContext) =>
+  tenant.hasRole('provider_admin', 'provider_staff')
+)
+
+export const manageProviderStaff = Bouncer.ability((_: User, tenant: TenantContext) =>
+  tenant.hasRole('provider_admin')
+)

@@ -21,6 +21,9 @@ function linksFor(membership: Membership): { label: string; href: string }[] {
   if (membership.role === 'municipal_staff' && slug) {
     return [{ label: 'ui.home.links.staff', href: `/m/${slug}/residents` }]
   }
+  if ((membership.role === 'provider_admin' || membership.role === 'provider_staff') && slug) {
+    return [{ label: 'ui.home.links.provider', href: `/m/${slug}/provider` }]
+  }
   return []
 }
 
@@ -31,7 +34,9 @@ function linksFor(membership: Membership): { label: string; href: string }[] {
 export default class HomeController {
   async show({ auth, inertia, i18n }: HttpContext) {
     const user = auth.getUserOrFail()
-    await user.load('memberships', (query) => query.preload('municipality').preload('provider'))
+    await user.load('memberships', (query) =>
+      query.whereNull('disabled_at').preload('municipality').preload('provider')
+    )
 
     // A resident's home: per municipality where the account holds its own
     // resident record (and the resident role), every program's hours.

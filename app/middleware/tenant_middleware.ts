@@ -18,7 +18,11 @@ export default class TenantMiddleware {
     const user = ctx.auth.getUserOrFail()
     const municipality = await Municipality.findBy('slug', String(ctx.params.municipality))
     const memberships = municipality
-      ? await Membership.query().where('user_id', user.id).where('municipality_id', municipality.id)
+      ? await Membership.query()
+          .where('user_id', user.id)
+          .where('municipality_id', municipality.id)
+          // A provider administrator may have disabled a member of staff
+          .whereNull('disabled_at')
       : []
 
     if (!municipality || memberships.length === 0) {

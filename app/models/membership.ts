@@ -31,6 +31,10 @@ export default class Membership extends BaseModel {
   @column()
   declare role: Role
 
+  /** Set when a provider administrator disabled this member of staff */
+  @column.dateTime()
+  declare disabledAt: DateTime | null
+
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
 

@@ -8,6 +8,10 @@ import { rules as residentAccount } from '#tests/helpers/tenant_routes/resident_
 import { rules as residentApplications } from '#tests/helpers/tenant_routes/resident_applications'
 import { rules as residentHome } from '#tests/helpers/tenant_routes/resident_home'
 import { rules as residentVisits } from '#tests/helpers/tenant_routes/resident_visits'
+import { rules as providerVisits } from '#tests/helpers/tenant_routes/provider_visits'
+import { rules as providerApprovals } from '#tests/helpers/tenant_routes/provider_approvals'
+import { rules as providerHistory } from '#tests/helpers/tenant_routes/provider_history'
+import { rules as providerStaff } from '#tests/helpers/tenant_routes/provider_staff'
 
 const core: TenantRouteRules = {
   roles: {
@@ -35,6 +39,10 @@ const all = [
   residentApplications,
   residentHome,
   residentVisits,
+  providerVisits,
+  providerApprovals,
+  providerHistory,
+  providerStaff,
 ]
 
 /**

@@ -1,0 +1,31 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import Provider from '#models/provider'
+import { workInProviderConsole } from '#abilities/main'
+
+/**
+ * The provider console (/m/<slug>/provider/...) acts for the provider the
+ * signed-in member of staff works for in this municipality, never for a
+ * provider id from the URL or a form. Anyone else is refused like any
+ * other authorization failure (403, audited).
+ */
+export default class ProviderMiddleware {
+  async handle(ctx: HttpContext, next: NextFn) {
+    await ctx.bouncer.authorize(workInProviderConsole, ctx.tenant)
+    const membership = ctx.tenant.memberships
+      .filter((candidate) => ['provider_admin', 'provider_staff'].includes(candidate.role))
+      .sort((a, b) => a.id - b.id)[0]
+    const provider = await Provider.query()
+      .where('id', membership.providerId!)
+      .preload('facilities', (query) => query.orderBy('id'))
+      .firstOrFail()
+    ctx.provider = provider
+    return next()
+  }
+}
+
+declare module '@adonisjs/core/http' {
+  export interface HttpContext {
+    provider: Provider
+  }
+}

@@ -1,0 +1,4 @@
+/*
+| Provider console: approvals (filled in by its section).
+*/
+export {}

@@ -1,0 +1,4 @@
+/*
+| Provider console: history (filled in by its section).
+*/
+export {}

@@ -1,0 +1,4 @@
+/*
+| Provider console: staff (filled in by its section).
+*/
+export {}

@@ -1,0 +1,4 @@
+/*
+| Provider console: visits (filled in by its section).
+*/
+export {}

@@ -1,0 +1,7 @@
+import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
+
+/** Provider console: visits */
+export const rules: TenantRouteRules = {
+  roles: {},
+  victimIds: {},
+}

@@ -1,4 +1,26 @@
 /*
-| Provider console: staff (filled in by its section).
+| Provider console: staff management for the provider's administrators.
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const StaffController = () => import('#controllers/provider/staff_controller')
+
+const id = router.matchers.number()
+
+router
+  .group(() => {
+    router.get('/staff', [StaffController, 'index']).as('provider.staff.index')
+    router.post('/staff', [StaffController, 'store']).as('provider.staff.store')
+    router
+      .post('/staff/:providerStaff/disable', [StaffController, 'disable'])
+      .where('providerStaff', id)
+      .as('provider.staff.disable')
+    router
+      .post('/staff/:providerStaff/enable', [StaffController, 'enable'])
+      .where('providerStaff', id)
+      .as('provider.staff.enable')
+  })
+  .prefix('/m/:municipality/provider')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant(), middleware.provider()])

@@ -1,7 +1,16 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
+import User from '#models/user'
 
-/** Provider console: staff */
+/** Provider console: staff (provider administrators only) */
 export const rules: TenantRouteRules = {
-  roles: {},
-  victimIds: {},
+  roles: {
+    'tenant.provider.staff.index': ['provider_admin'],
+  },
+  victimIds: {
+    // A member of Aozora's staff in Minato
+    providerStaff: async () => {
+      const helper = await User.findByOrFail('email', 'helper@aozora.example')
+      return helper.id
+    },
+  },
 }

@@ -1,0 +1,409 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { createSecondTenant } from '#tests/helpers/tenants'
+import { waitForMail } from '#tests/helpers/mailbox'
+import { events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
+import { minato } from '#tests/helpers/programs'
+import type BrowserSession from '#tests/helpers/browser_session'
+import { DEMO_PASSWORD } from '#database/demo_data'
+import Provider from '#models/provider'
+import ProviderContract from '#models/provider_contract'
+import Membership from '#models/membership'
+import User from '#models/user'
+
+const STAFF = '/m/minato/provider/staff'
+
+async function aozora() {
+  return Provider.findByOrFail('nameJa', 'あおぞら家事支援サービス')
+}
+
+async function userId(email: string) {
+  const user = await User.findByOrFail('email', email)
+  return user.id
+}
+
+/** The user's provider memberships in Minato */
+async function membershipsOf(email: string) {
+  const city = await minato()
+  return Membership.query()
+    .where('user_id', await userId(email))
+    .where('municipality_id', city.id)
+    .whereIn('role', ['provider_admin', 'provider_staff'])
+}
+
+function details(event: { details: unknown }) {
+  return typeof event.details === 'string' ? JSON.parse(event.details) : event.details
+}
+
+type Row = {
+  userId: number
+  email: string
+  role: string
+  disabled: boolean
+  invitationPending: boolean
+  self: boolean
+}
+
+async function staffList(browser: BrowserSession) {
+  const page = await browser.get(STAFF)
+  page.assertStatus(200)
+  page.assertInertiaComponent('provider/staff/index')
+  return page.body().props.staff as Row[]
+}
+
+/** Another provider contracted in Minato, with one member of staff */
+async function hikari() {
+  const city = await minato()
+  const provider = await Provider.create({ nameJa: 'ひかり産後ケア', nameEn: 'Hikari Care' })
+  await ProviderContract.create({
+    municipalityId: city.id,
+    providerId: provider.id,
+    pluginId: 'postpartum_support',
+    programCode: 'postpartum',
+    services: ['doula'],
+  })
+  const user = await User.create({
+    email: 'staff@hikari.example',
+    password: DEMO_PASSWORD,
+    fullName: 'ひかり スタッフ',
+    emailVerifiedAt: DateTime.now(),
+  })
+  await Membership.create({
+    userId: user.id,
+    municipalityId: city.id,
+    providerId: provider.id,
+    role: 'provider_staff',
+  })
+  return { provider, user }
+}
+
+test.group('Provider console: staff management', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('an administrator sees the staff with role and status', async ({ client, assert }) => {
+    const browser = await signedIn(client, 'owner@aozora.example')
+    const page = await browser.get(STAFF)
+    page.assertStatus(200)
+    assert.equal(page.body().props.provider.name, 'あおぞら家事支援サービス')
+    const staff = await staffList(browser)
+    assert.deepEqual(
+      staff.map((row) => [row.email, row.role, row.disabled, row.invitationPending, row.self]),
+      [
+        ['owner@aozora.example', 'provider_admin', false, false, true],
+        ['helper@aozora.example', 'provider_staff', false, false, false],
+      ]
+    )
+    // nobody of another provider, and no municipal staff
+    const { user } = await hikari()
+    const again = await staffList(browser)
+    assert.notInclude(
+      again.map((row) => row.userId),
+      user.id
+    )
+    assert.lengthOf(again, 2)
+  })
+
+  test('only provider administrators open the staff screen; other municipalities get 404', async ({
+    client,
+    assert,
+  }) => {
+    for (const email of ['helper@aozora.example', 'staff@minato.example', 'hanako@example.jp']) {
+      const browser = await signedIn(client, email)
+      await browser.get('/')
+      const response = await browser.get(STAFF)
+      assert.equal(response.status(), 403, email)
+      response.assertInertiaComponent('errors/status')
+    }
+    const city = await minato()
+    const { admin } = await createSecondTenant()
+    const intruder = await signedIn(client, admin.email)
+    await intruder.get('/')
+    const before = await lastAuditEventId()
+    const helperId = await userId('helper@aozora.example')
+    for (const response of [
+      await intruder.get(STAFF),
+      await intruder.post(STAFF, { email: 'x@example.jp', full_name: 'x', role: 'provider_staff' }),
+      await intruder.post(`${STAFF}/${helperId}/disable`),
+      await intruder.post(`${STAFF}/${helperId}/enable`),
+    ]) {
+      response.assertStatus(404)
+    }
+    assert.lengthOf(await events(city.id, 'tenancy.access_denied', before), 4)
+    assert.isNull(await User.findBy('email', 'x@example.jp'))
+    const [helper] = await membershipsOf('helper@aozora.example')
+    assert.isNull(helper.disabledAt)
+  })
+
+  test('a helper cannot invite, disable or enable: refused, audited, nothing changed', async ({
+    client,
+    assert,
+  }) => {
+    const city = await minato()
+    const browser = await signedIn(client, 'helper@aozora.example')
+    await browser.get('/')
+    const ownerId = await userId('owner@aozora.example')
+    const before = await lastAuditEventId()
+    const attempts = [
+      await browser.post(STAFF, {
+        email: 'evil@example.jp',
+        full_name: 'x',
+        role: 'provider_admin',
+      }),
+      await browser.post(`${STAFF}/${ownerId}/disable`),
+      await browser.post(`${STAFF}/${ownerId}/enable`),
+    ]
+    for (const response of attempts) assert.oneOf(response.status(), [302, 303])
+    const page = await browser.get('/')
+    assert.equal(page.body().flash.error, 'この操作を行う権限がありません。')
+    assert.lengthOf(await events(city.id, 'authz.denied', before), 3)
+    assert.isNull(await User.findBy('email', 'evil@example.jp'))
+    const [owner] = await membershipsOf('owner@aozora.example')
+    assert.isNull(owner.disabledAt)
+  })
+
+  test('an administrator invites a new person: account, membership, mail, audit', async ({
+    client,
+    assert,
+  }) => {
+    const provider = await aozora()
+    const browser = await signedIn(client, 'owner@aozora.example')
+    await browser.get(STAFF)
+    const since = new Date()
+    const response = await browser.post(STAFF, {
+      email: 'Shinjin@Aozora.example',
+      full_name: '青空 新人',
+      role: 'provider_staff',
+    })
+    response.assertHeader('location', STAFF)
+    const user = await User.findByOrFail('email', 'shinjin@aozora.example')
+    assert.isNull(user.emailVerifiedAt)
+    const [membership] = await membershipsOf('shinjin@aozora.example')
+    assert.equal(membership.role, 'provider_staff')
+    assert.equal(membership.providerId, provider.id)
+
+    const mail = await waitForMail('shinjin@aozora.example', since)
+    assert.include(mail.text, 'あおぞら家事支援サービスの事業者スタッフとして')
+    assert.match(mail.text, /\/reset-password\//)
+
+    const city = await minato()
+    const [event] = await events(city.id, 'provider.staff_invited')
+    assert.equal(event.actor_role, 'provider_admin')
+    assert.equal(event.actor_user_id, await userId('owner@aozora.example'))
+    assert.equal(event.destination, 'tenant.provider.staff.store')
+    assert.equal(details(event).user_id, user.id)
+    assert.equal(details(event).provider_id, provider.id)
+
+    const page = await browser.get(STAFF)
+    assert.equal(page.body().flash.notice, 'shinjin@aozora.example に招待メールを送りました。')
+    const row = (page.body().props.staff as Row[]).find((entry) => entry.userId === user.id)!
+    assert.deepInclude(row, { role: 'provider_staff', disabled: false, invitationPending: true })
+  })
+
+  test('an existing account gets access added, and is told; an administrator can be invited', async ({
+    client,
+    assert,
+  }) => {
+    const browser = await signedIn(client, 'owner@aozora.example')
+    await browser.get(STAFF)
+    const since = new Date()
+    await browser.post(STAFF, {
+      email: 'yui@example.jp',
+      full_name: 'ignored',
+      role: 'provider_admin',
+    })
+    const [membership] = await membershipsOf('yui@example.jp')
+    assert.equal(membership.role, 'provider_admin')
+    const yui = await User.findByOrFail('email', 'yui@example.jp')
+    assert.notEqual(yui.fullName, 'ignored')
+    const mail = await waitForMail('yui@example.jp', since)
+    assert.include(mail.subject, 'あおぞら家事支援サービスの権限が追加されました')
+    const list = await staffList(browser)
+    const row = list.find((entry) => entry.userId === yui.id)!
+    assert.deepInclude(row, { role: 'provider_admin', invitationPending: false })
+  })
+
+  test('bad input and people already on a staff are refused with a translated message', async ({
+    client,
+    assert,
+  }) => {
+    const { user: elsewhere } = await hikari()
+    const browser = await signedIn(client, 'owner@aozora.example')
+    await browser.get(STAFF)
+
+    await browser.post(STAFF, { email: 'not-an-address', full_name: '', role: 'municipal_admin' })
+    let page = await browser.get(STAFF)
+    const errors = page.body().props.errors
+    assert.equal(errors.full_name, '氏名を入力してください。')
+    assert.equal(errors.email, 'メールアドレスの形式が正しくありません（例: name@example.jp）。')
+    assert.equal(errors.role, '権限の値が選択肢にありません。')
+    assert.isNull(await User.findBy('email', 'not-an-address'))
+
+    const cases: [string, string][] = [
+      ['helper@aozora.example', 'helper@aozora.example はすでにスタッフです。'],
+      [
+        elsewhere.email,
+        `${elsewhere.email} はこの自治体でほかの事業者のスタッフになっているため、招待できません。`,
+      ],
+    ]
+    for (const [email, message] of cases) {
+      await browser.post(STAFF, { email, full_name: 'x', role: 'provider_admin' })
+      page = await browser.get(STAFF)
+      assert.equal(page.body().props.errors.email, message)
+    }
+    const helperMemberships = await membershipsOf('helper@aozora.example')
+    assert.deepEqual(
+      helperMemberships.map((membership) => membership.role),
+      ['provider_staff']
+    )
+    assert.lengthOf(await membershipsOf(elsewhere.email), 1)
+
+    // the same in English
+    await browser.put('/locale', { locale: 'en' })
+    await browser.post(STAFF, { email: 'x', full_name: 'x', role: 'provider_staff' })
+    page = await browser.get(STAFF)
+    assert.match(page.body().props.errors.email, /email/i)
+  })
+
+  test('a disabled helper is out at once, like a stranger; enabling restores access', async ({
+    client,
+    assert,
+  }) => {
+    const city = await minato()
+    const helperId = await userId('helper@aozora.example')
+    const helper = await signedIn(client, 'helper@aozora.example')
+    const notAnAdmin = await helper.get(STAFF)
+    notAnAdmin.assertStatus(403)
+
+    const owner = await signedIn(client, 'owner@aozora.example')
+    await owner.get(STAFF)
+    const before = await lastAuditEventId()
+    const response = await owner.post(`${STAFF}/${helperId}/disable`)
+    response.assertHeader('location', STAFF)
+    const [membership] = await membershipsOf('helper@aozora.example')
+    assert.isNotNull(membership.disabledAt)
+    const [event] = await events(city.id, 'provider.staff_disabled', before)
+    assert.equal(event.actor_role, 'provider_admin')
+    assert.deepEqual(details(event).roles, ['provider_staff'])
+    assert.equal(details(event).user_id, helperId)
+
+    const { fullName } = await User.findOrFail(helperId)
+    let page = await owner.get(STAFF)
+    assert.equal(
+      page.body().flash.notice,
+      `${fullName}さんを無効にしました。事業者の画面はもう使えません。`
+    )
+    let row = (page.body().props.staff as Row[]).find((entry) => entry.userId === helperId)!
+    assert.isTrue(row.disabled)
+
+    // The helper's sessions were ended: the next request asks them to sign in
+    const next = await helper.get('/m/minato/provider')
+    next.assertStatus(302)
+    next.assertHeader('location', '/login')
+    // Signed in again, Minato answers as to a stranger, and the attempt is on record
+    const again = await signedIn(client, 'helper@aozora.example')
+    const attemptsFrom = await lastAuditEventId()
+    for (const url of ['/m/minato/provider', STAFF, '/m/minato/my/history']) {
+      const refused = await again.get(url)
+      assert.equal(refused.status(), 404, url)
+    }
+    const denied = await events(city.id, 'tenancy.access_denied', attemptsFrom)
+    assert.lengthOf(denied, 3)
+    assert.isTrue(denied.every((entry) => Number(entry.actor_user_id) === helperId))
+
+    // Enabled again: the helper is back (the staff screen is an admin's: 403, not 404)
+    await owner.get(STAFF)
+    const enableFrom = await lastAuditEventId()
+    const enabling = await owner.post(`${STAFF}/${helperId}/enable`)
+    enabling.assertHeader('location', STAFF)
+    const [enabled] = await events(city.id, 'provider.staff_enabled', enableFrom)
+    assert.equal(details(enabled).user_id, helperId)
+    page = await owner.get(STAFF)
+    row = (page.body().props.staff as Row[]).find((entry) => entry.userId === helperId)!
+    assert.isFalse(row.disabled)
+    const back = await again.get(STAFF)
+    back.assertStatus(403)
+    const home = await again.get('/')
+    assert.deepInclude(
+      home.body().props.memberships.map((entry: { role: string }) => entry.role),
+      'provider_staff'
+    )
+  })
+
+  test('an administrator cannot disable themselves; repeated changes are explained', async ({
+    client,
+    assert,
+  }) => {
+    const ownerId = await userId('owner@aozora.example')
+    const helperId = await userId('helper@aozora.example')
+    const owner = await signedIn(client, 'owner@aozora.example')
+    await owner.get(STAFF)
+    await owner.post(`${STAFF}/${ownerId}/disable`)
+    let page = await owner.get(STAFF)
+    assert.equal(page.body().flash.error, '自分自身は無効にできません。')
+    const [own] = await membershipsOf('owner@aozora.example')
+    assert.isNull(own.disabledAt)
+
+    await owner.post(`${STAFF}/${helperId}/enable`)
+    page = await owner.get(STAFF)
+    assert.equal(page.body().flash.error, 'この人はすでに有効です。')
+    await owner.post(`${STAFF}/${helperId}/disable`)
+    await owner.post(`${STAFF}/${helperId}/disable`)
+    page = await owner.get(STAFF)
+    assert.equal(page.body().flash.error, 'この人はすでに無効です。')
+  })
+
+  test('a second administrator may disable the first, but not herself', async ({
+    client,
+    assert,
+  }) => {
+    const ownerId = await userId('owner@aozora.example')
+    const owner = await signedIn(client, 'owner@aozora.example')
+    await owner.get(STAFF)
+    await owner.post(STAFF, { email: 'yui@example.jp', full_name: 'x', role: 'provider_admin' })
+    const yuiId = await userId('yui@example.jp')
+
+    const yui = await signedIn(client, 'yui@example.jp')
+    await yui.get(STAFF)
+    await yui.post(`${STAFF}/${ownerId}/disable`)
+    const page = await yui.get(STAFF)
+    assert.match(page.body().flash.notice, /無効にしました/)
+    const [own] = await membershipsOf('owner@aozora.example')
+    assert.isNotNull(own.disabledAt)
+
+    // Yui is now the only administrator; nobody else may act, and she cannot remove herself
+    await yui.post(`${STAFF}/${yuiId}/disable`)
+    const refused = await yui.get(STAFF)
+    assert.equal(refused.body().flash.error, '自分自身は無効にできません。')
+    const [mine] = await membershipsOf('yui@example.jp')
+    assert.isNull(mine.disabledAt)
+  })
+
+  test("another provider's people and unknown ids answer 404, audited", async ({
+    client,
+    assert,
+  }) => {
+    const city = await minato()
+    const { user } = await hikari()
+    const municipalStaff = await userId('staff@minato.example')
+    const owner = await signedIn(client, 'owner@aozora.example')
+    await owner.get(STAFF)
+    const before = await lastAuditEventId()
+    for (const id of [user.id, municipalStaff, 999999]) {
+      for (const action of ['disable', 'enable']) {
+        const response = await owner.post(`${STAFF}/${id}/${action}`)
+        assert.equal(response.status(), 404, `${action} ${id}`)
+      }
+    }
+    const refused = await events(city.id, 'provider.staff_not_found', before)
+    assert.lengthOf(refused, 6)
+    assert.deepEqual(
+      refused.map((event) => details(event).user_id),
+      [999999, 999999, municipalStaff, municipalStaff, user.id, user.id]
+    )
+    const [membership] = await Membership.query().where('user_id', user.id)
+    assert.isNull(membership.disabledAt)
+    assert.lengthOf(await db.from('memberships').whereNotNull('disabled_at'), 0)
+  })
+})

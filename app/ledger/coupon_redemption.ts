@@ -3,12 +3,14 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import LedgerEngine from '#ledger/ledger_engine'
+import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import ResidentNotices, { type ResidentNoticeKind } from '#services/resident_notices'
 import { localizedText } from '#services/localized_text'
 import { formatCalendarDate } from '#services/calendar_date'
+import { sha256Hex } from '#services/sha256'
 
 export type RedeemInput = ProgramRef & {
   municipalityId: number
@@ -94,6 +96,77 @@ export default class CouponRedemption {
       { kind: 'redemption_cancelled', reason },
       (trx) => LedgerEngine.cancel(redemptionId, by.actorUserId, reason, trx)
     )
+  }
+
+  /**
+   * The provider corrects the actual hours of a visit before approving it:
+   * in one transaction the reservation is released (reason "corrected")
+   * and the corrected minutes are reserved for the same visit through
+   * reserve(), so every rule applies again (visit lengths, caps, daily
+   * limits, hours left). The old row points to its replacement, and so
+   * does the visit QR that made it. A refused reservation rolls all of it
+   * back: the original stays reserved. Null when the municipality has no
+   * such redemption; `unchanged` when the minutes are the same.
+   */
+  static async correct(
+    municipalityId: number,
+    redemptionId: number,
+    minutes: number,
+    by: StaffAction
+  ): Promise<null | { unchanged: true } | { unchanged: false; redemptionId: number }> {
+    return db.transaction(async (trx) => {
+      const old = await trx
+        .from('ledger_redemptions')
+        .where({ id: redemptionId, municipality_id: municipalityId })
+        .first()
+      if (!old) return null
+      if (old.status !== 'reserved') throw new LedgerRefusal('not_reserved')
+      if (Number(old.minutes) === minutes) return { unchanged: true as const }
+
+      // The guarded release is what makes a correction lose cleanly to an
+      // approval (or another correction) that came first.
+      await LedgerEngine.release(redemptionId, by.actorUserId, 'corrected', trx)
+      const { redemptionId: newId } = await this.reserve(
+        {
+          pluginId: String(old.plugin_id),
+          programCode: String(old.program_code),
+          municipalityId,
+          residentId: Number(old.resident_id),
+          service: String(old.service),
+          visitDate: String(old.visit_date),
+          visitStart: old.visit_start === null ? '' : String(old.visit_start),
+          minutes,
+          providerId: old.provider_id === null ? null : Number(old.provider_id),
+          facilityId: old.facility_id === null ? null : Number(old.facility_id),
+          idempotencyKey: correctionKey(String(old.idempotency_key)),
+        },
+        by,
+        trx
+      )
+      await trx
+        .from('ledger_redemptions')
+        .where('id', redemptionId)
+        .update({ replaced_by_redemption_id: newId })
+      await trx
+        .from('visit_tokens')
+        .where({ municipality_id: municipalityId, redemption_id: redemptionId })
+        .update({ redemption_id: newId })
+      await this.#audit(
+        'redemption.corrected',
+        { municipalityId, residentId: Number(old.resident_id) },
+        redemptionId,
+        by,
+        trx,
+        {
+          plugin_id: old.plugin_id,
+          program_code: old.program_code,
+          new_redemption_id: newId,
+          from_minutes: Number(old.minutes),
+          to_minutes: minutes,
+        }
+      )
+      return { unchanged: false as const, redemptionId: newId }
+    })
   }
 
   static async #resolve(
@@ -188,4 +261,13 @@ export default class CouponRedemption {
       client
     )
   }
+}
+
+/**
+ * The idempotency key of a correction: derived from the corrected
+ * reservation's key (a reservation is corrected at most once, since the
+ * correction releases it), of fixed length however long the chain.
+ */
+function correctionKey(oldKey: string) {
+  return `corrected:${sha256Hex(`${oldKey}:corrected`).slice(0, 48)}`
 }

@@ -93,6 +93,8 @@ export default class ResidentHistory {
     const query = db
       .from('ledger_redemptions')
       .where({ municipality_id: this.municipalityId, resident_id: residentId })
+      // A reservation whose hours the provider corrected lives on as its replacement
+      .whereNull('replaced_by_redemption_id')
       .select(db.raw("'visit' as type"), 'id', 'created_at')
     if (program) query.where({ plugin_id: program.pluginId, program_code: program.programCode })
     return query

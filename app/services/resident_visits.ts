@@ -72,6 +72,11 @@ export default class ResidentVisits {
     if (!row) return null
     return {
       id: Number(row.id),
+      /** The visit that replaced this one when the provider corrected its hours */
+      replacedBy:
+        row.replaced_by_redemption_id === null || row.replaced_by_redemption_id === undefined
+          ? null
+          : Number(row.replaced_by_redemption_id),
       state: STATE_OF[row.status] ?? 'waiting',
       reason: (row.reason as string | null) ?? null,
       createdAt: new Date(row.created_at).toISOString(),

@@ -57,6 +57,8 @@ export default class UsageSearch {
       .from('ledger_redemptions as r')
       .join('residents as res', 'res.id', 'r.resident_id')
       .where('r.municipality_id', this.municipalityId)
+      // A reservation whose hours the provider corrected lives on as its replacement
+      .whereNull('r.replaced_by_redemption_id')
     if (filters.residentNumber) query.where('res.resident_number', filters.residentNumber)
     if (filters.pluginId) query.where('r.plugin_id', filters.pluginId)
     if (filters.programCode) query.where('r.program_code', filters.programCode)

@@ -1,4 +1,34 @@
 /*
-| Provider console: approvals (filled in by its section).
+| Provider console: the approval queue (使用承認). The provider's visits
+| waiting for approval, approved or rejected with a reason, their hours
+| corrected before approval. Always the signed-in staff member's own
+| provider (ctx.provider), never one from the URL.
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const ApprovalsController = () => import('#controllers/provider/approvals_controller')
+
+router
+  .group(() => {
+    router.get('/approvals', [ApprovalsController, 'index']).as('provider.approvals.index')
+    router
+      .get('/approvals/:providerVisit', [ApprovalsController, 'show'])
+      .where('providerVisit', router.matchers.number())
+      .as('provider.approvals.show')
+    router
+      .post('/approvals/:providerVisit/approve', [ApprovalsController, 'approve'])
+      .where('providerVisit', router.matchers.number())
+      .as('provider.approvals.approve')
+    router
+      .post('/approvals/:providerVisit/reject', [ApprovalsController, 'reject'])
+      .where('providerVisit', router.matchers.number())
+      .as('provider.approvals.reject')
+    router
+      .post('/approvals/:providerVisit/correct', [ApprovalsController, 'correct'])
+      .where('providerVisit', router.matchers.number())
+      .as('provider.approvals.correct')
+  })
+  .prefix('/m/:municipality/provider')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant(), middleware.provider()])

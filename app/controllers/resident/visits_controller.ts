@@ -129,6 +129,13 @@ export default class VisitsController {
     if (!visit) {
       return auditedNotFound(ctx, 'redemption.not_found', { redemption_id: redemptionId })
     }
+    // The provider corrected the hours: the visit goes on under its new
+    // id (the waiting page's polling follows this redirect).
+    if (visit.replacedBy !== null) {
+      return ctx.response
+        .redirect()
+        .toPath(`/m/${tenant.municipality.slug}/my/visits/${visit.replacedBy}`)
+    }
     const questions = await VisitSurveys.questionsFor({ plugin_id: visit.facts.pluginId })
     const response = await VisitSurveys.responseFor(tenant.municipalityId, redemptionId)
     const presenter = new ApplicationPresenter(i18n)

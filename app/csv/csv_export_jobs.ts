@@ -208,7 +208,9 @@ export default class CsvExportJobs {
       const encoding = job.params.encoding as CsvEncoding
       const i18n = i18nManager.locale(String(job.params.locale ?? 'ja'))
       const municipality = await Municipality.findOrFail(job.municipalityId)
-      const exports = new UsageExports(job.municipalityId, i18n)
+      // A provider console's export (ProviderExportJobs) holds its provider's rows only
+      const providerId = job.params.providerId as number | undefined
+      const exports = new UsageExports(job.municipalityId, i18n, { providerId })
       const fileName = await CsvJobs.newFileName('csv')
       const { rows } = await exports.write(
         request,

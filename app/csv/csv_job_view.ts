@@ -1,7 +1,7 @@
 import type { I18n } from '@adonisjs/i18n'
 import type CsvJob from '#models/csv_job'
 import type { ImportReport } from '#csv/resident_import'
-import CsvJobs from '#csv/csv_jobs'
+import CsvJobs, { PROVIDER_JOB_PREFIX } from '#csv/csv_jobs'
 import CsvImportJobs from '#csv/csv_import_jobs'
 import type { ExportRequest } from '#csv/usage_exports'
 
@@ -65,12 +65,16 @@ export default class CsvJobView {
   }
 
   static kindLabel(job: CsvJob, i18n: I18n) {
-    if (job.kind.startsWith('export_plugin_')) return i18n.t('staff_csv.kinds.export_plugin')
+    // A provider's export reads like the municipality's export of the same kind
+    const kind = job.kind.startsWith(PROVIDER_JOB_PREFIX)
+      ? `export_${job.kind.slice(PROVIDER_JOB_PREFIX.length)}`
+      : job.kind
+    if (kind.startsWith('export_plugin_')) return i18n.t('staff_csv.kinds.export_plugin')
     const request = job.params.request as ExportRequest | undefined
     if (request?.format === 'facility_month_totals') {
       return i18n.t('staff_csv.formats.facility_month_totals')
     }
-    return i18n.t(`staff_csv.kinds.${job.kind}`)
+    return i18n.t(`staff_csv.kinds.${kind}`)
   }
 
   static subject(job: CsvJob, request: ExportRequest) {

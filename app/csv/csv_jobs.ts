@@ -16,6 +16,14 @@ export type CsvJobKind =
   | 'export_facility_month'
   | 'export_resident_history'
   | `export_plugin_${string}`
+  | `${typeof PROVIDER_JOB_PREFIX}${string}`
+
+/**
+ * Kinds of the provider console's exports start with this: a provider's
+ * jobs are its own (ProviderExportJobs), never listed or downloadable in
+ * the municipality's CSV screen, and the other way round.
+ */
+export const PROVIDER_JOB_PREFIX = 'provider_export_'
 
 /**
  * Why a job stopped without a result, translated by
@@ -131,17 +139,25 @@ export default class CsvJobs {
     )
   }
 
-  /** A job of this municipality, or null (another municipality's job is not found) */
+  /**
+   * A job of this municipality's staff, or null (another municipality's
+   * job, or a provider's, is not found)
+   */
   static async find(municipalityId: number, id: number) {
-    return CsvJob.query().where('municipality_id', municipalityId).where('id', id).first()
+    return this.#staffJobs(municipalityId).where('id', id).first()
   }
 
   static async recent(municipalityId: number, limit = 20) {
-    return CsvJob.query()
-      .where('municipality_id', municipalityId)
+    return this.#staffJobs(municipalityId)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)
+  }
+
+  static #staffJobs(municipalityId: number) {
+    return CsvJob.query()
+      .where('municipality_id', municipalityId)
+      .whereNot('kind', 'like', `${PROVIDER_JOB_PREFIX}%`)
   }
 
   /**

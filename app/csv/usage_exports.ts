@@ -30,7 +30,20 @@ export type ExportRequest =
   | { format: 'facility_month'; month: string; facilityId?: number | null }
   | { format: 'facility_month_totals'; month: string; facilityId?: number | null }
   | { format: 'resident_history'; residentId: number }
-  | { format: 'plugin'; pluginId: string; specKey: string; month: string }
+  | {
+      format: 'plugin'
+      pluginId: string
+      specKey: string
+      month: string
+      /** Only the provider console narrows a plugin format to one facility */
+      facilityId?: number | null
+    }
+
+/**
+ * Whose rows an export may contain: a municipality's staff export every
+ * visit; the provider console exports its own provider's visits only.
+ */
+export type ExportScope = { providerId?: number }
 
 export type ExportTable = {
   header: string[]
@@ -102,7 +115,8 @@ const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
  * Builds the usage exports of one municipality, in one language (headers,
  * service and status names), reading redemptions with keyset pagination
  * (visit date, id) a batch at a time, and writes them as CSV files.
- * Every query is scoped by the municipality.
+ * Every query is scoped by the municipality; with a provider scope (the
+ * provider console), redemptions are that provider's only.
  */
 export default class UsageExports {
   readonly #locale: 'ja' | 'en'
@@ -114,7 +128,8 @@ export default class UsageExports {
 
   constructor(
     private readonly municipalityId: number,
-    private readonly i18n: I18n
+    private readonly i18n: I18n,
+    private readonly scope: ExportScope = {}
   ) {
     this.#locale = i18n.locale === 'en' ? 'en' : 'ja'
   }
@@ -128,7 +143,12 @@ export default class UsageExports {
       case 'resident_history':
         return this.residentHistory(request.residentId)
       case 'plugin':
-        return this.pluginFormat(request.pluginId, request.specKey, request.month)
+        return this.pluginFormat(
+          request.pluginId,
+          request.specKey,
+          request.month,
+          request.facilityId
+        )
     }
   }
 
@@ -336,10 +356,15 @@ export default class UsageExports {
   }
 
   /** The plugin's declared columns, filled from the core's field catalogue */
-  async pluginFormat(pluginId: string, specKey: string, month: string): Promise<ExportTable> {
+  async pluginFormat(
+    pluginId: string,
+    specKey: string,
+    month: string,
+    facilityId?: number | null
+  ): Promise<ExportTable> {
     const spec = await this.pluginSpec(pluginId, specKey)
     if (!spec) throw new Error(`No CSV export "${specKey}" in plugin "${pluginId}"`)
-    const filter: RedemptionFilter = { statuses: PLUGIN_STATUSES, month, pluginId }
+    const filter: RedemptionFilter = { statuses: PLUGIN_STATUSES, month, pluginId, facilityId }
     const exports = this
     return {
       header: spec.columns.map((column) => column.header[this.#locale]),
@@ -497,6 +522,7 @@ export default class UsageExports {
     else if (filter.facilityId !== undefined) query.where('r.facility_id', filter.facilityId)
     if (filter.residentId !== undefined) query.where('r.resident_id', filter.residentId)
     if (filter.pluginId !== undefined) query.where('r.plugin_id', filter.pluginId)
+    if (this.scope.providerId !== undefined) query.where('r.provider_id', this.scope.providerId)
     return query
   }
 

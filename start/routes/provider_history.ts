@@ -1,4 +1,33 @@
 /*
-| Provider console: history (filled in by its section).
+| Provider console: monthly history (月次実績) with totals and
+| co-payments, the month's CSV exports (job page, download) and the
+| provider's memos. Always for ctx.provider (middleware.provider()).
 */
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const HistoryController = () => import('#controllers/provider/history_controller')
+const MemosController = () => import('#controllers/provider/memos_controller')
+
+router
+  .group(() => {
+    router.get('/history', [HistoryController, 'index']).as('provider.history.index')
+    router.post('/exports', [HistoryController, 'exportStore']).as('provider.exports.store')
+    router
+      .get('/exports/:providerExport', [HistoryController, 'exportShow'])
+      .where('providerExport', router.matchers.number())
+      .as('provider.exports.show')
+    router
+      .get('/exports/:providerExport/download', [HistoryController, 'exportDownload'])
+      .where('providerExport', router.matchers.number())
+      .as('provider.exports.download')
+    router.get('/memos', [MemosController, 'index']).as('provider.memos.index')
+    router.post('/memos', [MemosController, 'store']).as('provider.memos.store')
+    router
+      .post('/memos/:memo/delete', [MemosController, 'destroy'])
+      .where('memo', router.matchers.number())
+      .as('provider.memos.destroy')
+  })
+  .prefix('/m/:municipality/provider')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant(), middleware.provider()])

@@ -1,7 +1,137 @@
+import { writeFile } from 'node:fs/promises'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
+import CsvJobs from '#csv/csv_jobs'
+import Facility from '#models/facility'
+import Membership from '#models/membership'
+import type Municipality from '#models/municipality'
+import Provider from '#models/provider'
+import ProviderContract from '#models/provider_contract'
+import Resident from '#models/resident'
+import User from '#models/user'
+import { DEMO_PASSWORD } from '#database/demo_data'
 
-/** Provider console: history */
+const PROVIDER_CONSOLE = ['provider_admin', 'provider_staff'] as const
+
+async function aozora() {
+  return Provider.findByOrFail('nameJa', 'あおぞら家事支援サービス')
+}
+
+/**
+ * A finished month export of Aozora in a municipality, with a small file,
+ * requested by Aozora's administrator.
+ */
+export async function aozoraExportJob(municipality: Municipality) {
+  const owner = await User.findByOrFail('email', 'owner@aozora.example')
+  const provider = await aozora()
+  const path = await CsvJobs.newFileName('csv')
+  await writeFile(CsvJobs.pathOf(path), '\uFEFF施設,事業者,利用日\r\n')
+  const job = await CsvJobs.create({
+    municipalityId: municipality.id,
+    kind: 'provider_export_facility_month',
+    params: {
+      request: { format: 'facility_month', month: '2026-11', facilityId: null },
+      encoding: 'utf8_bom',
+      locale: 'ja',
+      providerId: provider.id,
+    },
+    requestedByUserId: owner.id,
+  })
+  job.merge({
+    status: 'done',
+    filePath: path,
+    fileName: `施設別利用実績_${municipality.code}_2026-11.csv`,
+    result: { rows: 0, asciiName: `facility_usage_${municipality.code}_2026-11.csv` },
+    finishedAt: DateTime.now(),
+  })
+  await job.save()
+  return job
+}
+
+/** A memo of Aozora in a municipality, on a resident */
+export async function aozoraMemo(municipality: Municipality, body = '次回はエプロン持参') {
+  const owner = await User.findByOrFail('email', 'owner@aozora.example')
+  const provider = await aozora()
+  const resident = await Resident.query()
+    .where('municipality_id', municipality.id)
+    .orderBy('id')
+    .firstOrFail()
+  const [inserted] = await db
+    .table('provider_memos')
+    .insert({
+      municipality_id: municipality.id,
+      provider_id: provider.id,
+      resident_id: resident.id,
+      redemption_id: null,
+      body,
+      created_by_user_id: owner.id,
+      created_at: new Date(),
+    })
+    .returning('id')
+  return Number(typeof inserted === 'object' ? inserted.id : inserted)
+}
+
+/**
+ * A second provider in a municipality (みどりケア), with a station,
+ * contracted for every service Aozora is, and one member of staff
+ * (midori@example.jp, provider_staff).
+ */
+export async function otherProvider(municipality: Municipality) {
+  const provider = await Provider.create({
+    nameJa: 'みどりケア',
+    nameEn: 'Midori Care',
+    phone: null,
+  })
+  const facility = await Facility.create({
+    providerId: provider.id,
+    nameJa: 'みどり 白金ステーション',
+    nameEn: 'Midori Shirokane Station',
+    address: null,
+    phone: null,
+  })
+  const model = await aozora()
+  const contracts = await ProviderContract.query()
+    .where('municipality_id', municipality.id)
+    .where('provider_id', model.id)
+  for (const contract of contracts) {
+    await ProviderContract.create({
+      municipalityId: municipality.id,
+      providerId: provider.id,
+      pluginId: contract.pluginId,
+      programCode: contract.programCode,
+      services: contract.services,
+      updatedByUserId: null,
+    })
+  }
+  const user = await User.create({
+    email: 'midori@example.jp',
+    password: DEMO_PASSWORD,
+    fullName: '緑 スタッフ',
+    emailVerifiedAt: DateTime.now(),
+  })
+  await Membership.create({
+    userId: user.id,
+    municipalityId: municipality.id,
+    providerId: provider.id,
+    role: 'provider_staff',
+  })
+  return { provider, facility, user }
+}
+
+/** Provider console: monthly history, CSV exports, memos */
 export const rules: TenantRouteRules = {
-  roles: {},
-  victimIds: {},
+  roles: {
+    'tenant.provider.history.index': [...PROVIDER_CONSOLE],
+    'tenant.provider.exports.show': [...PROVIDER_CONSOLE],
+    'tenant.provider.exports.download': [...PROVIDER_CONSOLE],
+    'tenant.provider.memos.index': [...PROVIDER_CONSOLE],
+  },
+  victimIds: {
+    providerExport: async (victim) => {
+      const job = await aozoraExportJob(victim)
+      return job.id
+    },
+    memo: (victim) => aozoraMemo(victim),
+  },
 }

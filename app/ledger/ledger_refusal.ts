@@ -44,6 +44,7 @@ export type LedgerRefusalCode =
   | 'visit_token_unknown'
   | 'visit_token_used'
   | 'visit_token_expired'
+  | 'service_not_contracted'
   // staff changes to a lot
   | 'lot_not_found'
   | 'lot_revoked'

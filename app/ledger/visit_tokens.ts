@@ -6,6 +6,7 @@ import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import CouponRedemption from '#ledger/coupon_redemption'
 import type { StaffAction } from '#ledger/coupon_definitions'
+import type { ProgramManifest } from '#plugin_host/define_plugin'
 import { affectedRows } from '#services/affected_rows'
 import { sha256Hex } from '#services/sha256'
 
@@ -33,30 +34,71 @@ export type PeekedVisit = VisitDetails & { facilityId: number | null; expiresAt:
  * refused reservation leaves the token unused.
  */
 export default class VisitTokens {
-  static async issue(visit: VisitDetails, createdByUserId: number | null) {
+  /**
+   * Starts a visit. A provider may only start visits for the programs and
+   * services its contract with the municipality names (provider_contracts):
+   * checked here, so that every caller meets the same rule. A visit
+   * without a provider (the ledger's own tests) has no contract to meet.
+   * Pass `client` to issue inside the caller's transaction (its audit
+   * event commits with the token).
+   */
+  static async issue(
+    visit: VisitDetails,
+    createdByUserId: number | null,
+    client: TransactionClientContract | typeof db = db
+  ) {
     const { program } = await ProgramCatalog.find(visit)
     new ProgramSpendPolicy(program).checkVisit(visit)
-    await ProgramCatalog.assertEnabled(visit.municipalityId, visit)
+    await ProgramCatalog.assertEnabled(visit.municipalityId, visit, client)
+    if (visit.providerId !== null) await this.#assertContracted(client, visit, program)
     const token = randomBytes(32).toString('base64url')
-    const shortCode = await this.#freeShortCode(visit.municipalityId)
+    const shortCode = await this.#freeShortCode(client, visit.municipalityId)
     const expiresAt = new Date(Date.now() + VISIT_TOKEN_MINUTES * 60_000)
-    await db.table('visit_tokens').insert({
-      municipality_id: visit.municipalityId,
-      provider_id: visit.providerId,
-      facility_id: visit.facilityId ?? null,
-      plugin_id: visit.pluginId,
-      program_code: visit.programCode,
-      service: visit.service,
-      visit_date: visit.visitDate,
-      visit_start: visit.visitStart,
-      minutes: visit.minutes,
-      token_hash: sha256Hex(token),
-      short_code: shortCode,
-      expires_at: expiresAt,
-      created_by_user_id: createdByUserId,
-      created_at: new Date(),
-    })
-    return { token, shortCode, expiresAt }
+    const [inserted] = await client
+      .table('visit_tokens')
+      .insert({
+        municipality_id: visit.municipalityId,
+        provider_id: visit.providerId,
+        facility_id: visit.facilityId ?? null,
+        plugin_id: visit.pluginId,
+        program_code: visit.programCode,
+        service: visit.service,
+        visit_date: visit.visitDate,
+        visit_start: visit.visitStart,
+        minutes: visit.minutes,
+        token_hash: sha256Hex(token),
+        short_code: shortCode,
+        expires_at: expiresAt,
+        created_by_user_id: createdByUserId,
+        created_at: new Date(),
+      })
+      .returning('id')
+    const id = Number(typeof inserted === 'object' ? inserted.id : inserted)
+    return { id, token, shortCode, expiresAt }
+  }
+
+  /** Refuses a program or service the provider has no contract for in the municipality */
+  static async #assertContracted(
+    client: TransactionClientContract | typeof db,
+    visit: VisitDetails,
+    program: ProgramManifest
+  ) {
+    const contract = await client
+      .from('provider_contracts')
+      .where({
+        municipality_id: visit.municipalityId,
+        provider_id: visit.providerId,
+        plugin_id: visit.pluginId,
+        program_code: visit.programCode,
+      })
+      .first()
+    const services: unknown = contract ? parseServices(contract.services) : []
+    if (!Array.isArray(services) || !services.includes(visit.service)) {
+      throw new LedgerRefusal('service_not_contracted', {
+        service: ProgramCatalog.serviceName(program, visit.service),
+        program: program.name,
+      })
+    }
   }
 
   /**
@@ -141,15 +183,28 @@ export default class VisitTokens {
   }
 
   /** A short code no live visit of the municipality uses */
-  static async #freeShortCode(municipalityId: number) {
+  static async #freeShortCode(
+    client: TransactionClientContract | typeof db,
+    municipalityId: number
+  ) {
     for (;;) {
       const candidate = String(randomInt(0, 100_000_000)).padStart(8, '0')
-      const live = await db
+      const live = await client
         .from('visit_tokens')
         .where({ municipality_id: municipalityId, short_code: candidate })
         .where('expires_at', '>', new Date())
         .first()
       if (!live) return candidate
     }
+  }
+}
+
+/** provider_contracts.services: a JSON array (text in SQLite, json in PostgreSQL) */
+function parseServices(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    return []
   }
 }

@@ -1,0 +1,121 @@
+import { createHmac } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
+import env from '#start/env'
+import AuditTrail from '#audit/audit_trail'
+import CouponBalances from '#ledger/coupon_balances'
+import { todayInJapan } from '#ledger/coupon_issuance'
+import type { StaffAction } from '#ledger/coupon_definitions'
+import { staffEvent } from '#services/staff_action'
+import ProviderVisits, { parseList } from '#services/provider_visits'
+import { normalizeResidentNumber } from '#validators/rules/resident_fields'
+
+/** 利用者ID as a provider may type it: letters, digits, "_" and "-" */
+const RESIDENT_NUMBER = /^[0-9A-Za-z][0-9A-Za-z_-]*$/
+const MAX_LENGTH = 32
+
+export type LookupResult = {
+  name: string
+  programs: { key: string; name: string; services: { name: string; minutes: number }[] }[]
+  /** The earliest last day of the lots that pay for the provider's services (YYYY-MM-DD) */
+  nearestExpiry: string | null
+}
+
+/**
+ * A provider looks up a resident's coupon status before a visit (by the
+ * 利用者ID the resident shows): only the name, the hours left today for the
+ * services the provider is contracted for, and the nearest expiry; nothing
+ * else of the record (no phone, no children, no notes).
+ *
+ * Every lookup is audited as `provider.resident_looked_up` before anything
+ * is shown (fail closed): a hit with the resident as its subject; a miss
+ * with an HMAC of the number instead of the number itself, so the trail
+ * (or an export of it) does not hold numbers that belong to no one here,
+ * yet an investigator holding APP_KEY can confirm what was tried.
+ */
+export default class ProviderResidentLookup {
+  /** The number as stored, or null when it cannot be a 利用者ID */
+  static normalize(input: string) {
+    const number = normalizeResidentNumber(input)
+    if (number === '' || number.length > MAX_LENGTH || !RESIDENT_NUMBER.test(number)) return null
+    return number
+  }
+
+  static async lookup(
+    municipalityId: number,
+    providerId: number,
+    residentNumber: string,
+    by: StaffAction,
+    locale: string
+  ): Promise<LookupResult | null> {
+    const resident = await db.transaction(async (trx) => {
+      const found = await trx
+        .from('residents')
+        .where('municipality_id', municipalityId)
+        .whereRaw('UPPER(resident_number) = ?', [residentNumber.toUpperCase()])
+        .select('id', 'family_name', 'given_name')
+        .first()
+      await AuditTrail.record(
+        staffEvent(municipalityId, by, {
+          action: 'provider.resident_looked_up',
+          purpose: 'provider_visit',
+          subjectResidentId: found ? Number(found.id) : null,
+          details: found
+            ? { provider_id: providerId, found: true }
+            : { provider_id: providerId, found: false, number_hmac: numberDigest(residentNumber) },
+        }),
+        trx
+      )
+      return found
+    })
+    if (!resident) return null
+
+    const residentId = Number(resident.id)
+    const today = todayInJapan()
+    const programs = await ProviderVisits.programs(municipalityId, providerId, locale)
+    const result: LookupResult = {
+      name: `${resident.family_name} ${resident.given_name}`,
+      programs: [],
+      nearestExpiry: null,
+    }
+    for (const program of programs) {
+      const balances = await CouponBalances.byService(municipalityId, residentId, program, today)
+      result.programs.push({
+        key: program.key,
+        name: program.name,
+        services: program.services.map((service) => ({
+          name: service.name,
+          minutes: balances.find((balance) => balance.service === service.code)?.minutes ?? 0,
+        })),
+      })
+      const lots = await db
+        .from('ledger_lots')
+        .where({
+          municipality_id: municipalityId,
+          resident_id: residentId,
+          plugin_id: program.pluginId,
+          program_code: program.programCode,
+          status: 'active',
+        })
+        .where('available_minutes', '>', 0)
+        .where('valid_from', '<=', today)
+        .where('valid_to', '>=', today)
+        .select('services', 'valid_to')
+      const contracted = program.services.map((service) => service.code)
+      for (const lot of lots) {
+        if (!parseList(lot.services).some((service) => contracted.includes(service))) continue
+        const validTo = String(lot.valid_to)
+        if (result.nearestExpiry === null || validTo < result.nearestExpiry) {
+          result.nearestExpiry = validTo
+        }
+      }
+    }
+    return result
+  }
+}
+
+/** HMAC-SHA256 of a looked-up number, keyed with APP_KEY (hex) */
+export function numberDigest(residentNumber: string) {
+  return createHmac('sha256', env.get('APP_KEY').release())
+    .update(`provider.resident_lookup:${residentNumber.toUpperCase()}`)
+    .digest('hex')
+}

@@ -97,7 +97,7 @@ test.group('Provider journey: a visit from QR to approval', (group) => {
     assert.equal(await textOf(resident, '[data-role="state"]'), '承認待ち')
 
     // The helper's screen notices the confirmation by itself; she approves.
-    await provider.getByText('利用者が確認しました').waitFor()
+    await provider.locator('[data-role="confirmed"]').waitFor()
     assert.include((await provider.locator('main').textContent()) ?? '', '山田 花子')
     await provider.getByRole('link', { name: '使用承認へ進む' }).click()
     await provider.getByRole('heading', { level: 1, name: '利用の確認' }).waitFor()

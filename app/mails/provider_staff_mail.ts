@@ -10,9 +10,10 @@ function escapeHtml(text: string) {
 }
 
 /**
- * The mail a provider's staff member gets when a municipality invites them
- * (staff_providers.mail.* in the recipient's language): a set-password link
- * for a new account, a sign-in link when the account already existed.
+ * The mail a provider's staff member gets when invited, by the municipality
+ * or by the provider's administrator, in the recipient's language
+ * (staff_providers.mail.*): a set-password link for a new account, a
+ * sign-in link when the account already existed.
  */
 export default class ProviderStaffMail extends BaseMail {
   constructor(

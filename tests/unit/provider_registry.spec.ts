@@ -252,7 +252,7 @@ test.group('Provider registry', (group) => {
     assert.isNotNull(token)
     const mail = await waitForMail('kanri@hikari.example', since)
     assert.equal(mail.subject, 'ともに Tomoni に招待されました（ひかり産後ケア）')
-    assert.include(mail.text, '港区から、ひかり産後ケアの事業者管理者として')
+    assert.include(mail.text, 'ひかり産後ケア（港区）の事業者管理者として')
     assert.include(mail.text, '/reset-password/')
     const event = await lastEvent(city.id)
     assert.equal(event.action, 'provider.staff_invited')

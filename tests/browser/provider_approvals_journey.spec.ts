@@ -87,9 +87,11 @@ test.group('Provider approvals journey', (group) => {
 
     // A rejection needs a reason; the error is said at the field.
     await page.getByRole('button', { name: '不承認にする' }).click()
-    await page.locator('#reject-reason-error').waitFor()
-    assert.include(await page.locator('#reject-reason-error').textContent(), '不承認の理由')
-    assert.equal(await page.getByLabel('不承認の理由').getAttribute('aria-invalid'), 'true')
+    const reason = page.getByLabel('不承認の理由')
+    await page.locator('.field--invalid .field__error').waitFor()
+    assert.equal(await reason.getAttribute('aria-invalid'), 'true')
+    const errorId = (await reason.getAttribute('aria-describedby'))!.split(' ').at(-1)
+    assert.include(await page.locator(`[id="${errorId}"]`).textContent(), '不承認の理由')
     violations.push(...(await seriousViolations(page)))
 
     await page.getByRole('button', { name: '承認する', exact: true }).click()

@@ -18,8 +18,9 @@ export default defineConfig({
   server: {
     watch: { ignored: ['**/tmp/**', '**/build/**'] },
     // Tests need no hot reload: without its WebSocket, test servers running
-    // side by side (or beside `npm run dev`) do not fight over its port.
-    ...(process.env.NODE_ENV === 'test' ? { hmr: false, ws: false as const } : {}),
+    // side by side (or beside `npm start`) do not fight over its port.
+    // bin/test.ts sets TOMONI_TEST_SERVER (Vite may reset NODE_ENV from .env).
+    ...(process.env.TOMONI_TEST_SERVER ? { hmr: false, ws: false as const } : {}),
   },
   /*
   | `node ace build` builds client and SSR environments into one folder and

@@ -2,6 +2,9 @@
 | Test runner entrypoint (`node ace test` runs this file).
 */
 process.env.NODE_ENV = 'test'
+// Vite may take NODE_ENV from the .env file `npm start` writes; this one it
+// leaves alone, so test servers never open the hot-reload WebSocket.
+process.env.TOMONI_TEST_SERVER = '1'
 
 import 'reflect-metadata'
 import { prettyPrintError } from '@adonisjs/core'

@@ -7,6 +7,12 @@ import { csvStream, type CsvEncoding } from '#csv/csv_export'
 import type { CsvExportField } from '#csv/csv_fields'
 import Copayment from '#ledger/copayment'
 import { visitPlaces, withVisitPlaces } from '#services/visit_places'
+import {
+  VISIT_COLUMNS,
+  type VisitResident,
+  visitResident,
+  withVisitResidents,
+} from '#services/visit_residents'
 import type {
   CsvSpec,
   LocalizedText,
@@ -53,7 +59,7 @@ export type ExportTable = {
 }
 
 /** A redemption with what an export shows of it, its lots' versions and co-payment */
-type RedemptionRow = {
+type RedemptionRow = VisitResident & {
   id: number
   pluginId: string
   programCode: string
@@ -64,8 +70,6 @@ type RedemptionRow = {
   visitStart: string | null
   minutes: number
   status: string
-  residentNumber: string
-  residentName: string
   residentNameKana: string
   providerName: string | null
   facilityId: number | null
@@ -540,28 +544,12 @@ export default class UsageExports {
     let after: { date: string; id: number } | null = null
     for (;;) {
       const query = withVisitPlaces(
-        this.#filtered(filter)
-          .join('residents as res', (join) => {
-            join
-              .on('res.id', '=', 'r.resident_id')
-              .andOn('res.municipality_id', '=', 'r.municipality_id')
-          })
-          .select(
-            'r.id',
-            'r.plugin_id',
-            'r.program_code',
-            'r.service',
-            'r.visit_date',
-            'r.visit_start',
-            'r.minutes',
-            'r.status',
-            'r.facility_id',
-            'res.resident_number',
-            'res.family_name',
-            'res.given_name',
-            'res.family_name_kana',
-            'res.given_name_kana'
-          )
+        withVisitResidents(this.#filtered(filter)).select(
+          ...VISIT_COLUMNS,
+          'r.facility_id',
+          'res.family_name_kana',
+          'res.given_name_kana'
+        )
       )
         .orderBy('r.visit_date')
         .orderBy('r.id')
@@ -597,8 +585,7 @@ export default class UsageExports {
           visitStart: row.visit_start,
           minutes: Number(row.minutes),
           status: row.status,
-          residentNumber: row.resident_number,
-          residentName: `${row.family_name} ${row.given_name}`,
+          ...visitResident(row),
           residentNameKana: `${row.family_name_kana} ${row.given_name_kana}`,
           providerName: places.provider,
           facilityId: row.facility_id === null ? null : Number(row.facility_id),

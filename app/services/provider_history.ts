@@ -2,6 +2,12 @@ import db from '@adonisjs/lucid/services/db'
 import Copayment from '#ledger/copayment'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
 import { monthRange } from '#csv/usage_exports'
+import {
+  VISIT_COLUMNS,
+  type VisitResident,
+  visitResident,
+  withVisitResidents,
+} from '#services/visit_residents'
 
 export type VisitStatus = 'posted' | 'reserved' | 'released' | 'cancelled'
 
@@ -17,13 +23,10 @@ export type HistoryFilters = {
   programCode?: string
 }
 
-export type HistoryVisit = {
+export type HistoryVisit = VisitResident & {
   id: number
   visitDate: string
   visitStart: string | null
-  residentId: number
-  residentNumber: string
-  residentName: string
   service: string
   minutes: number
   status: VisitStatus
@@ -100,13 +103,20 @@ export default class ProviderHistory {
     return enabled.filter(({ plugin, program }) => keys.has(`${plugin.id}:${program.code}`))
   }
 
-  /** This provider's redemptions here (the one place the scope is written) */
+  /**
+   * This provider's redemptions here (the one place the scope is written),
+   * a corrected visit as its replacement only.
+   */
   visitsQuery() {
+    return this.#ownRedemptions().whereNull('r.replaced_by_redemption_id')
+  }
+
+  /** Every redemption of this provider here, replaced ones included */
+  #ownRedemptions() {
     return db
       .from('ledger_redemptions as r')
       .where('r.municipality_id', this.municipalityId)
       .where('r.provider_id', this.providerId)
-      .whereNull('r.replaced_by_redemption_id')
   }
 
   /**
@@ -116,31 +126,11 @@ export default class ProviderHistory {
    */
   async month(filters: HistoryFilters, facilityOrder: number[] = []): Promise<HistoryGroup[]> {
     const [from, to] = monthRange(filters.month)
-    const query = this.visitsQuery()
-      .join('residents as res', (join) => {
-        join
-          .on('res.id', '=', 'r.resident_id')
-          .andOn('res.municipality_id', '=', 'r.municipality_id')
-      })
+    const query = withVisitResidents(this.visitsQuery())
       .where('r.visit_date', '>=', from)
       .where('r.visit_date', '<', to)
       .whereIn('r.status', HISTORY_STATUSES)
-      .select(
-        'r.id',
-        'r.facility_id',
-        'r.plugin_id',
-        'r.program_code',
-        'r.service',
-        'r.visit_date',
-        'r.visit_start',
-        'r.minutes',
-        'r.status',
-        'r.reason',
-        'r.resident_id',
-        'res.resident_number',
-        'res.family_name',
-        'res.given_name'
-      )
+      .select(...VISIT_COLUMNS, 'r.facility_id', 'r.reason')
       .orderBy('r.visit_date')
       .orderBy('r.visit_start')
       .orderBy('r.id')
@@ -189,9 +179,7 @@ export default class ProviderHistory {
         id: Number(row.id),
         visitDate: row.visit_date,
         visitStart: row.visit_start,
-        residentId: Number(row.resident_id),
-        residentNumber: row.resident_number,
-        residentName: `${row.family_name} ${row.given_name}`,
+        ...visitResident(row),
         service: row.service,
         minutes,
         status,
@@ -232,24 +220,8 @@ export default class ProviderHistory {
    * memo is about; with `onlyId`, just that visit (when it is the provider's).
    */
   async recent(limit = 100, onlyId?: number) {
-    const query = this.visitsQuery()
-      .join('residents as res', (join) => {
-        join
-          .on('res.id', '=', 'r.resident_id')
-          .andOn('res.municipality_id', '=', 'r.municipality_id')
-      })
-      .select(
-        'r.id',
-        'r.visit_date',
-        'r.visit_start',
-        'r.plugin_id',
-        'r.program_code',
-        'r.service',
-        'r.resident_id',
-        'res.resident_number',
-        'res.family_name',
-        'res.given_name'
-      )
+    const query = withVisitResidents(this.visitsQuery())
+      .select('r.id', 'r.visit_date', 'r.visit_start', 'r.plugin_id', 'r.program_code', 'r.service')
       .orderBy('r.visit_date', 'desc')
       .orderBy('r.id', 'desc')
       .limit(limit)
@@ -262,9 +234,7 @@ export default class ProviderHistory {
       pluginId: row.plugin_id as string,
       programCode: row.program_code as string,
       service: row.service as string,
-      residentId: Number(row.resident_id),
-      residentNumber: row.resident_number as string,
-      residentName: `${row.family_name} ${row.given_name}`,
+      ...visitResident(row),
     }))
   }
 
@@ -276,10 +246,7 @@ export default class ProviderHistory {
 
   /** One of this provider's visits here, or null */
   async visit(redemptionId: number) {
-    const row = await db
-      .from('ledger_redemptions as r')
-      .where('r.municipality_id', this.municipalityId)
-      .where('r.provider_id', this.providerId)
+    const row = await this.#ownRedemptions()
       .where('r.id', redemptionId)
       .select('r.id', 'r.resident_id', 'r.visit_date')
       .first()

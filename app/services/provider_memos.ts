@@ -3,6 +3,7 @@ import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import ProviderHistory from '#services/provider_history'
 import { staffEvent } from '#services/staff_action'
+import ProviderResidentLookup from '#services/provider_resident_lookup'
 
 /** Longest memo body, in characters */
 export const MEMO_MAX_LENGTH = 1000
@@ -119,12 +120,17 @@ export default class ProviderMemos {
       residentId = visit.residentId
       redemptionId = visit.id
     } else {
-      const resident = await db
-        .from('residents')
-        .where('municipality_id', this.municipalityId)
-        .where('resident_number', target.residentNumber)
-        .select('id')
-        .first()
+      // Read as the resident lookup reads it: any case, full-width or not
+      const number = ProviderResidentLookup.normalize(target.residentNumber)
+      const resident =
+        number === null
+          ? null
+          : await db
+              .from('residents')
+              .where('municipality_id', this.municipalityId)
+              .whereRaw('UPPER(resident_number) = ?', [number.toUpperCase()])
+              .select('id')
+              .first()
       if (!resident) throw new MemoRefusal('resident_number', 'unknown_resident')
       residentId = Number(resident.id)
       // A resident the provider never served is as unknown to it as a

@@ -3,6 +3,7 @@ import type { ProgramRef } from '#ledger/program_catalog'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import ProgramNames from '#services/program_names'
 import { visitPlaces, withVisitPlaces } from '#services/visit_places'
+import { VISIT_COLUMNS } from '#services/visit_residents'
 
 export const HISTORY_PAGE_SIZE = 50
 
@@ -174,18 +175,7 @@ export default class ResidentHistory {
       db
         .from('ledger_redemptions as r')
         .where('r.municipality_id', this.municipalityId)
-        .select(
-          'r.id',
-          'r.created_at',
-          'r.plugin_id',
-          'r.program_code',
-          'r.service',
-          'r.visit_date',
-          'r.visit_start',
-          'r.minutes',
-          'r.status',
-          'r.reason'
-        )
+        .select(...VISIT_COLUMNS, 'r.created_at', 'r.reason')
     )
     scope(query)
     const rows = await query

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { type VisitResident, visitResident } from '#services/visit_residents'
 
 export type UsageFilters = {
   /** The ward's resident ID (利用者ID), exactly */
@@ -13,13 +14,10 @@ export type UsageFilters = {
   status?: 'reserved' | 'posted' | 'released' | 'cancelled'
 }
 
-export type UsageRow = {
+export type UsageRow = VisitResident & {
   id: number
   visitDate: string
   visitStart: string | null
-  residentId: number
-  residentNumber: string
-  residentName: string
   pluginId: string
   programCode: string
   service: string
@@ -107,9 +105,7 @@ export default class UsageSearch {
       id: Number(row.id),
       visitDate: row.visit_date,
       visitStart: row.visit_start,
-      residentId: Number(row.resident_id),
-      residentNumber: row.resident_number,
-      residentName: `${row.family_name} ${row.given_name}`,
+      ...visitResident(row),
       pluginId: row.plugin_id,
       programCode: row.program_code,
       service: row.service,

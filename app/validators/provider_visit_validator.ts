@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { codeField, programKeyField } from '#validators/rules/usage_fields'
 
 /**
  * Start a visit (provider console): the program as "<plugin id>/<program
@@ -8,16 +9,8 @@ import vine from '@vinejs/vine'
  */
 export const startVisitValidator = vine.compile(
   vine.object({
-    program: vine
-      .string()
-      .trim()
-      .regex(/^[a-z0-9_]+\/[a-z0-9_]+$/)
-      .maxLength(130),
-    service: vine
-      .string()
-      .trim()
-      .regex(/^[a-z0-9_]+$/)
-      .maxLength(64),
+    program: programKeyField(),
+    service: codeField(),
     facility_id: vine.number().positive().withoutDecimals().optional(),
     visit_date: vine.date({ formats: ['YYYY-MM-DD'] }),
     visit_start: vine

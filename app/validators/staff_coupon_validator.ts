@@ -1,25 +1,16 @@
 import vine from '@vinejs/vine'
+import { codeField, programKeyField } from '#validators/rules/usage_fields'
 
 const reason = vine.string().trim().minLength(1).maxLength(300)
-const code = () =>
-  vine
-    .string()
-    .trim()
-    .regex(/^[a-z0-9_]+$/)
-    .maxLength(64)
 
 /** Issue (発行) or add (追加) hours of one program to a resident */
 export const issueCouponValidator = vine.compile(
   vine.object({
     /** "<plugin id>/<program code>" */
-    program: vine
-      .string()
-      .trim()
-      .regex(/^[a-z0-9_]+\/[a-z0-9_]+$/)
-      .maxLength(130),
+    program: programKeyField(),
     child_id: vine.number().positive().withoutDecimals().optional(),
     /** One window of the definition; omitted: every window still open */
-    window: code().optional(),
+    window: codeField().optional(),
     /** Omitted: the window's full amount */
     hours: vine.number().positive().max(10000).optional(),
     copayment_tier: vine.string().trim().maxLength(8).optional(),
@@ -38,13 +29,8 @@ export const lotExpiryValidator = vine.compile(
 export const usageFiltersValidator = vine.compile(
   vine.object({
     resident: vine.string().trim().maxLength(32).optional(),
-    program: vine
-      .string()
-      .trim()
-      .regex(/^[a-z0-9_]+\/[a-z0-9_]+$/)
-      .maxLength(130)
-      .optional(),
-    service: code().optional(),
+    program: programKeyField().optional(),
+    service: codeField().optional(),
     /** YYYY-MM, or "all" for every month */
     month: vine
       .string()

@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { exportEncodingField, exportFormatField } from '#validators/rules/usage_fields'
 
 /**
  * The resident CSV upload: a file is required; its size and content are
@@ -18,11 +19,7 @@ export const csvImportValidator = vine.compile(
  */
 export const csvExportValidator = vine.compile(
   vine.object({
-    format: vine
-      .string()
-      .trim()
-      .maxLength(140)
-      .regex(/^[a-z0-9_:]+$/),
+    format: exportFormatField(),
     month: vine
       .string()
       .trim()
@@ -30,6 +27,6 @@ export const csvExportValidator = vine.compile(
       .optional(),
     facility: vine.number().positive().withoutDecimals().optional(),
     resident_number: vine.string().trim().maxLength(32).optional(),
-    encoding: vine.enum(['utf8_bom', 'cp932']),
+    encoding: exportEncodingField(),
   })
 )

@@ -3,21 +3,20 @@ import db from '@adonisjs/lucid/services/db'
 import type { ApiResponse } from '@japa/api-client'
 import CouponRedemption from '#ledger/coupon_redemption'
 import Facility from '#models/facility'
-import Provider from '#models/provider'
 import type BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { events, signedIn } from '#tests/helpers/staff_console'
+import { detailsOf, events, signedIn } from '#tests/helpers/staff_console'
 import { isolatedTests } from '#tests/helpers/isolated_tests'
 import { HOUR, nextKey, staffOf } from '#tests/helpers/programs'
 import {
   POSTPARTUM,
-  aozoraVisit,
   daysFromToday,
   hanako,
   hanakoWithHours,
   smallLot,
+  waitingAozoraVisit,
 } from '#tests/helpers/resident_visits'
-import VisitTokens from '#ledger/visit_tokens'
+import { providerWithStation } from '#tests/helpers/usage_fixtures'
 
 const QUEUE = '/m/minato/provider/approvals'
 const OWNER = 'owner@aozora.example'
@@ -38,27 +37,10 @@ function locationOf(response: ApiResponse) {
   return String(response.header('location'))
 }
 
-function detailsOf(event: { details: unknown }) {
-  return typeof event.details === 'string' ? JSON.parse(event.details) : event.details
-}
-
 /** Follows one redirect and returns the page it leads to */
 async function follow(browser: BrowserSession, response: ApiResponse) {
   response.assertStatus(302)
   return browser.get(locationOf(response))
-}
-
-/** A visit of hanako waiting for Aozora, made by scanning Aozora's QR */
-async function waitingVisit(minutes = 2 * HOUR, visitDate = daysFromToday(1)) {
-  const { city, resident } = await hanako()
-  const { token } = await aozoraVisit({ minutes, visitDate })
-  const { redemptionId } = await VisitTokens.redeem(
-    city.id,
-    resident.id,
-    { token },
-    await staffOf(city)
-  )
-  return { city, resident, redemptionId }
 }
 
 async function statusOf(redemptionId: number) {
@@ -69,11 +51,11 @@ async function statusOf(redemptionId: number) {
 /** A visit of hanako reserved for another provider, contracted nowhere near Aozora */
 async function otherProvidersVisit() {
   const { city, resident } = await hanako()
-  const provider = await Provider.create({ nameJa: 'みどり家事支援', nameEn: 'Midori Care' })
-  const facility = await Facility.create({
-    providerId: provider.id,
-    nameJa: 'みどり 本店',
-    nameEn: 'Midori main',
+  const { provider, facility } = await providerWithStation({
+    ja: 'みどり家事支援',
+    en: 'Midori Care',
+    stationJa: 'みどり 本店',
+    stationEn: 'Midori main',
   })
   const { redemptionId } = await CouponRedemption.reserve(
     {
@@ -101,7 +83,7 @@ test.group('Provider approvals: the queue', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { city, resident, redemptionId } = await waitingVisit()
+    const { city, resident, redemptionId } = await waitingAozoraVisit()
     const browser = await signedIn(client, HELPER)
     const page = await browser.get(QUEUE)
     page.assertStatus(200)
@@ -130,7 +112,7 @@ test.group('Provider approvals: the queue', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { city, redemptionId } = await waitingVisit()
+    const { city, redemptionId } = await waitingAozoraVisit()
     const { facility: theirs } = await otherProvidersVisit()
     const own = await Facility.query().where('name_ja', 'あおぞら 芝浦ステーション').firstOrFail()
     const browser = await signedIn(client, OWNER)
@@ -160,7 +142,7 @@ test.group('Provider approvals: the queue', (group) => {
 
   test('residents and municipal staff are refused (403)', async ({ client }) => {
     await hanakoWithHours()
-    const { redemptionId } = await waitingVisit()
+    const { redemptionId } = await waitingAozoraVisit()
     for (const email of ['hanako@example.jp', 'staff@minato.example', 'admin@minato.example']) {
       const browser = await signedIn(client, email)
       expectStatus(await browser.get(QUEUE), 403)
@@ -188,7 +170,7 @@ test.group('Provider approvals: one visit', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { city, resident, redemptionId } = await waitingVisit()
+    const { city, resident, redemptionId } = await waitingAozoraVisit()
     const browser = await signedIn(client, HELPER)
     const page = await browser.get(`${QUEUE}/${redemptionId}`)
     page.assertStatus(200)
@@ -222,7 +204,7 @@ test.group('Provider approvals: one visit', (group) => {
 
   test('approve: the hours are spent, the resident sees it at once', async ({ client, assert }) => {
     await hanakoWithHours()
-    const { city, redemptionId } = await waitingVisit()
+    const { city, redemptionId } = await waitingAozoraVisit()
     const browser = await signedIn(client, HELPER)
     await browser.get(`${QUEUE}/${redemptionId}`)
     const response = await browser.post(`${QUEUE}/${redemptionId}/approve`)
@@ -244,7 +226,7 @@ test.group('Provider approvals: one visit', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { city, redemptionId } = await waitingVisit()
+    const { city, redemptionId } = await waitingAozoraVisit()
     const owner = await signedIn(client, OWNER)
     const helper = await signedIn(client, HELPER)
     await owner.get(`${QUEUE}/${redemptionId}`)
@@ -275,7 +257,7 @@ test.group('Provider approvals: one visit', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { city, redemptionId } = await waitingVisit()
+    const { city, redemptionId } = await waitingAozoraVisit()
     const browser = await signedIn(client, HELPER)
     await browser.get(`${QUEUE}/${redemptionId}`)
     const bad = await browser.post(`${QUEUE}/${redemptionId}/reject`, { reason: '   ' })
@@ -303,7 +285,7 @@ test.group('Provider approvals: one visit', (group) => {
 
   test('in English, the refusal and the messages are in English', async ({ client, assert }) => {
     await hanakoWithHours()
-    const { redemptionId } = await waitingVisit()
+    const { redemptionId } = await waitingAozoraVisit()
     const browser = await signedIn(client, HELPER)
     await browser.put('/locale', { locale: 'en' })
     await browser.get(`${QUEUE}/${redemptionId}`)
@@ -324,7 +306,7 @@ test.group('Provider approvals: correcting the hours', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { city, redemptionId } = await waitingVisit(2 * HOUR)
+    const { city, redemptionId } = await waitingAozoraVisit(2 * HOUR)
     const browser = await signedIn(client, HELPER)
     await browser.get(`${QUEUE}/${redemptionId}`)
     const response = await browser.post(`${QUEUE}/${redemptionId}/correct`, { minutes: 60 })
@@ -367,7 +349,7 @@ test.group('Provider approvals: correcting the hours', (group) => {
   }) => {
     const { resident } = await hanako()
     await smallLot(resident.id, 2)
-    const { city, redemptionId } = await waitingVisit(2 * HOUR)
+    const { city, redemptionId } = await waitingAozoraVisit(2 * HOUR)
     const browser = await signedIn(client, HELPER)
     await browser.get(`${QUEUE}/${redemptionId}`)
     const response = await browser.post(`${QUEUE}/${redemptionId}/correct`, { minutes: 180 })
@@ -385,7 +367,7 @@ test.group('Provider approvals: correcting the hours', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { redemptionId, resident } = await waitingVisit(2 * HOUR)
+    const { redemptionId, resident } = await waitingAozoraVisit(2 * HOUR)
     const browser = await signedIn(client, HELPER)
     await browser.get(`${QUEUE}/${redemptionId}`)
     const cases: [unknown, RegExp][] = [
@@ -406,7 +388,7 @@ test.group('Provider approvals: correcting the hours', (group) => {
 
   test('an approved visit can no longer be corrected', async ({ client, assert }) => {
     await hanakoWithHours()
-    const { city, redemptionId } = await waitingVisit(2 * HOUR)
+    const { city, redemptionId } = await waitingAozoraVisit(2 * HOUR)
     await CouponRedemption.approve(city.id, redemptionId, await staffOf(city))
     const browser = await signedIn(client, HELPER)
     await browser.get(`${QUEUE}/${redemptionId}`)
@@ -421,7 +403,7 @@ test.group('Provider approvals: correcting the hours', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { redemptionId } = await waitingVisit(2 * HOUR)
+    const { redemptionId } = await waitingAozoraVisit(2 * HOUR)
     for (const email of ['hanako@example.jp', 'staff@minato.example']) {
       const browser = await signedIn(client, email)
       await browser.get('/')

@@ -8,14 +8,13 @@ import { settledCsvJob } from '#tests/helpers/csv_jobs'
 import { events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
 import { minato } from '#tests/helpers/programs'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { aozoraExportJob, otherProvider } from '#tests/helpers/tenant_routes/provider_history'
+import { aozoraExportJob, otherProvidersVisit } from '#tests/helpers/tenant_routes/provider_history'
 import {
   HOME_HELP,
   POSTPARTUM,
   aozoraStation,
-  grantLot,
   ledgerVisit,
-  usageResident,
+  residentWithLot,
 } from '#tests/helpers/usage_fixtures'
 import CsvJob from '#models/csv_job'
 
@@ -29,8 +28,7 @@ async function november() {
   const city = await minato()
   const { provider, facility } = await aozoraStation()
   const at = { providerId: provider.id, facilityId: facility.id }
-  const mother = await usageResident(city, { familyName: '港', givenName: '花子' })
-  await grantLot(city, mother, POSTPARTUM)
+  const mother = await residentWithLot(city, { familyName: '港', givenName: '花子' }, POSTPARTUM)
   const approved = await ledgerVisit(city, mother, POSTPARTUM, {
     service: 'home_helper',
     date: '2026-11-04',
@@ -44,24 +42,19 @@ async function november() {
     status: 'reserved',
     ...at,
   })
-  const parent = await usageResident(city, { familyName: '=HYPERLINK("x")', givenName: '太郎' })
-  await grantLot(city, parent, HOME_HELP, 'VII')
+  const parent = await residentWithLot(
+    city,
+    { familyName: '=HYPERLINK("x")', givenName: '太郎' },
+    HOME_HELP,
+    'VII'
+  )
   await ledgerVisit(city, parent, HOME_HELP, {
     service: 'childcare',
     date: '2026-11-06',
     minutes: 180,
     ...at,
   })
-  const other = await otherProvider(city)
-  const stranger = await usageResident(city, { familyName: '白金', givenName: '次郎' })
-  await grantLot(city, stranger, HOME_HELP, 'II')
-  const othersVisit = await ledgerVisit(city, stranger, HOME_HELP, {
-    service: 'housework',
-    date: '2026-11-06',
-    minutes: 60,
-    providerId: other.provider.id,
-    facilityId: other.facility.id,
-  })
+  const { other, stranger, othersVisit } = await otherProvidersVisit(city, 'II')
   return { city, provider, facility, mother, parent, stranger, other, approved, othersVisit }
 }
 

@@ -3,22 +3,19 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
 import { minato } from '#tests/helpers/programs'
-import { aozoraMemo, otherProvider } from '#tests/helpers/tenant_routes/provider_history'
+import { aozoraMemo, otherProvidersVisit } from '#tests/helpers/tenant_routes/provider_history'
 import {
-  HOME_HELP,
   POSTPARTUM,
   aozoraStation,
-  grantLot,
   ledgerVisit,
-  usageResident,
+  residentWithLot,
 } from '#tests/helpers/usage_fixtures'
 
 /** A visit at Aozora's station, one at another provider, and a resident Aozora never served */
 async function visits() {
   const city = await minato()
   const { provider, facility } = await aozoraStation()
-  const mother = await usageResident(city, { familyName: '港', givenName: '花子' })
-  await grantLot(city, mother, POSTPARTUM)
+  const mother = await residentWithLot(city, { familyName: '港', givenName: '花子' }, POSTPARTUM)
   const visit = await ledgerVisit(city, mother, POSTPARTUM, {
     service: 'home_helper',
     date: '2026-11-04',
@@ -26,17 +23,13 @@ async function visits() {
     providerId: provider.id,
     facilityId: facility.id,
   })
-  const other = await otherProvider(city)
-  const stranger = await usageResident(city, { familyName: '白金', givenName: '次郎' })
-  await grantLot(city, stranger, HOME_HELP, 'II')
-  const othersVisit = await ledgerVisit(city, stranger, HOME_HELP, {
-    service: 'housework',
-    date: '2026-11-06',
-    minutes: 60,
-    providerId: other.provider.id,
-    facilityId: other.facility.id,
-  })
+  const { other, stranger, othersVisit } = await otherProvidersVisit(city, 'II')
   return { city, provider, mother, visit, other, stranger, othersVisit }
+}
+
+/** ASCII letters and digits as a Japanese keyboard may type them (ａ-１) */
+function fullWidth(text: string) {
+  return text.replace(/[0-9A-Za-z]/g, (char) => String.fromCodePoint(char.codePointAt(0)! + 0xfee0))
 }
 
 async function memoCount() {
@@ -75,7 +68,8 @@ test.group('Provider console: memos', (group) => {
     response.assertStatus(302)
     response = await browser.post('/m/minato/provider/memos', {
       target: 'resident',
-      resident_number: mother.residentNumber,
+      // Typed as the resident lookup accepts it: lower case, full-width
+      resident_number: fullWidth(mother.residentNumber.toLowerCase()),
       body: '次回はエプロン持参',
     })
     response.assertStatus(302)

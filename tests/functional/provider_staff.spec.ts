@@ -4,10 +4,11 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { waitForMail } from '#tests/helpers/mailbox'
-import { events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
+import { detailsOf, events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
 import { minato } from '#tests/helpers/programs'
 import type BrowserSession from '#tests/helpers/browser_session'
 import { DEMO_PASSWORD } from '#database/demo_data'
+import Facility from '#models/facility'
 import Provider from '#models/provider'
 import ProviderContract from '#models/provider_contract'
 import Membership from '#models/membership'
@@ -31,10 +32,6 @@ async function membershipsOf(email: string) {
     .where('user_id', await userId(email))
     .where('municipality_id', city.id)
     .whereIn('role', ['provider_admin', 'provider_staff'])
-}
-
-function details(event: { details: unknown }) {
-  return typeof event.details === 'string' ? JSON.parse(event.details) : event.details
 }
 
 type Row = {
@@ -184,7 +181,7 @@ test.group('Provider console: staff management', (group) => {
     assert.equal(membership.providerId, provider.id)
 
     const mail = await waitForMail('shinjin@aozora.example', since)
-    assert.include(mail.text, 'あおぞら家事支援サービスの事業者スタッフとして')
+    assert.include(mail.text, 'あおぞら家事支援サービス（港区）の事業者スタッフとして')
     assert.match(mail.text, /\/reset-password\//)
 
     const city = await minato()
@@ -192,8 +189,8 @@ test.group('Provider console: staff management', (group) => {
     assert.equal(event.actor_role, 'provider_admin')
     assert.equal(event.actor_user_id, await userId('owner@aozora.example'))
     assert.equal(event.destination, 'tenant.provider.staff.store')
-    assert.equal(details(event).user_id, user.id)
-    assert.equal(details(event).provider_id, provider.id)
+    assert.equal(detailsOf(event).user_id, user.id)
+    assert.equal(detailsOf(event).provider_id, provider.id)
 
     const page = await browser.get(STAFF)
     assert.equal(page.body().flash.notice, 'shinjin@aozora.example に招待メールを送りました。')
@@ -285,8 +282,8 @@ test.group('Provider console: staff management', (group) => {
     assert.isNotNull(membership.disabledAt)
     const [event] = await events(city.id, 'provider.staff_disabled', before)
     assert.equal(event.actor_role, 'provider_admin')
-    assert.deepEqual(details(event).roles, ['provider_staff'])
-    assert.equal(details(event).user_id, helperId)
+    assert.deepEqual(detailsOf(event).roles, ['provider_staff'])
+    assert.equal(detailsOf(event).user_id, helperId)
 
     const { fullName } = await User.findOrFail(helperId)
     let page = await owner.get(STAFF)
@@ -318,7 +315,7 @@ test.group('Provider console: staff management', (group) => {
     const enabling = await owner.post(`${STAFF}/${helperId}/enable`)
     enabling.assertHeader('location', STAFF)
     const [enabled] = await events(city.id, 'provider.staff_enabled', enableFrom)
-    assert.equal(details(enabled).user_id, helperId)
+    assert.equal(detailsOf(enabled).user_id, helperId)
     page = await owner.get(STAFF)
     row = (page.body().props.staff as Row[]).find((entry) => entry.userId === helperId)!
     assert.isFalse(row.disabled)
@@ -399,11 +396,72 @@ test.group('Provider console: staff management', (group) => {
     const refused = await events(city.id, 'provider.staff_not_found', before)
     assert.lengthOf(refused, 6)
     assert.deepEqual(
-      refused.map((event) => details(event).user_id),
+      refused.map((event) => detailsOf(event).user_id),
       [999999, 999999, municipalStaff, municipalStaff, user.id, user.id]
     )
     const [membership] = await Membership.query().where('user_id', user.id)
     assert.isNull(membership.disabledAt)
     assert.lengthOf(await db.from('memberships').whereNotNull('disabled_at'), 0)
+  })
+
+  test('the console acts for the membership here; disabled at one provider, nothing of it stays', async ({
+    client,
+    assert,
+  }) => {
+    const city = await minato()
+    const provider = await aozora()
+    const station = await Facility.findByOrFail('providerId', provider.id)
+    const helperId = await userId('helper@aozora.example')
+    const { provider: hikariCare } = await hikari()
+    // The helper also works for Hikari here (a later membership) and in Shinjuku.
+    await Membership.create({
+      userId: helperId,
+      municipalityId: city.id,
+      providerId: hikariCare.id,
+      role: 'provider_staff',
+    })
+    const { municipality: shinjuku } = await createSecondTenant()
+    await Membership.create({
+      userId: helperId,
+      municipalityId: shinjuku.id,
+      providerId: hikariCare.id,
+      role: 'provider_staff',
+    })
+    const consoleOf = async (browser: BrowserSession, slug: string) => {
+      const page = await browser.get(`/m/${slug}/provider`)
+      page.assertStatus(200)
+      return page.body().props.provider.name
+    }
+    let helper = await signedIn(client, 'helper@aozora.example')
+    assert.equal(await consoleOf(helper, 'minato'), 'あおぞら家事支援サービス')
+    assert.equal(await consoleOf(helper, 'shinjuku'), 'ひかり産後ケア')
+
+    const owner = await signedIn(client, 'owner@aozora.example')
+    await owner.get(STAFF)
+    const disabling = await owner.post(`${STAFF}/${helperId}/disable`)
+    disabling.assertHeader('location', STAFF)
+
+    // Disabled at Aozora: here the console is Hikari's, none of Aozora's rows are reachable.
+    helper = await signedIn(client, 'helper@aozora.example')
+    assert.equal(await consoleOf(helper, 'minato'), 'ひかり産後ケア')
+    const history = await helper.get(`/m/minato/provider/history?facility=${station.id}`)
+    history.assertStatus(404)
+    const staffPage = await helper.get(STAFF)
+    staffPage.assertStatus(403)
+
+    // A disabled provider membership next to a resident's grants no console at all.
+    const hanako = await User.findByOrFail('email', 'hanako@example.jp')
+    await Membership.create({
+      userId: hanako.id,
+      municipalityId: city.id,
+      providerId: provider.id,
+      role: 'provider_staff',
+      disabledAt: DateTime.now(),
+    })
+    const resident = await signedIn(client, 'hanako@example.jp')
+    for (const url of ['/m/minato/provider', '/m/minato/provider/history', STAFF]) {
+      const refused = await resident.get(url)
+      assert.equal(refused.status(), 403, url)
+    }
   })
 })

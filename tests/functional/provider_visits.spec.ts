@@ -8,17 +8,16 @@ import { todayInJapan } from '#ledger/coupon_issuance'
 import VisitTokens from '#ledger/visit_tokens'
 import Facility from '#models/facility'
 import Membership from '#models/membership'
-import Provider from '#models/provider'
-import ProviderContract from '#models/provider_contract'
 import User from '#models/user'
 import ProviderRegistry from '#services/provider_registry'
 import { numberDigest } from '#services/provider_resident_lookup'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
+import { detailsOf, events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
 import { minato, staffOf } from '#tests/helpers/programs'
-import { aozoraStation } from '#tests/helpers/usage_fixtures'
+import { aozoraStation, providerWithStation } from '#tests/helpers/usage_fixtures'
 import {
   aozoraVisit,
+  aozoraVisitDetails,
   expireVisitToken,
   hanako,
   hanakoWithHours,
@@ -85,31 +84,17 @@ async function onlyHomeHelper() {
 /** Another provider in Minato, with a station and a visit QR of its own */
 async function otherProvider() {
   const city = await minato()
-  const provider = await Provider.create({ nameJa: 'みなと家事サービス', nameEn: 'Minato Care' })
-  const facility = await Facility.create({
-    providerId: provider.id,
-    nameJa: 'みなと 本店',
-    nameEn: 'Minato Main',
-  })
-  await ProviderContract.create({
-    municipalityId: city.id,
-    providerId: provider.id,
-    pluginId: 'postpartum_support',
-    programCode: 'postpartum',
-    services: ['home_helper'],
-  })
-  const visit = await VisitTokens.issue(
+  const { provider, facility } = await providerWithStation(
     {
-      pluginId: 'postpartum_support',
-      programCode: 'postpartum',
-      municipalityId: city.id,
-      providerId: provider.id,
-      facilityId: facility.id,
-      service: 'home_helper',
-      visitDate: todayInJapan(),
-      visitStart: '10:00',
-      minutes: 60,
+      ja: 'みなと家事サービス',
+      en: 'Minato Care',
+      stationJa: 'みなと 本店',
+      stationEn: 'Minato Main',
     },
+    { municipality: city, services: ['home_helper'] }
+  )
+  const visit = await VisitTokens.issue(
+    await aozoraVisitDetails({ providerId: provider.id, facilityId: facility.id }),
     null
   )
   return { provider, facility, visit }
@@ -313,7 +298,7 @@ test.group('Provider visits: start a visit and show its QR', (group) => {
     const helperUser = await User.findByOrFail('email', 'helper@aozora.example')
     assert.equal(Number(event.actor_user_id), helperUser.id)
     assert.equal(event.actor_role, 'provider_staff')
-    assert.equal(JSON.parse(event.details).visit_token_id, Number(row.id))
+    assert.equal(detailsOf(event).visit_token_id, Number(row.id))
   })
 
   test('another device of the same provider sees the visit but not its QR', async ({
@@ -400,7 +385,7 @@ test.group('Provider visits: start a visit and show its QR', (group) => {
     const response = await browser.get(`${BASE}/visits/${visit.id}`)
     response.assertStatus(404)
     const [event] = await eventsOf('visit_token.not_found')
-    assert.equal(JSON.parse(event.details).visit_token_id, visit.id)
+    assert.equal(detailsOf(event).visit_token_id, visit.id)
     const unknown = await browser.get(`${BASE}/visits/99999999`)
     unknown.assertStatus(404)
   })
@@ -501,7 +486,7 @@ test.group('Provider visits: resident lookup', (group) => {
 
     const [event] = await events(city.id, 'provider.resident_looked_up', before)
     assert.equal(Number(event.subject_resident_id), resident.id)
-    assert.equal(JSON.parse(event.details).found, true)
+    assert.equal(detailsOf(event).found, true)
   })
 
   test('the number may be typed in any case or full-width', async ({ client, assert }) => {
@@ -524,7 +509,7 @@ test.group('Provider visits: resident lookup', (group) => {
     assert.isNull(event.subject_resident_id)
     assert.notInclude(event.details, 'ZZ-424242')
     assert.notInclude(event.details, '424242')
-    assert.equal(JSON.parse(event.details).number_hmac, numberDigest('ZZ-424242'))
+    assert.equal(detailsOf(event).number_hmac, numberDigest('ZZ-424242'))
   })
 
   test('empty or malformed numbers get a translated error and no lookup', async ({

@@ -253,7 +253,7 @@ test.group('Staff console: providers', (group) => {
     assert.equal(membership.role, 'provider_staff')
     assert.equal(membership.providerId, provider.id)
     const mail = await waitForMail('shinjin@aozora.example', since)
-    assert.include(mail.text, 'あおぞら家事支援サービスの事業者スタッフとして')
+    assert.include(mail.text, 'あおぞら家事支援サービス（港区）の事業者スタッフとして')
     const event = await latestEvent()
     assert.equal(event.action, 'provider.staff_invited')
     assert.equal(details(event).user_id, user.id)

@@ -77,12 +77,13 @@ export async function smallLot(
   })
 }
 
-/** A visit QR the Aozora helper starts: home helper, today 10:00, 2 hours unless said */
-export async function aozoraVisit(overrides: Partial<VisitDetails> = {}) {
+/** What a visit QR of Aozora's station says: home helper, today 10:00, 1 hour unless said */
+export async function aozoraVisitDetails(
+  overrides: Partial<VisitDetails> = {}
+): Promise<VisitDetails> {
   const city = await minato()
   const { provider, facility } = await aozoraStation()
-  const helper = await User.findByOrFail('email', 'helper@aozora.example')
-  const visit: VisitDetails = {
+  return {
     ...POSTPARTUM,
     municipalityId: city.id,
     providerId: provider.id,
@@ -90,11 +91,35 @@ export async function aozoraVisit(overrides: Partial<VisitDetails> = {}) {
     service: 'home_helper',
     visitDate: todayInJapan(),
     visitStart: '10:00',
-    minutes: 120,
+    minutes: 60,
     ...overrides,
   }
+}
+
+/** A visit QR the Aozora helper starts: home helper, today 10:00, 2 hours unless said */
+export async function aozoraVisit(overrides: Partial<VisitDetails> = {}) {
+  const { provider, facility } = await aozoraStation()
+  const helper = await User.findByOrFail('email', 'helper@aozora.example')
+  const visit = await aozoraVisitDetails({ minutes: 120, ...overrides })
   const issued = await VisitTokens.issue(visit, helper.id)
   return { ...issued, visit, provider, facility }
+}
+
+/**
+ * A visit of hanako waiting for Aozora's approval, made by scanning a QR
+ * Aozora's helper started (aozoraVisit)
+ */
+export async function waitingAozoraVisit(minutes = 2 * 60, visitDate = daysFromToday(1)) {
+  const { city, resident } = await hanako()
+  const { token, provider, facility } = await aozoraVisit({ minutes, visitDate })
+  const by = await staffOf(city)
+  const { redemptionId, visitTokenId } = await VisitTokens.redeem(
+    city.id,
+    resident.id,
+    { token },
+    by
+  )
+  return { city, resident, by, redemptionId, visitTokenId, provider, facility }
 }
 
 /** Makes a visit QR lapse, as ten minutes passing would */

@@ -50,3 +50,8 @@ export async function events(municipalityId: number, action: string, afterId = 0
     .where('id', '>', afterId)
     .orderBy('sequence', 'desc')
 }
+
+/** An audit event's details (JSON text on SQLite, an object on PostgreSQL) */
+export function detailsOf(event: { details: unknown }) {
+  return typeof event.details === 'string' ? JSON.parse(event.details) : event.details
+}

@@ -1,6 +1,7 @@
 import LedgerEngine from '#ledger/ledger_engine'
 import Facility from '#models/facility'
 import Provider from '#models/provider'
+import ProviderContract from '#models/provider_contract'
 import type Resident from '#models/resident'
 import { newResident } from '#tests/helpers/ledger_residents'
 import type Municipality from '#models/municipality'
@@ -15,6 +16,45 @@ export async function aozoraStation() {
     .orderBy('id')
     .firstOrFail()
   return { provider, facility }
+}
+
+/**
+ * A provider other than Aozora with one station, contracted in the
+ * municipality for the postpartum services given (without `contract`, for
+ * nothing at all).
+ */
+export async function providerWithStation(
+  names: { ja: string; en: string; stationJa: string; stationEn: string },
+  contract?: { municipality: Municipality; services: string[] }
+) {
+  const provider = await Provider.create({ nameJa: names.ja, nameEn: names.en })
+  const facility = await Facility.create({
+    providerId: provider.id,
+    nameJa: names.stationJa,
+    nameEn: names.stationEn,
+  })
+  if (contract) {
+    await ProviderContract.create({
+      municipalityId: contract.municipality.id,
+      providerId: provider.id,
+      pluginId: 'postpartum_support',
+      programCode: 'postpartum',
+      services: contract.services,
+    })
+  }
+  return { provider, facility }
+}
+
+/** A resident of the usage fixtures with a 2026 lot of the program (at a co-payment tier) */
+export async function residentWithLot(
+  municipality: Municipality,
+  names: { familyName?: string; givenName?: string },
+  program: Program,
+  tier: string | null = null
+) {
+  const resident = await usageResident(municipality, names)
+  await grantLot(municipality, resident, program, tier)
+  return resident
 }
 
 export async function usageResident(

@@ -3,41 +3,20 @@ import db from '@adonisjs/lucid/services/db'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import LedgerVerifier from '#ledger/ledger_verifier'
-import VisitTokens from '#ledger/visit_tokens'
-import Facility from '#models/facility'
-import Provider from '#models/provider'
 import ProviderApprovals from '#services/provider_approvals'
 import { isolatedTests } from '#tests/helpers/isolated_tests'
-import { HOUR, refusalCodeOf, staffOf } from '#tests/helpers/programs'
-import { events } from '#tests/helpers/staff_console'
+import { HOUR, refusalCodeOf } from '#tests/helpers/programs'
+import { detailsOf, events } from '#tests/helpers/staff_console'
 import {
-  aozoraVisit,
   daysFromToday,
   hanako,
   hanakoWithHours,
   smallLot,
+  waitingAozoraVisit,
 } from '#tests/helpers/resident_visits'
+import { providerWithStation } from '#tests/helpers/usage_fixtures'
 
 let before = 0
-
-/** A visit of hanako waiting for Aozora's approval, made by scanning Aozora's QR */
-async function waitingVisit(minutes = 2 * HOUR, visitDate = daysFromToday(1)) {
-  const { city, resident } = await hanako()
-  const { token, provider, facility } = await aozoraVisit({ minutes, visitDate })
-  const by = await staffOf(city)
-  const { redemptionId, visitTokenId } = await VisitTokens.redeem(
-    city.id,
-    resident.id,
-    { token },
-    by
-  )
-  return { city, resident, by, redemptionId, visitTokenId, provider, facility }
-}
-
-/** An audit event's details (JSON text on SQLite) */
-function detailsOf(event: { details: unknown }) {
-  return typeof event.details === 'string' ? JSON.parse(event.details) : event.details
-}
 
 async function redemption(id: number) {
   return db.from('ledger_redemptions').where('id', id).firstOrFail()
@@ -72,7 +51,7 @@ test.group('CouponRedemption.correct: the actual hours before approval', (group)
 
   test('shorter: the reservation is replaced by one of the corrected hours', async ({ assert }) => {
     const { resident } = await hanakoWithHours()
-    const { city, by, redemptionId, visitTokenId } = await waitingVisit(2 * HOUR)
+    const { city, by, redemptionId, visitTokenId } = await waitingAozoraVisit(2 * HOUR)
     const heldBefore = await availableMinutes(resident.id)
 
     const result = await CouponRedemption.correct(city.id, redemptionId, HOUR, by)
@@ -119,7 +98,7 @@ test.group('CouponRedemption.correct: the actual hours before approval', (group)
 
   test('longer, when the hours are there', async ({ assert }) => {
     const { resident } = await hanakoWithHours()
-    const { city, by, redemptionId } = await waitingVisit(HOUR)
+    const { city, by, redemptionId } = await waitingAozoraVisit(HOUR)
     const left = await availableMinutes(resident.id)
     const result = await CouponRedemption.correct(city.id, redemptionId, 3 * HOUR, by)
     const newId = (result as { redemptionId: number }).redemptionId
@@ -134,7 +113,7 @@ test.group('CouponRedemption.correct: the actual hours before approval', (group)
   test('more hours than are left: refused, the original stays reserved', async ({ assert }) => {
     const { resident } = await hanako()
     await smallLot(resident.id, 2)
-    const { city, by, redemptionId } = await waitingVisit(2 * HOUR)
+    const { city, by, redemptionId } = await waitingAozoraVisit(2 * HOUR)
     const left = await availableMinutes(resident.id)
     assert.equal(
       await refusalCodeOf(() => CouponRedemption.correct(city.id, redemptionId, 3 * HOUR, by)),
@@ -151,7 +130,7 @@ test.group('CouponRedemption.correct: the actual hours before approval', (group)
 
   test('a length the program does not allow: refused, nothing changed', async ({ assert }) => {
     const { resident } = await hanakoWithHours()
-    const { city, by, redemptionId } = await waitingVisit(2 * HOUR)
+    const { city, by, redemptionId } = await waitingAozoraVisit(2 * HOUR)
     for (const minutes of [90, 5 * HOUR]) {
       assert.equal(
         await refusalCodeOf(() => CouponRedemption.correct(city.id, redemptionId, minutes, by)),
@@ -164,7 +143,7 @@ test.group('CouponRedemption.correct: the actual hours before approval', (group)
 
   test('the same hours: unchanged, nothing written', async ({ assert }) => {
     await hanakoWithHours()
-    const { city, by, redemptionId, resident } = await waitingVisit(2 * HOUR)
+    const { city, by, redemptionId, resident } = await waitingAozoraVisit(2 * HOUR)
     assert.deepEqual(await CouponRedemption.correct(city.id, redemptionId, 2 * HOUR, by), {
       unchanged: true,
     })
@@ -174,14 +153,14 @@ test.group('CouponRedemption.correct: the actual hours before approval', (group)
 
   test('a visit no longer waiting cannot be corrected', async ({ assert }) => {
     await hanakoWithHours()
-    const { city, by, redemptionId, resident } = await waitingVisit(2 * HOUR)
+    const { city, by, redemptionId, resident } = await waitingAozoraVisit(2 * HOUR)
     await CouponRedemption.approve(city.id, redemptionId, by)
     assert.equal(
       await refusalCodeOf(() => CouponRedemption.correct(city.id, redemptionId, HOUR, by)),
       'not_reserved'
     )
     // A corrected one neither (it was released for its replacement).
-    const other = await waitingVisit(2 * HOUR, daysFromToday(2))
+    const other = await waitingAozoraVisit(2 * HOUR, daysFromToday(2))
     await CouponRedemption.correct(city.id, other.redemptionId, HOUR, by)
     assert.equal(
       await refusalCodeOf(() => CouponRedemption.correct(city.id, other.redemptionId, HOUR, by)),
@@ -192,7 +171,7 @@ test.group('CouponRedemption.correct: the actual hours before approval', (group)
 
   test('another municipality’s id is as absent as an unknown one', async ({ assert }) => {
     await hanakoWithHours()
-    const { city, by, redemptionId } = await waitingVisit(2 * HOUR)
+    const { city, by, redemptionId } = await waitingAozoraVisit(2 * HOUR)
     assert.isNull(await CouponRedemption.correct(city.id + 999, redemptionId, HOUR, by))
     assert.isNull(await CouponRedemption.correct(city.id, 987654321, HOUR, by))
     assert.equal(await statusOf(redemptionId), 'reserved')
@@ -207,22 +186,21 @@ test.group('Provider approvals: the queue and its decisions', (group) => {
     return new ProviderApprovals(city.id, providerId, 'ja')
   }
 
-  async function otherProvider() {
-    const provider = await Provider.create({ nameJa: 'みどり家事支援', nameEn: 'Midori Care' })
-    const facility = await Facility.create({
-      providerId: provider.id,
-      nameJa: 'みどり 本店',
-      nameEn: 'Midori main',
+  function otherProvider() {
+    return providerWithStation({
+      ja: 'みどり家事支援',
+      en: 'Midori Care',
+      stationJa: 'みどり 本店',
+      stationEn: 'Midori main',
     })
-    return { provider, facility }
   }
 
   test('the queue lists the provider’s waiting visits, oldest first, with name and ID', async ({
     assert,
   }) => {
     await hanakoWithHours()
-    const later = await waitingVisit(HOUR, daysFromToday(3))
-    const sooner = await waitingVisit(2 * HOUR, daysFromToday(1))
+    const later = await waitingAozoraVisit(HOUR, daysFromToday(3))
+    const sooner = await waitingAozoraVisit(2 * HOUR, daysFromToday(1))
     const approvals = await approvalsOf(later.provider.id)
     const waiting = await approvals.waiting()
     const ours = waiting.filter((row) => [later.redemptionId, sooner.redemptionId].includes(row.id))
@@ -254,7 +232,7 @@ test.group('Provider approvals: the queue and its decisions', (group) => {
 
   test('another provider’s visit is as absent as an unknown one', async ({ assert }) => {
     await hanakoWithHours()
-    const { redemptionId, by } = await waitingVisit()
+    const { redemptionId, by } = await waitingAozoraVisit()
     const { provider } = await otherProvider()
     const theirs = await approvalsOf(provider.id)
     assert.isNull(await theirs.find(redemptionId))
@@ -277,7 +255,7 @@ test.group('Provider approvals: the queue and its decisions', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { redemptionId, by, provider, city } = await waitingVisit()
+    const { redemptionId, by, provider, city } = await waitingAozoraVisit()
     const approvals = await approvalsOf(provider.id)
     const outcomes = await Promise.all([
       approvals.approve(redemptionId, by),
@@ -296,7 +274,7 @@ test.group('Provider approvals: the queue and its decisions', (group) => {
 
   test('approval and correction at once: exactly one stands', async ({ assert }) => {
     const { resident } = await hanakoWithHours()
-    const { redemptionId, by, provider } = await waitingVisit(2 * HOUR)
+    const { redemptionId, by, provider } = await waitingAozoraVisit(2 * HOUR)
     const approvals = await approvalsOf(provider.id)
     const [approved, corrected] = await Promise.all([
       approvals.approve(redemptionId, by),
@@ -325,7 +303,7 @@ test.group('Provider approvals: the queue and its decisions', (group) => {
 
   test('rejection releases the hours with the reason, once', async ({ assert }) => {
     const { resident } = await hanakoWithHours()
-    const { redemptionId, by, provider } = await waitingVisit(2 * HOUR)
+    const { redemptionId, by, provider } = await waitingAozoraVisit(2 * HOUR)
     const left = await availableMinutes(resident.id)
     const approvals = await approvalsOf(provider.id)
     assert.deepEqual(await approvals.reject(redemptionId, '訪問できませんでした', by), {
@@ -347,7 +325,7 @@ test.group('Provider approvals: the queue and its decisions', (group) => {
 
   test('a corrected visit shows as corrected and points to its replacement', async ({ assert }) => {
     await hanakoWithHours()
-    const { redemptionId, by, provider } = await waitingVisit(2 * HOUR)
+    const { redemptionId, by, provider } = await waitingAozoraVisit(2 * HOUR)
     const approvals = await approvalsOf(provider.id)
     const outcome = await approvals.correct(redemptionId, 3 * HOUR, by)
     assert.isTrue(outcome.done)
@@ -381,7 +359,7 @@ test.group('Provider approvals: the queue and its decisions', (group) => {
     assert,
   }) => {
     await hanakoWithHours()
-    const { redemptionId, by, provider } = await waitingVisit(2 * HOUR)
+    const { redemptionId, by, provider } = await waitingAozoraVisit(2 * HOUR)
     const approvals = await approvalsOf(provider.id)
     try {
       await approvals.correct(redemptionId, 90, by)

@@ -12,14 +12,13 @@ import ProviderMemos, { MemoRefusal } from '#services/provider_memos'
 import User from '#models/user'
 import { minato } from '#tests/helpers/programs'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { otherProvider } from '#tests/helpers/tenant_routes/provider_history'
+import { otherProvidersVisit } from '#tests/helpers/tenant_routes/provider_history'
 import {
   HOME_HELP,
   POSTPARTUM,
   aozoraStation,
-  grantLot,
   ledgerVisit,
-  usageResident,
+  residentWithLot,
 } from '#tests/helpers/usage_fixtures'
 import type { StaffAction } from '#ledger/coupon_definitions'
 
@@ -33,8 +32,7 @@ async function november() {
   const city = await minato()
   const { provider, facility } = await aozoraStation()
   const at = { providerId: provider.id, facilityId: facility.id }
-  const mother = await usageResident(city, { familyName: '港', givenName: '花子' })
-  await grantLot(city, mother, POSTPARTUM)
+  const mother = await residentWithLot(city, { familyName: '港', givenName: '花子' }, POSTPARTUM)
   const approved = await ledgerVisit(city, mother, POSTPARTUM, {
     service: 'home_helper',
     date: '2026-11-04',
@@ -64,8 +62,12 @@ async function november() {
     ...at,
   })
 
-  const parent = await usageResident(city, { familyName: '芝', givenName: '太郎' })
-  await grantLot(city, parent, HOME_HELP, 'III')
+  const parent = await residentWithLot(
+    city,
+    { familyName: '芝', givenName: '太郎' },
+    HOME_HELP,
+    'III'
+  )
   const housework = await ledgerVisit(city, parent, HOME_HELP, {
     service: 'housework',
     date: '2026-11-06',
@@ -80,16 +82,7 @@ async function november() {
     ...at,
   })
 
-  const other = await otherProvider(city)
-  const stranger = await usageResident(city, { familyName: '白金', givenName: '次郎' })
-  await grantLot(city, stranger, HOME_HELP, 'VII')
-  const othersVisit = await ledgerVisit(city, stranger, HOME_HELP, {
-    service: 'housework',
-    date: '2026-11-06',
-    minutes: 60,
-    providerId: other.provider.id,
-    facilityId: other.facility.id,
-  })
+  const { other, stranger, othersVisit } = await otherProvidersVisit(city, 'VII')
   return {
     city,
     provider,

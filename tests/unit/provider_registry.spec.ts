@@ -14,6 +14,7 @@ import { chainKeyFor } from '#audit/audit_event_input'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { staffOf } from '#tests/helpers/programs'
 import { waitForMail } from '#tests/helpers/mailbox'
+import { detailsOf } from '#tests/helpers/staff_console'
 
 const POSTPARTUM_HELPER: ContractSelection = {
   pluginId: 'postpartum_support',
@@ -152,7 +153,7 @@ test.group('Provider registry', (group) => {
     )
     const event = await lastEvent(city.id)
     assert.equal(event.action, 'provider.contracts_changed')
-    const details = typeof event.details === 'string' ? JSON.parse(event.details) : event.details
+    const details = detailsOf(event)
     assert.deepEqual(details.added, ['single_parent_home_help/home_help/childcare'])
     assert.deepEqual(details.removed, ['postpartum_support/postpartum/home_helper'])
 
@@ -222,7 +223,7 @@ test.group('Provider registry', (group) => {
     assert.isNull(facility.address)
     const event = await lastEvent(city.id)
     assert.equal(event.action, 'facility.updated')
-    const details = typeof event.details === 'string' ? JSON.parse(event.details) : event.details
+    const details = detailsOf(event)
     assert.sameMembers(details.changed, ['name_ja', 'address', 'phone'])
   })
 

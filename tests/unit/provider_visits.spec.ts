@@ -2,9 +2,8 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import i18nManager from '@adonisjs/i18n/services/main'
-import VisitTokens, { type VisitDetails } from '#ledger/visit_tokens'
+import VisitTokens from '#ledger/visit_tokens'
 import LedgerRefusal from '#ledger/ledger_refusal'
-import { todayInJapan } from '#ledger/coupon_issuance'
 import ProviderContract from '#models/provider_contract'
 import ProviderRegistry from '#services/provider_registry'
 import ProviderVisits from '#services/provider_visits'
@@ -12,24 +11,8 @@ import ProviderResidentLookup from '#services/provider_resident_lookup'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { minato, refusalCodeOf, refusalOf, staffOf } from '#tests/helpers/programs'
 import { aozoraStation } from '#tests/helpers/usage_fixtures'
-import { lastAuditEventId, events } from '#tests/helpers/staff_console'
-
-async function aozoraVisitDetails(overrides: Partial<VisitDetails> = {}): Promise<VisitDetails> {
-  const city = await minato()
-  const { provider, facility } = await aozoraStation()
-  return {
-    pluginId: 'postpartum_support',
-    programCode: 'postpartum',
-    municipalityId: city.id,
-    providerId: provider.id,
-    facilityId: facility.id,
-    service: 'home_helper',
-    visitDate: todayInJapan(),
-    visitStart: '10:00',
-    minutes: 60,
-    ...overrides,
-  }
-}
+import { aozoraVisitDetails } from '#tests/helpers/resident_visits'
+import { detailsOf, events, lastAuditEventId } from '#tests/helpers/staff_console'
 
 async function contractOnly(services: string[]) {
   const city = await minato()
@@ -147,7 +130,7 @@ test.group('ProviderVisits', (group) => {
     const details = await aozoraVisitDetails()
     const issued = await ProviderVisits.start({ ...details, providerId: details.providerId! }, by)
     const [event] = await events(city.id, 'visit.started', before)
-    assert.equal(JSON.parse(event.details).visit_token_id, issued.id)
+    assert.equal(detailsOf(event).visit_token_id, issued.id)
 
     await contractOnly(['home_helper'])
     const count = await tokenCount()

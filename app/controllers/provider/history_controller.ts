@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
-import vine from '@vinejs/vine'
 import AuditTrail from '#audit/audit_trail'
 import { csvDownloadHeaders, type CsvEncoding } from '#csv/csv_export'
 import CsvJobs from '#csv/csv_jobs'
@@ -15,32 +14,10 @@ import ProviderMemos from '#services/provider_memos'
 import { currentMonthInJapan } from '#services/usage_search'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
-
-const MONTH = /^(19|20|21)\d{2}-(0[1-9]|1[0-2])$/
-
-/** The history's GET filters; a program must be one the provider is contracted for */
-const historyFiltersValidator = vine.withMetaData<{ programs: string[] }>().compile(
-  vine.object({
-    month: vine.string().trim().regex(MONTH).optional(),
-    facility: vine.number().positive().withoutDecimals().optional(),
-    /** "<plugin id>:<program code>" */
-    program: vine.enum((field) => field.meta.programs as string[]).optional(),
-  })
-)
-
-/** The export form; the format is checked by ProviderExportJobs, the facility here */
-const exportValidator = vine.compile(
-  vine.object({
-    format: vine
-      .string()
-      .trim()
-      .maxLength(140)
-      .regex(/^[a-z0-9_:]+$/),
-    month: vine.string().trim().regex(MONTH),
-    facility: vine.number().positive().withoutDecimals(),
-    encoding: vine.enum(['utf8_bom', 'cp932']),
-  })
-)
+import {
+  providerExportValidator,
+  providerHistoryFiltersValidator,
+} from '#validators/provider_history_validator'
 
 /**
  * The provider console's monthly history (月次実績) per facility and
@@ -56,7 +33,7 @@ export default class HistoryController {
     const history = new ProviderHistory(tenant.municipalityId, provider.id)
     const programs = await history.programs()
     const programKeys = programs.map(({ plugin, program }) => `${plugin.id}:${program.code}`)
-    const input = await request.validateUsing(historyFiltersValidator, {
+    const input = await request.validateUsing(providerHistoryFiltersValidator, {
       meta: { programs: programKeys },
       messagesProvider: staffFieldNames(ctx, 'provider_history.fields'),
     })
@@ -148,7 +125,7 @@ export default class HistoryController {
 
   async exportStore(ctx: HttpContext) {
     const { request, response, session, tenant, i18n, provider } = ctx
-    const form = await request.validateUsing(exportValidator, {
+    const form = await request.validateUsing(providerExportValidator, {
       messagesProvider: staffFieldNames(ctx, 'provider_history.fields'),
     })
     await this.#facility(ctx, form.facility)

@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import vine from '@vinejs/vine'
 import ProgramCatalog from '#ledger/program_catalog'
 import { localizedText } from '#services/localized_text'
 import ProviderHistory from '#services/provider_history'
@@ -7,33 +6,10 @@ import ProviderMemos, { MEMO_MAX_LENGTH, MemoRefusal } from '#services/provider_
 import { displayTime } from '#csv/csv_job_view'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
-
-/** The memo list's GET filter: a visit to write about (from the history page) */
-const memoPageValidator = vine.compile(
-  vine.object({
-    visit: vine.number().positive().withoutDecimals().optional(),
-  })
-)
-
-/** A memo on one of the provider's visits or on a resident it served (by 利用者ID) */
-const memoValidator = vine.compile(
-  vine.object({
-    target: vine.enum(['visit', 'resident']),
-    redemption_id: vine
-      .number()
-      .positive()
-      .withoutDecimals()
-      .optional()
-      .requiredWhen('target', '=', 'visit'),
-    resident_number: vine
-      .string()
-      .trim()
-      .maxLength(32)
-      .optional()
-      .requiredWhen('target', '=', 'resident'),
-    body: vine.string().trim().minLength(1).maxLength(MEMO_MAX_LENGTH),
-  })
-)
+import {
+  providerMemoPageValidator,
+  providerMemoValidator,
+} from '#validators/provider_history_validator'
 
 /** Memos shown on the list at most (newest first) */
 const LIST_LIMIT = 100
@@ -47,7 +23,7 @@ const LIST_LIMIT = 100
 export default class MemosController {
   async index(ctx: HttpContext) {
     const { request, inertia, tenant, i18n, provider } = ctx
-    const input = await request.validateUsing(memoPageValidator, {
+    const input = await request.validateUsing(providerMemoPageValidator, {
       messagesProvider: staffFieldNames(ctx, 'provider_history.fields'),
     })
     const history = new ProviderHistory(tenant.municipalityId, provider.id)
@@ -112,7 +88,7 @@ export default class MemosController {
 
   async store(ctx: HttpContext) {
     const { request, response, session, tenant, i18n, provider } = ctx
-    const form = await request.validateUsing(memoValidator, {
+    const form = await request.validateUsing(providerMemoValidator, {
       messagesProvider: staffFieldNames(ctx, 'provider_history.fields'),
     })
     const memos = new ProviderMemos(tenant.municipalityId, provider.id)

@@ -3,7 +3,6 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
 import CsvJobs from '#csv/csv_jobs'
-import Facility from '#models/facility'
 import Membership from '#models/membership'
 import type Municipality from '#models/municipality'
 import Provider from '#models/provider'
@@ -11,6 +10,12 @@ import ProviderContract from '#models/provider_contract'
 import Resident from '#models/resident'
 import User from '#models/user'
 import { DEMO_PASSWORD } from '#database/demo_data'
+import {
+  HOME_HELP,
+  ledgerVisit,
+  providerWithStation,
+  residentWithLot,
+} from '#tests/helpers/usage_fixtures'
 
 const PROVIDER_CONSOLE = ['provider_admin', 'provider_staff'] as const
 
@@ -78,17 +83,11 @@ export async function aozoraMemo(municipality: Municipality, body = '次回は�
  * (midori@example.jp, provider_staff).
  */
 export async function otherProvider(municipality: Municipality) {
-  const provider = await Provider.create({
-    nameJa: 'みどりケア',
-    nameEn: 'Midori Care',
-    phone: null,
-  })
-  const facility = await Facility.create({
-    providerId: provider.id,
-    nameJa: 'みどり 白金ステーション',
-    nameEn: 'Midori Shirokane Station',
-    address: null,
-    phone: null,
+  const { provider, facility } = await providerWithStation({
+    ja: 'みどりケア',
+    en: 'Midori Care',
+    stationJa: 'みどり 白金ステーション',
+    stationEn: 'Midori Shirokane Station',
   })
   const model = await aozora()
   const contracts = await ProviderContract.query()
@@ -117,6 +116,28 @@ export async function otherProvider(municipality: Municipality) {
     role: 'provider_staff',
   })
   return { provider, facility, user }
+}
+
+/**
+ * A visit of みどりケア (otherProvider) in November 2026: housework for
+ * 白金 次郎, a single parent with a lot at the co-payment tier given.
+ */
+export async function otherProvidersVisit(municipality: Municipality, tier: string) {
+  const other = await otherProvider(municipality)
+  const stranger = await residentWithLot(
+    municipality,
+    { familyName: '白金', givenName: '次郎' },
+    HOME_HELP,
+    tier
+  )
+  const othersVisit = await ledgerVisit(municipality, stranger, HOME_HELP, {
+    service: 'housework',
+    date: '2026-11-06',
+    minutes: 60,
+    providerId: other.provider.id,
+    facilityId: other.facility.id,
+  })
+  return { other, stranger, othersVisit }
 }
 
 /** Provider console: monthly history, CSV exports, memos */

@@ -5,7 +5,8 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * has disabled (kept for the record, no longer letting its user in), the
  * provider's own memos on a visit or a resident, and the link from a
  * reservation whose hours the provider corrected before approval to the
- * reservation that replaced it.
+ * reservation that replaced it. CSV job kinds get room for a provider's
+ * export of a plugin with a long id (provider_export_plugin_<id>).
  */
 export default class extends BaseSchema {
   // Outside a transaction, Knex can switch SQLite's foreign-key checks off
@@ -23,6 +24,12 @@ export default class extends BaseSchema {
         .nullable()
         .references('ledger_redemptions.id')
     })
+    // SQLite does not enforce a varchar's length (and would rebuild the table)
+    if (this.db.dialect.name === 'postgres') {
+      this.schema.alterTable('csv_jobs', (table) => {
+        table.string('kind', 100).notNullable().alter()
+      })
+    }
     this.schema.createTable('provider_memos', (table) => {
       table.increments('id')
       table
@@ -50,6 +57,7 @@ export default class extends BaseSchema {
 
   async down() {
     this.schema.dropTable('provider_memos')
+    // csv_jobs.kind stays 100 long: rows may already need the room
     this.schema.alterTable('ledger_redemptions', (table) => {
       table.dropForeign(['replaced_by_redemption_id'])
       table.dropColumn('replaced_by_redemption_id')

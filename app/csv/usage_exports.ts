@@ -516,6 +516,8 @@ export default class UsageExports {
       .from('ledger_redemptions as r')
       .where('r.municipality_id', this.municipalityId)
       .whereIn('r.status', filter.statuses)
+      // A reservation whose hours the provider corrected lives on as its replacement
+      .whereNull('r.replaced_by_redemption_id')
     if (filter.day) {
       query.where('r.visit_date', filter.day)
     } else if (filter.month) {

@@ -56,5 +56,10 @@ export function useFormats() {
     return t('staff_coupons.hours', { hours: toHours(minutes) })
   }
 
-  return { day, dateTime, month, number, hours }
+  /** Names in a list: 家事、育児 / housework and childcare */
+  function list(items: string[]) {
+    return new Intl.ListFormat(intlLocale(), { type: 'conjunction' }).format(items)
+  }
+
+  return { day, dateTime, month, number, hours, list }
 }

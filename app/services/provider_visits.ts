@@ -187,6 +187,10 @@ export default class ProviderVisits {
     if (!row) return null
     const expiresAt = new Date(row.expires_at)
     const consumed = row.consumed_at !== null && row.consumed_at !== undefined
+    // Confirmed once the reservation exists (the token is consumed in the
+    // same transaction; a reader sharing that transaction could see the
+    // token used a moment before its reservation)
+    const confirmed = consumed && row.redemption_id !== null
     return {
       id: Number(row.id),
       pluginId: String(row.plugin_id),
@@ -197,7 +201,7 @@ export default class ProviderVisits {
       visitStart: String(row.visit_start),
       minutes: Number(row.minutes),
       expiresAt,
-      state: consumed ? 'confirmed' : expiresAt.getTime() <= Date.now() ? 'expired' : 'open',
+      state: confirmed ? 'confirmed' : expiresAt.getTime() <= Date.now() ? 'expired' : 'open',
       redemptionId: row.redemption_id === null ? null : Number(row.redemption_id),
       redemptionStatus: (row.redemption_status as string | null) ?? null,
       residentId: row.consumed_by_resident_id === null ? null : Number(row.consumed_by_resident_id),

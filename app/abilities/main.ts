@@ -6,7 +6,7 @@ import { Bouncer } from '@adonisjs/bouncer'
 import type User from '#models/user'
 import type TenantContext from '#tenancy/tenant_context'
 import Membership from '#models/membership'
-import Resident from '#models/resident'
+import type Resident from '#models/resident'
 import app from '@adonisjs/core/services/app'
 
 /**
@@ -50,16 +50,13 @@ export const workInStaffConsole = Bouncer.ability((_: User, tenant: TenantContex
 
 /**
  * The resident pages of a municipality (/m/<slug>/my/...): residents whose
- * account is linked to a resident record there.
+ * account is linked to a resident record there (the record the resident
+ * middleware found for the signed-in account, or null).
  */
-export const actAsResident = Bouncer.ability(async (user: User, tenant: TenantContext) => {
-  if (!tenant.hasRole('resident')) return false
-  const record = await Resident.query()
-    .where('municipality_id', tenant.municipalityId)
-    .where('user_id', user.id)
-    .first()
-  return record !== null
-})
+export const actAsResident = Bouncer.ability(
+  (_: User, tenant: TenantContext, ownRecord: Resident | null) =>
+    tenant.hasRole('resident') && ownRecord !== null
+)
 
 /**
  * The provider console of a municipality (/m/<slug>/provider/...): the

@@ -11,11 +11,12 @@ import { actAsResident } from '#abilities/main'
  */
 export default class ResidentMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    await ctx.bouncer.authorize(actAsResident, ctx.tenant)
-    ctx.resident = await Resident.query()
+    const ownRecord = await Resident.query()
       .where('municipality_id', ctx.tenant.municipalityId)
       .where('user_id', ctx.auth.getUserOrFail().id)
-      .firstOrFail()
+      .first()
+    await ctx.bouncer.authorize(actAsResident, ctx.tenant, ownRecord)
+    ctx.resident = ownRecord!
     return next()
   }
 }

@@ -17,6 +17,7 @@ const AccountController = () => import('#controllers/account_controller')
 const OutboxController = () => import('#controllers/outbox_controller')
 const TwoFactorController = () => import('#controllers/two_factor_controller')
 const AuditEventsController = () => import('#controllers/audit_events_controller')
+const InvitationsController = () => import('#controllers/invitations_controller')
 const OperatorMunicipalitiesController = () =>
   import('#controllers/operator/municipalities_controller')
 
@@ -50,6 +51,11 @@ router.post('/verify-email/resend', [RegistrationController, 'resend']).as('emai
 router
   .get('/account/email/confirm/:token', [AccountController, 'confirmEmail'])
   .as('account.email.confirm')
+router.get('/invitations/:token', [InvitationsController, 'show']).as('invitations.show')
+router
+  .post('/invitations/:token', [InvitationsController, 'accept'])
+  .as('invitations.accept')
+  .use(middleware.auth())
 
 /*
 | The local outbox of the embedded default (never in production).

@@ -9,7 +9,6 @@ export type AccountMailKind =
   | 'email_changed'
   | 'password_changed'
   | 'invitation'
-  | 'access_granted'
   // Notices to residents (app/services/resident_notices.ts)
   | 'application_approved'
   | 'application_rejected'

@@ -12,15 +12,14 @@ function escapeHtml(text: string) {
 /**
  * The mail a provider's staff member gets when invited, by the municipality
  * or by the provider's administrator, in the recipient's language
- * (staff_providers.mail.*): a set-password link for a new account, a
- * sign-in link when the account already existed.
+ * (staff_providers.mail.invitation): the link to accept the invitation,
+ * the same whether or not the address has an account.
  */
 export default class ProviderStaffMail extends BaseMail {
   constructor(
     private options: {
       to: string
       locale: string
-      kind: 'invitation' | 'access_granted'
       link: string
       values: { name: string; provider: string; municipality: string; role: string }
     }
@@ -30,7 +29,7 @@ export default class ProviderStaffMail extends BaseMail {
 
   prepare() {
     const i18n = i18nManager.locale(this.options.locale)
-    const key = `staff_providers.mail.${this.options.kind}`
+    const key = 'staff_providers.mail.invitation'
     const values = { ...this.options.values, link: this.options.link }
     const body = i18n.t(`${key}.body`, values)
     const signature = i18n.t('mail.signature')

@@ -1,12 +1,34 @@
 import db from '@adonisjs/lucid/services/db'
+import type { I18n } from '@adonisjs/i18n'
 import app from '@adonisjs/core/services/app'
 import Municipality from '#models/municipality'
 import AccountMail from '#mails/account_mail'
 import AccountInvitation from '#services/account_invitation'
 import AuditTrail from '#audit/audit_trail'
-import type { AuditSource } from '#audit/audit_event_input'
+import type { AuditEventInput, AuditOutcome, AuditSource } from '#audit/audit_event_input'
+import Membership from '#models/membership'
+import Refusal from '#services/refusal'
 
 export type OperatorAction = { actorUserId: number; source: AuditSource; destination: string }
+
+export type MunicipalityAdminRefusalCode = 'operator_account' | 'admin_exists'
+
+/** Why the operator could not invite an administrator (ui.operator.refusals.<code>) */
+export class MunicipalityAdminRefusal extends Refusal<MunicipalityAdminRefusalCode> {
+  protected readonly namespace = 'ui.operator.refusals'
+
+  constructor(
+    code: MunicipalityAdminRefusalCode,
+    private readonly municipality: Municipality
+  ) {
+    super(code, {}, `Administrator invitation refused: ${code}`)
+  }
+
+  /** The municipality's name in the reader's language */
+  protected valuesFor(i18n: I18n) {
+    return { name: this.municipality.nameIn(i18n.locale) }
+  }
+}
 
 export class UnknownPluginError extends Error {
   constructor(readonly pluginIds: string[]) {
@@ -43,50 +65,100 @@ export default class MunicipalityAdmin {
   }
 
   /**
-   * Gives a person administrator rights in a municipality. A new address
-   * gets an account and a link (72 hours) to choose a password; an existing
-   * account is told by mail. Either way one audit event in that
-   * municipality's trail.
+   * Invites a municipality's first administrator (AccountInvitation: the
+   * role exists once the invitee accepts from the mailed link). Refused,
+   * and audited as municipality.admin_invite_refused, when the address is
+   * a platform operator's account (the operator's own included: operators
+   * never see residents' data) or the municipality already has an
+   * administrator (who adds the next one; the operator cannot). The
+   * invitation is audited as municipality.admin_invited.
    */
   static async inviteAdmin(
     municipalityId: number,
     input: { email: string; fullName: string; locale: string },
     by: OperatorAction
   ) {
-    const invitation = await db.transaction(async (trx) => {
-      const municipality = await Municipality.findOrFail(municipalityId, { client: trx })
-      const invited = await AccountInvitation.admit(
+    const municipality = await Municipality.findOrFail(municipalityId)
+    const refusal = await this.#refusalFor(municipality, input.email)
+    if (refusal) {
+      await AuditTrail.record(
+        this.#event(
+          municipality,
+          by,
+          'municipality.admin_invite_refused',
+          { reason: refusal },
+          'denied'
+        )
+      )
+      throw new MunicipalityAdminRefusal(refusal, municipality)
+    }
+    const issued = await db.transaction(async (trx) => {
+      const invitation = await AccountInvitation.issue(
         input,
         { municipalityId: municipality.id, providerId: null, role: 'municipal_admin' },
+        { userId: by.actorUserId, role: 'platform_operator' },
         trx
       )
       await AuditTrail.record(
-        {
-          municipalityId: municipality.id,
-          action: 'municipality.admin_invited',
-          actorUserId: by.actorUserId,
-          actorRole: 'platform_operator',
-          source: by.source,
-          destination: by.destination,
-          details: { user_id: invited.user.id, new_account: invited.secret !== null },
-        },
+        this.#event(municipality, by, 'municipality.admin_invited', {
+          invitation_id: invitation.invitation.id,
+        }),
         trx
       )
-      return invited
+      return invitation
     })
-    const municipality = await Municipality.findOrFail(municipalityId)
     await AccountInvitation.notify(
-      invitation,
-      ({ newAccount, link, user }) =>
+      issued,
+      ({ link, invitation }) =>
         new AccountMail({
-          to: user.email,
-          locale: user.preferredLocale,
-          kind: newAccount ? 'invitation' : 'access_granted',
+          to: invitation.email,
+          locale: invitation.locale,
+          kind: 'invitation',
           link,
-          values: { name: user.fullName, municipality: municipality.nameIn(user.preferredLocale) },
+          values: {
+            name: invitation.fullName,
+            municipality: municipality.nameIn(invitation.locale),
+          },
         })
     )
-    return invitation.user
+    return issued.invitation
+  }
+
+  static async #refusalFor(
+    municipality: Municipality,
+    email: string
+  ): Promise<MunicipalityAdminRefusalCode | null> {
+    const operator = await Membership.query()
+      .join('users', 'users.id', 'memberships.user_id')
+      .where('users.email', email.trim().toLowerCase())
+      .where('memberships.role', 'platform_operator')
+      .first()
+    if (operator) return 'operator_account'
+    const admin = await Membership.query()
+      .where('municipality_id', municipality.id)
+      .where('role', 'municipal_admin')
+      .whereNull('disabled_at')
+      .first()
+    return admin ? 'admin_exists' : null
+  }
+
+  static #event(
+    municipality: Municipality,
+    by: OperatorAction,
+    action: string,
+    details: Record<string, unknown>,
+    outcome: AuditOutcome = 'success'
+  ): AuditEventInput {
+    return {
+      municipalityId: municipality.id,
+      action,
+      outcome,
+      actorUserId: by.actorUserId,
+      actorRole: 'platform_operator',
+      source: by.source,
+      destination: by.destination,
+      details,
+    }
   }
 
   /**

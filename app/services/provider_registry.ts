@@ -312,8 +312,9 @@ export default class ProviderRegistry {
 
   /**
    * Invites a person as the provider's administrator or staff in this
-   * municipality (the same invitation as a municipality's administrator:
-   * a new account gets a set-password link, an existing one is told).
+   * municipality (AccountInvitation: a link by mail, the role only once
+   * the invitee accepts; no account at the address is read, so the answer
+   * is the same whether or not one exists).
    */
   static async inviteStaff(
     municipalityId: number,
@@ -321,38 +322,37 @@ export default class ProviderRegistry {
     input: StaffInvitationInput,
     by: StaffAction
   ) {
-    const { invitation, provider } = await db.transaction(async (trx) => {
+    const { issued, provider } = await db.transaction(async (trx) => {
       const found = await this.find(municipalityId, providerId, trx)
-      const invited = await AccountInvitation.admit(
+      const invitation = await AccountInvitation.issue(
         input,
         { municipalityId, providerId: found.id, role: input.role },
+        { userId: by.actorUserId, role: by.actorRole },
         trx
       )
       await this.#audit(trx, municipalityId, 'provider.staff_invited', by, {
         provider_id: found.id,
-        user_id: invited.user.id,
+        invitation_id: invitation.invitation.id,
         role: input.role,
-        new_account: invited.secret !== null,
       })
-      return { invitation: invited, provider: found }
+      return { issued: invitation, provider: found }
     })
     const municipality = await Municipality.findOrFail(municipalityId)
-    await AccountInvitation.notify(invitation, ({ newAccount, link, user }) => {
-      const locale = user.preferredLocale
+    await AccountInvitation.notify(issued, ({ link, invitation }) => {
+      const locale = invitation.locale
       return new ProviderStaffMail({
-        to: user.email,
+        to: invitation.email,
         locale,
-        kind: newAccount ? 'invitation' : 'access_granted',
         link,
         values: {
-          name: user.fullName,
+          name: invitation.fullName,
           provider: provider.nameIn(locale),
           municipality: municipality.nameIn(locale),
           role: i18nManager.locale(locale).t(`ui.roles.${input.role}`),
         },
       })
     })
-    return invitation.user
+    return issued.invitation
   }
 
   /** The provider's people in this municipality, with their roles */

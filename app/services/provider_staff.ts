@@ -4,6 +4,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import Membership from '#models/membership'
 import User from '#models/user'
+import AccountInvitation from '#services/account_invitation'
 import AccountSessions from '#services/account_sessions'
 import ProviderRegistry, {
   PROVIDER_STAFF_ROLES,
@@ -84,32 +85,34 @@ export default class ProviderStaff {
   }
 
   /**
-   * Invites a person onto the staff (ProviderRegistry.inviteStaff: a new
-   * account gets a set-password link, an existing one gets access and is
-   * told; audited provider.staff_invited). Someone already on this staff
-   * (enabled or disabled) or working for another provider in this
-   * municipality is refused: the console acts for one provider per
-   * municipality.
+   * Invites a person onto the staff (ProviderRegistry.inviteStaff: a link
+   * by mail, the role once the invitee accepts; audited
+   * provider.staff_invited). Someone already on this staff (enabled or
+   * disabled), whom the list shows anyway, is refused; nothing else about
+   * an account at the address is read here (working for another provider
+   * is explained to the invitee on accepting).
    */
   static async invite(scope: Scope, input: StaffInvitationInput, by: StaffAction) {
-    const existing = await User.findBy('email', input.email.trim().toLowerCase())
-    if (existing) {
-      const memberships = await Membership.query()
-        .where('user_id', existing.id)
-        .where('municipality_id', scope.municipalityId)
-        .whereIn('role', PROVIDER_STAFF_ROLES)
-      const here = memberships.filter((membership) => membership.providerId === scope.providerId)
-      if (here.some((membership) => membership.disabledAt !== null)) {
-        throw new ProviderStaffRefusal('already_disabled_member', { email: existing.email })
-      }
-      if (here.length > 0) {
-        throw new ProviderStaffRefusal('already_member', { email: existing.email })
-      }
-      if (memberships.length > 0) {
-        throw new ProviderStaffRefusal('elsewhere', { email: existing.email })
-      }
+    const here = await db
+      .from('memberships')
+      .join('users', 'users.id', 'memberships.user_id')
+      .where('users.email', input.email.trim().toLowerCase())
+      .where('memberships.municipality_id', scope.municipalityId)
+      .where('memberships.provider_id', scope.providerId)
+      .whereIn('memberships.role', PROVIDER_STAFF_ROLES)
+      .select('users.email', 'memberships.disabled_at')
+    if (here.some((row) => row.disabled_at !== null)) {
+      throw new ProviderStaffRefusal('already_disabled_member', { email: here[0].email })
+    }
+    if (here.length > 0) {
+      throw new ProviderStaffRefusal('already_member', { email: here[0].email })
     }
     return ProviderRegistry.inviteStaff(scope.municipalityId, scope.providerId, input, by)
+  }
+
+  /** Invitations to this staff not yet accepted: the address and role only */
+  static invitations(scope: Scope) {
+    return AccountInvitation.pending(scope)
   }
 
   /**

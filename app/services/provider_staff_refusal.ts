@@ -7,7 +7,6 @@ export type ProviderStaffRefusalCode =
   | 'already_enabled'
   | 'already_member'
   | 'already_disabled_member'
-  | 'elsewhere'
 
 /**
  * Why a provider administrator's change to their staff was refused

@@ -6,7 +6,10 @@ import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#models/municipality'
 import { chainKeyFor } from '#audit/audit_event_input'
 import { isLocalGovernmentCode } from '#validators/rules/local_government_code'
-import { waitForMail, linkIn } from '#tests/helpers/mailbox'
+import { waitForMail, linkIn, mailsSince } from '#tests/helpers/mailbox'
+import { DateTime } from 'luxon'
+import Membership from '#models/membership'
+import User from '#models/user'
 import { pluginIds } from '#plugins/index'
 
 async function operator(client: any) {
@@ -137,52 +140,164 @@ test.group('Operator console', (group) => {
   })
 })
 
+const INVITEE_PASSWORD = 'しんじゅくの かんりしゃ です'
+
+/** The operator's browser, on the console, with Shinjuku added (no administrator yet) */
+async function withShinjuku(client: any) {
+  const browser = await operator(client)
+  await browser.get('/operator/municipalities')
+  await browser.post('/operator/municipalities', {
+    code: '131041',
+    slug: 'shinjuku',
+    name_ja: '新宿区',
+    name_en: 'Shinjuku City',
+  })
+  const shinjuku = await Municipality.findByOrFail('slug', 'shinjuku')
+  return { browser, shinjuku }
+}
+
+/** A verified account without any role */
+async function plainAccount(email: string) {
+  return User.create({
+    email,
+    password: DEMO_PASSWORD,
+    fullName: `アカウント ${email}`,
+    emailVerifiedAt: DateTime.now(),
+  })
+}
+
+async function adminsOf(municipality: Municipality) {
+  const rows = await Membership.query()
+    .where('municipality_id', municipality.id)
+    .where('role', 'municipal_admin')
+    .preload('user')
+  return rows.map((row) => row.user.email)
+}
+
+async function auditOf(municipality: Municipality, action: string) {
+  return db
+    .from('audit_events')
+    .where({ chain_key: chainKeyFor(municipality.id), action })
+    .orderBy('sequence')
+}
+
+function detailsOf(event: { details: unknown }) {
+  return typeof event.details === 'string' ? JSON.parse(event.details) : event.details
+}
+
 test.group('Operator console: first administrator', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('an invited administrator sets a password from the mail and reads the audit trail', async ({
+  test('an invited first administrator signs up, accepts from the mail and reads the audit trail', async ({
     client,
     assert,
   }) => {
     const since = new Date()
-    const browser = await operator(client)
-    await browser.get('/operator/municipalities')
-    await browser.post('/operator/municipalities', {
-      code: '131041',
-      slug: 'shinjuku',
-      name_ja: '新宿区',
-      name_en: 'Shinjuku City',
-    })
-    const shinjuku = await Municipality.findByOrFail('slug', 'shinjuku')
+    const { browser, shinjuku } = await withShinjuku(client)
     const response = await browser.post(`/operator/municipalities/${shinjuku.id}/admins`, {
       email: 'Kanri@Shinjuku.example',
       full_name: '新宿 管理',
     })
     response.assertHeader('location', '/operator/municipalities')
-
     const mail = await waitForMail('kanri@shinjuku.example', since)
     assert.equal(mail.subject, 'ともに Tomoni の管理者に招待されました')
     assert.include(mail.text, '新宿区の管理者として')
-    const invitee = new BrowserSession(client)
-    await invitee.get(linkIn(mail))
-    const set = await invitee.post(linkIn(mail), {
-      password: 'しんじゅくの かんりしゃ です',
-      password_confirmation: 'しんじゅくの かんりしゃ です',
-    })
-    set.assertHeader('location', '/login')
+    const link = linkIn(mail)
+    assert.match(link, /^\/invitations\//)
+    assert.isNull(await User.findBy('email', 'kanri@shinjuku.example'))
+    assert.deepEqual(await adminsOf(shinjuku), [])
 
-    await invitee.signIn('kanri@shinjuku.example', 'しんじゅくの かんりしゃ です')
+    const invitee = new BrowserSession(client)
+    await invitee.get('/register')
+    const registered = new Date()
+    await invitee.post('/register', {
+      full_name: '新宿 管理',
+      email: 'kanri@shinjuku.example',
+      password: INVITEE_PASSWORD,
+      password_confirmation: INVITEE_PASSWORD,
+    })
+    await invitee.get(linkIn(await waitForMail('kanri@shinjuku.example', registered)))
+    await invitee.signIn('kanri@shinjuku.example', INVITEE_PASSWORD)
+    const page = await invitee.get(link)
+    assert.equal(page.body().props.invitation.municipality, '新宿区')
+    assert.isTrue(page.body().props.canAccept)
+    const accepted = await invitee.post(link)
+    accepted.assertHeader('location', '/login')
+    assert.deepEqual(await adminsOf(shinjuku), ['kanri@shinjuku.example'])
+
+    await invitee.signIn('kanri@shinjuku.example', INVITEE_PASSWORD)
     const audit = await invitee.get('/m/shinjuku/audit')
     audit.assertStatus(200)
     const actions = audit
       .body()
       .props.result.events.map((event: { action: string }) => event.action)
-    assert.includeMembers(actions, ['municipality.admin_invited'])
+    assert.includeMembers(actions, ['municipality.admin_invited', 'invitation.accepted'])
     const elsewhere = await invitee.get('/m/minato/audit')
     elsewhere.assertStatus(404)
   })
 
-  test('an existing account is given access and told by mail, without a new password', async ({
+  test('the operator cannot make itself or another operator an administrator: refused, audited', async ({
+    client,
+    assert,
+  }) => {
+    const since = new Date()
+    const { browser, shinjuku } = await withShinjuku(client)
+    const other = await plainAccount('ops2@tomoni.example')
+    await Membership.create({ userId: other.id, municipalityId: null, role: 'platform_operator' })
+    for (const email of ['Operator@Tomoni.example', 'ops2@tomoni.example']) {
+      await browser.post(`/operator/municipalities/${shinjuku.id}/admins`, {
+        email,
+        full_name: '運営 自分',
+      })
+      const page = await browser.get('/operator/municipalities')
+      assert.equal(
+        page.body().flash.error,
+        '運営者のアカウントは自治体の管理者にできません。別の方のメールアドレスを招待してください。',
+        email
+      )
+    }
+    assert.deepEqual(await adminsOf(shinjuku), [])
+    assert.lengthOf(await db.from('invitations').where('municipality_id', shinjuku.id), 0)
+    assert.lengthOf(await mailsSince('operator@tomoni.example', since), 0)
+    const refused = await auditOf(shinjuku, 'municipality.admin_invite_refused')
+    assert.lengthOf(refused, 2)
+    assert.isTrue(refused.every((event) => event.outcome === 'denied'))
+    assert.deepEqual(
+      refused.map((event) => detailsOf(event).reason),
+      ['operator_account', 'operator_account']
+    )
+    assert.lengthOf(await auditOf(shinjuku, 'municipality.admin_invited'), 0)
+  })
+
+  test('an operator account cannot accept an invitation sent to an address it takes later', async ({
+    client,
+    assert,
+  }) => {
+    const since = new Date()
+    const { browser, shinjuku } = await withShinjuku(client)
+    await browser.post(`/operator/municipalities/${shinjuku.id}/admins`, {
+      email: 'later@tomoni.example',
+      full_name: '後 から',
+    })
+    const link = linkIn(await waitForMail('later@tomoni.example', since))
+    const later = await plainAccount('later@tomoni.example')
+    await Membership.create({ userId: later.id, municipalityId: null, role: 'platform_operator' })
+    const session = new BrowserSession(client)
+    await session.signIn('later@tomoni.example', DEMO_PASSWORD)
+    const page = await session.get(link)
+    assert.isFalse(page.body().props.canAccept)
+    await session.post(link)
+    const after = await session.get(link)
+    assert.equal(
+      after.body().flash.error,
+      '運営者のアカウントでは自治体や事業者の権限を受けられません。'
+    )
+    assert.deepEqual(await adminsOf(shinjuku), [])
+    const [refused] = await auditOf(shinjuku, 'invitation.refused')
+    assert.equal(detailsOf(refused).reason, 'operator_account')
+  })
+
+  test('a municipality that has an administrator: the operator is told to ask that administrator', async ({
     client,
     assert,
   }) => {
@@ -194,12 +309,64 @@ test.group('Operator console: first administrator', (group) => {
       email: 'staff@minato.example',
       full_name: '子ども 家庭',
     })
-    const mail = await waitForMail('staff@minato.example', since)
-    assert.equal(mail.subject, '管理者の権限が追加されました')
-    const staff = new BrowserSession(client)
-    await staff.signIn('staff@minato.example', DEMO_PASSWORD)
-    const audit = await staff.get('/m/minato/audit')
-    audit.assertStatus(200)
+    let page = await browser.get('/operator/municipalities')
+    assert.equal(
+      page.body().flash.error,
+      '港区にはすでに管理者がいます。管理者の追加は、港区の管理者に依頼してください。'
+    )
+    assert.deepEqual(await adminsOf(minato), ['admin@minato.example'])
+    assert.lengthOf(await mailsSince('staff@minato.example', since), 0)
+    const [refused] = await auditOf(minato, 'municipality.admin_invite_refused')
+    assert.equal(refused.outcome, 'denied')
+    assert.equal(detailsOf(refused).reason, 'admin_exists')
+    assert.equal(refused.actor_role, 'platform_operator')
+
+    await browser.put('/locale', { locale: 'en' })
+    await browser.post(`/operator/municipalities/${minato.id}/admins`, {
+      email: 'staff@minato.example',
+      full_name: '子ども 家庭',
+    })
+    page = await browser.get('/operator/municipalities')
+    assert.equal(
+      page.body().flash.error,
+      "Minato City already has an administrator. Ask Minato City's administrator to add another."
+    )
+  })
+
+  test('of two pending first-administrator invitations, only the first accepted counts', async ({
+    client,
+    assert,
+  }) => {
+    const since = new Date()
+    const { browser, shinjuku } = await withShinjuku(client)
+    await plainAccount('first@shinjuku.example')
+    await plainAccount('second@shinjuku.example')
+    for (const email of ['first@shinjuku.example', 'second@shinjuku.example']) {
+      await browser.post(`/operator/municipalities/${shinjuku.id}/admins`, {
+        email,
+        full_name: '新宿 管理',
+      })
+    }
+    const links = [
+      linkIn(await waitForMail('first@shinjuku.example', since)),
+      linkIn(await waitForMail('second@shinjuku.example', since)),
+    ]
+    const first = new BrowserSession(client)
+    await first.signIn('first@shinjuku.example', DEMO_PASSWORD)
+    await first.get(links[0])
+    await first.post(links[0])
+    const second = new BrowserSession(client)
+    await second.signIn('second@shinjuku.example', DEMO_PASSWORD)
+    await second.get(links[1])
+    await second.post(links[1])
+    const page = await second.get(links[1])
+    assert.equal(
+      page.body().flash.error,
+      'この自治体にはすでに管理者がいます。管理者の追加は、その自治体の管理者に依頼してください。'
+    )
+    assert.deepEqual(await adminsOf(shinjuku), ['first@shinjuku.example'])
+    const [refused] = await auditOf(shinjuku, 'invitation.refused')
+    assert.equal(detailsOf(refused).reason, 'admin_exists')
   })
 
   test('a bad address is explained and nobody is invited', async ({ client, assert }) => {

@@ -2,7 +2,10 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { createSecondTenant } from '#tests/helpers/tenants'
-import { waitForMail } from '#tests/helpers/mailbox'
+import { DateTime } from 'luxon'
+import { waitForMail, linkIn } from '#tests/helpers/mailbox'
+import BrowserSession from '#tests/helpers/browser_session'
+import { DEMO_PASSWORD } from '#database/demo_data'
 import Provider from '#models/provider'
 import Facility from '#models/facility'
 import ProviderContract from '#models/provider_contract'
@@ -248,16 +251,28 @@ test.group('Staff console: providers', (group) => {
       role: 'provider_staff',
     })
     response.assertHeader('location', base)
-    const user = await User.findByOrFail('email', 'shinjin@aozora.example')
-    const membership = await Membership.query().where('user_id', user.id).firstOrFail()
-    assert.equal(membership.role, 'provider_staff')
-    assert.equal(membership.providerId, provider.id)
+    // Nothing is granted until the invitee accepts from the mail
+    assert.isNull(await User.findBy('email', 'shinjin@aozora.example'))
     const mail = await waitForMail('shinjin@aozora.example', since)
     assert.include(mail.text, 'あおぞら家事支援サービス（港区）の事業者スタッフとして')
     const event = await latestEvent()
     assert.equal(event.action, 'provider.staff_invited')
-    assert.equal(details(event).user_id, user.id)
+    assert.notProperty(details(event), 'user_id')
     assert.equal(details(event).role, 'provider_staff')
+
+    const user = await User.create({
+      email: 'shinjin@aozora.example',
+      password: DEMO_PASSWORD,
+      fullName: '青空 新人',
+      emailVerifiedAt: DateTime.now(),
+    })
+    const invitee = new BrowserSession(client)
+    await invitee.signIn(user.email, DEMO_PASSWORD)
+    await invitee.get(linkIn(mail))
+    await invitee.post(linkIn(mail))
+    const membership = await Membership.query().where('user_id', user.id).firstOrFail()
+    assert.equal(membership.role, 'provider_staff')
+    assert.equal(membership.providerId, provider.id)
 
     const page = await browser.get(base)
     assert.deepInclude(

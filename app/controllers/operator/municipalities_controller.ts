@@ -7,7 +7,10 @@ import {
   municipalityPluginsValidator,
   inviteAdminValidator,
 } from '#validators/municipality_validator'
-import MunicipalityAdmin, { UnknownPluginError } from '#services/municipality_admin'
+import MunicipalityAdmin, {
+  MunicipalityAdminRefusal,
+  UnknownPluginError,
+} from '#services/municipality_admin'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { localizedText } from '#services/localized_text'
 
@@ -87,15 +90,21 @@ export default class MunicipalitiesController {
     await bouncer.authorize(operatePlatform)
     const input = await request.validateUsing(inviteAdminValidator)
     const municipality = await Municipality.findOrFail(params.id)
-    await MunicipalityAdmin.inviteAdmin(
-      municipality.id,
-      { email: input.email, fullName: input.full_name, locale: i18n.locale },
-      {
-        actorUserId: auth.user!.id,
-        source: httpAuditSource(ctx),
-        destination: httpDestination(ctx),
-      }
-    )
+    try {
+      await MunicipalityAdmin.inviteAdmin(
+        municipality.id,
+        { email: input.email, fullName: input.full_name, locale: i18n.locale },
+        {
+          actorUserId: auth.user!.id,
+          source: httpAuditSource(ctx),
+          destination: httpDestination(ctx),
+        }
+      )
+    } catch (error) {
+      if (!(error instanceof MunicipalityAdminRefusal)) throw error
+      session.flash('error', error.translate(i18n))
+      return response.redirect('/operator/municipalities')
+    }
     session.flash(
       'notice',
       i18n.t('ui.operator.admin_invited', {

@@ -21,6 +21,7 @@ export default class StaffController {
     return inertia.render('provider/staff/index', {
       provider: { name: provider.nameIn(i18n.locale) },
       staff: await ProviderStaff.list(this.#scope(ctx), auth.getUserOrFail().id),
+      invitations: await ProviderStaff.invitations(this.#scope(ctx)),
       roles: PROVIDER_STAFF_ROLES,
     })
   }

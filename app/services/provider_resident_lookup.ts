@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import env from '#start/env'
 import AuditTrail from '#audit/audit_trail'
 import CouponBalances from '#ledger/coupon_balances'
@@ -25,6 +26,11 @@ export type LookupResult = {
  * 利用者ID the resident shows): only the name, the hours left today for the
  * services the provider is contracted for, and the nearest expiry; nothing
  * else of the record (no phone, no children, no notes).
+ *
+ * Only a resident who has shown up at this provider (ProviderResidentLookup
+ * .related: a visit here, or a visit QR of the provider they confirmed) is
+ * shown; anyone else gets the same answer as a number nobody has, so a
+ * provider cannot read residents by trying numbers.
  *
  * Every lookup is audited as `provider.resident_looked_up` before anything
  * is shown (fail closed): a hit with the resident as its subject; a miss
@@ -54,18 +60,27 @@ export default class ProviderResidentLookup {
         .whereRaw('UPPER(resident_number) = ?', [residentNumber.toUpperCase()])
         .select('id', 'family_name', 'given_name')
         .first()
+      const shown = found
+        ? await this.related(municipalityId, providerId, Number(found.id), trx)
+        : false
       await AuditTrail.record(
         staffEvent(municipalityId, by, {
           action: 'provider.resident_looked_up',
+          outcome: found && !shown ? 'denied' : 'success',
           purpose: 'provider_visit',
           subjectResidentId: found ? Number(found.id) : null,
           details: found
-            ? { provider_id: providerId, found: true }
-            : { provider_id: providerId, found: false, number_hmac: numberDigest(residentNumber) },
+            ? { provider_id: providerId, found: true, shown }
+            : {
+                provider_id: providerId,
+                found: false,
+                shown: false,
+                number_hmac: numberDigest(residentNumber),
+              },
         }),
         trx
       )
-      return found
+      return shown ? found : null
     })
     if (!resident) return null
 
@@ -110,6 +125,35 @@ export default class ProviderResidentLookup {
       }
     }
     return result
+  }
+
+  /**
+   * Whether the resident has shown up at this provider here: a visit of
+   * theirs at the provider, whatever became of it (waiting, approved,
+   * rejected, cancelled), or a visit QR of the provider they confirmed.
+   */
+  static async related(
+    municipalityId: number,
+    providerId: number,
+    residentId: number,
+    client: TransactionClientContract | typeof db = db
+  ) {
+    const visit = await client
+      .from('ledger_redemptions')
+      .where({ municipality_id: municipalityId, provider_id: providerId, resident_id: residentId })
+      .select('id')
+      .first()
+    if (visit) return true
+    const confirmed = await client
+      .from('visit_tokens')
+      .where({
+        municipality_id: municipalityId,
+        provider_id: providerId,
+        consumed_by_resident_id: residentId,
+      })
+      .select('id')
+      .first()
+    return Boolean(confirmed)
   }
 }
 

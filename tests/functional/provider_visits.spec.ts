@@ -14,16 +14,47 @@ import { numberDigest } from '#services/provider_resident_lookup'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { detailsOf, events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
 import { minato, staffOf } from '#tests/helpers/programs'
-import { aozoraStation, providerWithStation } from '#tests/helpers/usage_fixtures'
+import {
+  aozoraStation,
+  ledgerVisit,
+  POSTPARTUM as POSTPARTUM_PROGRAM,
+  providerWithStation,
+} from '#tests/helpers/usage_fixtures'
+import type Resident from '#models/resident'
 import {
   aozoraVisit,
   aozoraVisitDetails,
   expireVisitToken,
   hanako,
   hanakoWithHours,
+  smallLot,
+  waitingAozoraVisit,
 } from '#tests/helpers/resident_visits'
 
 const BASE = '/m/minato/provider'
+
+/** A visit of the resident at a provider (Aozora unless said), through the ledger */
+async function visitAt(
+  resident: Resident,
+  status: 'reserved' | 'posted' | 'cancelled',
+  providerId?: number
+) {
+  const city = await minato()
+  const { provider, facility } = await aozoraStation()
+  return ledgerVisit(
+    city,
+    resident,
+    { ...POSTPARTUM_PROGRAM },
+    {
+      service: 'home_helper',
+      date: todayInJapan(),
+      minutes: 60,
+      status,
+      providerId: providerId ?? provider.id,
+      facilityId: providerId ? null : facility.id,
+    }
+  )
+}
 
 function locationOf(response: ApiResponse) {
   return String(response.header('location'))
@@ -456,6 +487,8 @@ test.group('Provider visits: resident lookup', (group) => {
     assert,
   }) => {
     const { resident, city } = await hanakoWithHours()
+    // A visit at Aozora that staff cancelled: a relationship, the hours back
+    await visitAt(resident, 'cancelled')
     await onlyHomeHelper()
     const browser = await helper(client)
     const page = await browser.get(`${BASE}/residents?number=MN-000101`)
@@ -491,13 +524,14 @@ test.group('Provider visits: resident lookup', (group) => {
 
   test('the number may be typed in any case or full-width', async ({ client, assert }) => {
     const { resident } = await hanako()
+    await smallLot(resident.id, 1)
+    await visitAt(resident, 'cancelled')
     const browser = await helper(client)
     const page = await browser.get(
       `${BASE}/residents?number=${encodeURIComponent('ｍｎ－０００１０１')}`
     )
     assert.equal(page.body().props.result.name, `${resident.familyName} ${resident.givenName}`)
-    assert.deepEqual(page.body().props.result.programs[0].services[0].minutes, 0)
-    assert.isNull(page.body().props.result.nearestExpiry)
+    assert.deepEqual(page.body().props.result.programs[0].services[0].minutes, 60)
   })
 
   test('a miss is audited without the number in clear', async ({ client, assert }) => {
@@ -528,5 +562,66 @@ test.group('Provider visits: resident lookup', (group) => {
     array.assertStatus(200)
     assert.isNotNull(array.body().props.error)
     assert.lengthOf(await eventsOf('provider.resident_looked_up'), 0)
+  })
+
+  test('a resident with no visit at this provider is answered like a number nobody has', async ({
+    client,
+    assert,
+  }) => {
+    const { resident, city } = await hanakoWithHours()
+    const browser = await helper(client)
+    const stranger = await browser.get(`${BASE}/residents?number=MN-000101`)
+    const miss = await browser.get(`${BASE}/residents?number=MN-999999`)
+    const refused = { ...stranger.body().props, number: null }
+    const missed = { ...miss.body().props, number: null }
+    assert.deepEqual(refused, missed)
+    assert.isNull(refused.result)
+    assert.equal(refused.error, 'この利用者IDの利用者は見つかりません。')
+    assert.notInclude(JSON.stringify(stranger.body()), resident.familyName)
+
+    const [missEvent, refusedEvent] = await events(city.id, 'provider.resident_looked_up', before)
+    assert.equal(refusedEvent.outcome, 'denied')
+    assert.equal(Number(refusedEvent.subject_resident_id), resident.id)
+    assert.deepInclude(detailsOf(refusedEvent), { found: true, shown: false })
+    assert.equal(missEvent.outcome, 'success')
+    assert.deepInclude(detailsOf(missEvent), { found: false, shown: false })
+  })
+
+  test('a visit at another provider only does not let this one see the resident', async ({
+    client,
+    assert,
+  }) => {
+    const { resident, city } = await hanakoWithHours()
+    const { provider: other } = await providerWithStation(
+      { ja: 'ひかり産後ケア', en: 'Hikari Care', stationJa: 'ひかり', stationEn: 'Hikari' },
+      { municipality: city, services: ['home_helper'] }
+    )
+    await visitAt(resident, 'posted', other.id)
+    const browser = await helper(client)
+    const page = await browser.get(`${BASE}/residents?number=MN-000101`)
+    assert.isNull(page.body().props.result)
+    assert.equal(page.body().props.error, 'この利用者IDの利用者は見つかりません。')
+  })
+
+  test('a past visit at this provider lets its staff see the resident', async ({
+    client,
+    assert,
+  }) => {
+    const { resident } = await hanakoWithHours()
+    await visitAt(resident, 'posted')
+    const browser = await helper(client)
+    const page = await browser.get(`${BASE}/residents?number=MN-000101`)
+    assert.equal(page.body().props.result.name, `${resident.familyName} ${resident.givenName}`)
+  })
+
+  test('a visit waiting for approval here (the resident scanned its QR) is enough too', async ({
+    client,
+    assert,
+  }) => {
+    await hanakoWithHours()
+    const { resident } = await waitingAozoraVisit()
+    const browser = await helper(client)
+    const page = await browser.get(`${BASE}/residents?number=MN-000101`)
+    assert.equal(page.body().props.result.name, `${resident.familyName} ${resident.givenName}`)
   })
 })

@@ -6,11 +6,10 @@ import { createSecondTenant } from '#tests/helpers/tenants'
 import { waitForMail, linkIn } from '#tests/helpers/mailbox'
 import { detailsOf, events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
 import { minato } from '#tests/helpers/programs'
+import { hikari } from '#tests/helpers/other_provider'
 import type BrowserSession from '#tests/helpers/browser_session'
-import { DEMO_PASSWORD } from '#database/demo_data'
 import Facility from '#models/facility'
 import Provider from '#models/provider'
-import ProviderContract from '#models/provider_contract'
 import Membership from '#models/membership'
 import User from '#models/user'
 
@@ -48,32 +47,6 @@ async function staffList(browser: BrowserSession) {
   page.assertStatus(200)
   page.assertInertiaComponent('provider/staff/index')
   return page.body().props.staff as Row[]
-}
-
-/** Another provider contracted in Minato, with one member of staff */
-async function hikari() {
-  const city = await minato()
-  const provider = await Provider.create({ nameJa: 'ひかり産後ケア', nameEn: 'Hikari Care' })
-  await ProviderContract.create({
-    municipalityId: city.id,
-    providerId: provider.id,
-    pluginId: 'postpartum_support',
-    programCode: 'postpartum',
-    services: ['doula'],
-  })
-  const user = await User.create({
-    email: 'staff@hikari.example',
-    password: DEMO_PASSWORD,
-    fullName: 'ひかり スタッフ',
-    emailVerifiedAt: DateTime.now(),
-  })
-  await Membership.create({
-    userId: user.id,
-    municipalityId: city.id,
-    providerId: provider.id,
-    role: 'provider_staff',
-  })
-  return { provider, user }
 }
 
 test.group('Provider console: staff management', (group) => {

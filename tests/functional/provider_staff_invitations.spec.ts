@@ -5,10 +5,8 @@ import BrowserSession from '#tests/helpers/browser_session'
 import { waitForMail, linkIn } from '#tests/helpers/mailbox'
 import { detailsOf, events, lastAuditEventId, signedIn } from '#tests/helpers/staff_console'
 import { minato } from '#tests/helpers/programs'
-import { DEMO_PASSWORD } from '#database/demo_data'
+import { hikari } from '#tests/helpers/other_provider'
 import Membership from '#models/membership'
-import Provider from '#models/provider'
-import ProviderContract from '#models/provider_contract'
 import User from '#models/user'
 import Invitation from '#models/invitation'
 
@@ -255,27 +253,7 @@ test.group('Provider staff invitations: accepted by the invitee', (group) => {
     client,
     assert,
   }) => {
-    const city = await minato()
-    const hikari = await Provider.create({ nameJa: 'ひかり産後ケア', nameEn: 'Hikari Care' })
-    await ProviderContract.create({
-      municipalityId: city.id,
-      providerId: hikari.id,
-      pluginId: 'postpartum_support',
-      programCode: 'postpartum',
-      services: ['doula'],
-    })
-    const user = await User.create({
-      email: 'staff@hikari.example',
-      password: DEMO_PASSWORD,
-      fullName: 'ひかり スタッフ',
-      emailVerifiedAt: DateTime.now(),
-    })
-    await Membership.create({
-      userId: user.id,
-      municipalityId: city.id,
-      providerId: hikari.id,
-      role: 'provider_staff',
-    })
+    const { provider: hikariCare, user } = await hikari()
     const owner = await signedIn(client, 'owner@aozora.example')
     const { link } = await invite(owner, 'staff@hikari.example')
     const page = await owner.get(STAFF)
@@ -293,7 +271,7 @@ test.group('Provider staff invitations: accepted by the invitee', (group) => {
     const rows = await Membership.query().where('user_id', user.id)
     assert.deepEqual(
       rows.map((row) => row.providerId),
-      [hikari.id]
+      [hikariCare.id]
     )
   })
 })

@@ -1,0 +1,33 @@
+import { DateTime } from 'luxon'
+import { DEMO_PASSWORD } from '#database/demo_data'
+import Membership from '#models/membership'
+import Provider from '#models/provider'
+import ProviderContract from '#models/provider_contract'
+import User from '#models/user'
+import { minato } from '#tests/helpers/programs'
+
+/** Another provider contracted in Minato (Hikari), with one member of staff */
+export async function hikari() {
+  const city = await minato()
+  const provider = await Provider.create({ nameJa: 'ひかり産後ケア', nameEn: 'Hikari Care' })
+  await ProviderContract.create({
+    municipalityId: city.id,
+    providerId: provider.id,
+    pluginId: 'postpartum_support',
+    programCode: 'postpartum',
+    services: ['doula'],
+  })
+  const user = await User.create({
+    email: 'staff@hikari.example',
+    password: DEMO_PASSWORD,
+    fullName: 'ひかり スタッフ',
+    emailVerifiedAt: DateTime.now(),
+  })
+  await Membership.create({
+    userId: user.id,
+    municipalityId: city.id,
+    providerId: provider.id,
+    role: 'provider_staff',
+  })
+  return { provider, user }
+}

@@ -128,6 +128,31 @@ export default class ProviderResidentLookup {
   }
 
   /**
+   * A lookup the throttle stopped: on the record (denied) without reading
+   * the residents, the number as its HMAC only.
+   */
+  static recordThrottled(
+    municipalityId: number,
+    providerId: number,
+    residentNumber: string,
+    by: StaffAction
+  ) {
+    return AuditTrail.record(
+      staffEvent(municipalityId, by, {
+        action: 'provider.resident_looked_up',
+        outcome: 'denied',
+        purpose: 'provider_visit',
+        details: {
+          provider_id: providerId,
+          throttled: true,
+          shown: false,
+          number_hmac: numberDigest(residentNumber),
+        },
+      })
+    )
+  }
+
+  /**
    * Whether the resident has shown up at this provider here: a visit of
    * theirs at the provider, whatever became of it (waiting, approved,
    * rejected, cancelled), or a visit QR of the provider they confirmed.

@@ -603,6 +603,46 @@ test.group('Provider visits: resident lookup', (group) => {
     assert.equal(page.body().props.error, 'この利用者IDの利用者は見つかりません。')
   })
 
+  test('lookups that find someone count against the limit too, per account; audited', async ({
+    client,
+    assert,
+  }) => {
+    const { resident, city } = await hanakoWithHours()
+    await visitAt(resident, 'cancelled')
+    const browser = await helper(client)
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const page = await browser.get(`${BASE}/residents?number=MN-000101`)
+      assert.isNotNull(page.body().props.result, `lookup ${attempt}`)
+    }
+    const stopped = await browser.get(`${BASE}/residents?number=MN-000101`)
+    assert.isNull(stopped.body().props.result)
+    assert.equal(
+      stopped.body().props.error,
+      '利用者を調べた回数が多すぎるため、しばらく調べられません。10分ほど後にもう一度お試しください。'
+    )
+    const miss = await browser.get(`${BASE}/residents?number=MN-999999`)
+    assert.equal(miss.body().props.error, stopped.body().props.error)
+
+    const lookups = await events(city.id, 'provider.resident_looked_up', before)
+    assert.lengthOf(lookups, 12)
+    const [missed, refused] = lookups
+    for (const event of [missed, refused]) {
+      assert.equal(event.outcome, 'denied')
+      assert.isNull(event.subject_resident_id)
+      assert.deepInclude(detailsOf(event), { throttled: true, shown: false })
+    }
+    assert.equal(detailsOf(refused).number_hmac, numberDigest('MN-000101'))
+    assert.lengthOf(
+      lookups.filter((event) => detailsOf(event).shown === true),
+      10
+    )
+
+    // Another account of the provider is counted on its own
+    const owner = await signedIn(client, 'owner@aozora.example')
+    const page = await owner.get(`${BASE}/residents?number=MN-000101`)
+    assert.equal(page.body().props.result.name, `${resident.familyName} ${resident.givenName}`)
+  })
+
   test('a past visit at this provider lets its staff see the resident', async ({
     client,
     assert,

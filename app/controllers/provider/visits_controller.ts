@@ -30,15 +30,16 @@ const TOKENS_KEY = 'provider_visits.tokens'
 const SEEN_KEY = 'provider_visits.seen'
 
 /**
- * Lookups of numbers that match no one, per account: a provider types a
- * 利用者ID the resident shows; a run of misses is someone guessing.
+ * Lookups per account, whatever they find: a provider types the 利用者ID a
+ * resident shows before a visit, a handful an hour; a run of lookups is
+ * someone reading residents, hits as much as misses.
  */
-const LOOKUP_MISS_RULES: ThrottleRule<{ userId: number }>[] = [
+const LOOKUP_RULES: ThrottleRule<{ userId: number }>[] = [
   {
     name: 'account',
-    requests: 20,
-    duration: '15 mins',
-    blockDuration: '15 mins',
+    requests: 10,
+    duration: '10 mins',
+    blockDuration: '10 mins',
     key: ({ userId }) => `provider_lookup:account:${userId}`,
   },
 ]
@@ -199,9 +200,17 @@ export default class VisitsController {
         error: i18n.t(`provider_visits.lookup.errors.${empty ? 'empty' : 'invalid'}`),
       })
     }
-    const throttle = new AttemptThrottle(LOOKUP_MISS_RULES)
-    const who = { userId: auth.getUserOrFail().id }
-    if ((await throttle.retryAfter(who)) !== null) {
+    // Every lookup takes its place before it runs, and keeps it.
+    const throttled = await new AttemptThrottle(LOOKUP_RULES).consume({
+      userId: auth.getUserOrFail().id,
+    })
+    if (throttled !== null) {
+      await ProviderResidentLookup.recordThrottled(
+        tenant.municipalityId,
+        provider.id,
+        number,
+        staffActionFrom(ctx)
+      )
       return render({ error: i18n.t('provider_visits.lookup.errors.too_many') })
     }
     const result = await ProviderResidentLookup.lookup(
@@ -211,10 +220,7 @@ export default class VisitsController {
       staffActionFrom(ctx),
       i18n.locale
     )
-    if (!result) {
-      await throttle.record(who)
-      return render({ error: i18n.t('provider_visits.lookup.errors.not_found') })
-    }
+    if (!result) return render({ error: i18n.t('provider_visits.lookup.errors.not_found') })
     return render({ result })
   }
 

@@ -1,6 +1,25 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import adonisjs from '@adonisjs/vite/client'
+import { readdirSync } from 'node:fs'
+
+const root = import.meta.dirname
+
+/*
+| What the dev server may read and serve: the front end's sources (core
+| pages and each plugin's ui/ folder) and the packages they import; never
+| the database, CSV files and outbox under tmp/, the server's code or the
+| project's settings. ViteAssetsMiddleware (app/middleware) hands Vite only
+| requests for these files, so anything else gets the app's own 404.
+*/
+const frontEndFolders = [
+  `${root}/resources/js`,
+  `${root}/resources/css`,
+  ...readdirSync(`${root}/plugins`, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `${root}/plugins/${entry.name}/ui`),
+  `${root}/node_modules`,
+]
 
 export default defineConfig({
   plugins: [
@@ -12,10 +31,15 @@ export default defineConfig({
   ],
   resolve: {
     alias: {
-      '~/': `${import.meta.dirname}/resources/js/`,
+      '~/': `${root}/resources/js/`,
     },
   },
   server: {
+    fs: {
+      strict: true,
+      allow: frontEndFolders,
+      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', '**/tmp/**', '*.sqlite3*'],
+    },
     watch: { ignored: ['**/tmp/**', '**/build/**'] },
     // Tests need no hot reload: without its WebSocket, test servers running
     // side by side (or beside `npm start`) do not fight over its port.

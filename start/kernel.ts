@@ -10,7 +10,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 server.use([
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
-  () => import('@adonisjs/vite/vite_middleware'),
+  // The Vite dev server, for the front end's files only (never tmp/, code, settings)
+  () => import('#middleware/vite_assets_middleware'),
 ])
 
 router.use([
@@ -32,4 +33,5 @@ export const middleware = router.named({
   pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
   resident: () => import('#middleware/resident_middleware'),
   provider: () => import('#middleware/provider_middleware'),
+  localOnly: () => import('#middleware/local_request_middleware'),
 })

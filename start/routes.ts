@@ -58,10 +58,14 @@ router
   .use(middleware.auth())
 
 /*
-| The local outbox of the embedded default (never in production).
+| The local outbox of the embedded default: in development only, and only
+| for a browser on this machine (it holds reset links).
 */
-if (!app.inProduction) {
-  router.get('/dev/outbox', [OutboxController, 'index']).as('dev.outbox')
+if (app.inDev) {
+  router
+    .get('/dev/outbox', [OutboxController, 'index'])
+    .as('dev.outbox')
+    .use(middleware.localOnly())
 }
 
 router

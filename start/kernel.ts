@@ -9,6 +9,7 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  () => import('#middleware/privacy_headers_middleware'),
   () => import('@adonisjs/static/static_middleware'),
   // The Vite dev server, for the front end's files only (never tmp/, code, settings)
   () => import('#middleware/vite_assets_middleware'),

@@ -6,6 +6,7 @@ import app from '@adonisjs/core/services/app'
 import router from '@adonisjs/core/services/router'
 import { errors as httpErrors } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const SessionController = () => import('#controllers/session_controller')
 const LocaleController = () => import('#controllers/locale_controller')
@@ -94,11 +95,11 @@ router
       .as('municipalities.store')
     router
       .put('/municipalities/:id/plugins', [OperatorMunicipalitiesController, 'updatePlugins'])
-      .where('id', router.matchers.number())
+      .where('id', idMatcher)
       .as('municipalities.plugins')
     router
       .post('/municipalities/:id/admins', [OperatorMunicipalitiesController, 'inviteAdmin'])
-      .where('id', router.matchers.number())
+      .where('id', idMatcher)
       .as('municipalities.admins')
   })
   .prefix('/operator')

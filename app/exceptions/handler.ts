@@ -3,6 +3,7 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+import TenantRecordNotFound from '#tenancy/tenant_record_not_found'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { HttpError, StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
@@ -48,6 +49,20 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    if (error instanceof TenantRecordNotFound) {
+      // Another's id (or none) in a tenant screen: one event on this
+      // tenant's trail, whichever route or screen refused it.
+      await AuditTrail.record({
+        municipalityId: ctx.tenant.municipalityId,
+        action: error.action,
+        outcome: 'denied',
+        actorUserId: ctx.auth.user?.id ?? null,
+        actorRole: ctx.tenant.primaryRole,
+        source: httpAuditSource(ctx),
+        destination: httpDestination(ctx),
+        details: error.details,
+      })
+    }
     if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
       // Every refused action is on the record (fail closed: if this write
       // fails, the request fails, and it was refused anyway).

@@ -6,12 +6,16 @@ import Membership from '#models/membership'
 import TenantContext from '#tenancy/tenant_context'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+import { assertTenantIds } from '#tenancy/tenant_ids'
 
 /**
  * Resolves the municipality named in the URL (/m/:municipality/...) and the
  * signed-in person's memberships there. Someone with no membership there
  * gets the same 404 as for a municipality that does not exist, and the
- * attempt is written to that municipality's audit trail.
+ * attempt is written to that municipality's audit trail. Every id in the
+ * URL must then be a row of this municipality (assertTenantIds): another's
+ * id answers 404 too, audited by the exception handler, before any screen
+ * or validator runs.
  */
 export default class TenantMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -40,6 +44,7 @@ export default class TenantMiddleware {
 
     ctx.tenant = new TenantContext(municipality, memberships)
     ctx.containerResolver.bindValue(TenantContext, ctx.tenant)
+    await assertTenantIds(municipality.id, ctx.params)
     return next()
   }
 }

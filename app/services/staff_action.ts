@@ -1,9 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors as lucidErrors } from '@adonisjs/lucid'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditEventInput } from '#audit/audit_event_input'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+import TenantRecordNotFound from '#tenancy/tenant_record_not_found'
 
 /**
  * Who is acting, in which role, from where: what the ledger and the audit
@@ -46,14 +46,14 @@ export function recordStaffEvent(ctx: HttpContext, event: StaffEvent) {
 }
 
 /**
- * An id this municipality does not have (it may be another's): the
- * attempt goes on the record as `action` (denied), and the answer is 404.
+ * An id this municipality (resident, provider) does not have (it may be
+ * another's): the answer is 404 and the exception handler puts the attempt
+ * on the record as `action` (denied).
  */
 export async function auditedNotFound(
-  ctx: HttpContext,
+  _ctx: HttpContext,
   action: string,
   details: Record<string, unknown>
 ): Promise<never> {
-  await recordStaffEvent(ctx, { action, outcome: 'denied', details })
-  throw new lucidErrors.E_ROW_NOT_FOUND()
+  throw new TenantRecordNotFound(action, details)
 }

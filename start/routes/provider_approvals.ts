@@ -6,6 +6,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const ApprovalsController = () => import('#controllers/provider/approvals_controller')
 
@@ -14,19 +15,19 @@ router
     router.get('/approvals', [ApprovalsController, 'index']).as('provider.approvals.index')
     router
       .get('/approvals/:providerVisit', [ApprovalsController, 'show'])
-      .where('providerVisit', router.matchers.number())
+      .where('providerVisit', idMatcher)
       .as('provider.approvals.show')
     router
       .post('/approvals/:providerVisit/approve', [ApprovalsController, 'approve'])
-      .where('providerVisit', router.matchers.number())
+      .where('providerVisit', idMatcher)
       .as('provider.approvals.approve')
     router
       .post('/approvals/:providerVisit/reject', [ApprovalsController, 'reject'])
-      .where('providerVisit', router.matchers.number())
+      .where('providerVisit', idMatcher)
       .as('provider.approvals.reject')
     router
       .post('/approvals/:providerVisit/correct', [ApprovalsController, 'correct'])
-      .where('providerVisit', router.matchers.number())
+      .where('providerVisit', idMatcher)
       .as('provider.approvals.correct')
   })
   .prefix('/m/:municipality/provider')

@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const HistoryController = () => import('#controllers/provider/history_controller')
 const MemosController = () => import('#controllers/provider/memos_controller')
@@ -15,17 +16,17 @@ router
     router.post('/exports', [HistoryController, 'exportStore']).as('provider.exports.store')
     router
       .get('/exports/:providerExport', [HistoryController, 'exportShow'])
-      .where('providerExport', router.matchers.number())
+      .where('providerExport', idMatcher)
       .as('provider.exports.show')
     router
       .get('/exports/:providerExport/download', [HistoryController, 'exportDownload'])
-      .where('providerExport', router.matchers.number())
+      .where('providerExport', idMatcher)
       .as('provider.exports.download')
     router.get('/memos', [MemosController, 'index']).as('provider.memos.index')
     router.post('/memos', [MemosController, 'store']).as('provider.memos.store')
     router
       .post('/memos/:memo/delete', [MemosController, 'destroy'])
-      .where('memo', router.matchers.number())
+      .where('memo', idMatcher)
       .as('provider.memos.destroy')
   })
   .prefix('/m/:municipality/provider')

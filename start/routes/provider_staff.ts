@@ -3,10 +3,9 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const StaffController = () => import('#controllers/provider/staff_controller')
-
-const id = router.matchers.number()
 
 router
   .group(() => {
@@ -14,11 +13,11 @@ router
     router.post('/staff', [StaffController, 'store']).as('provider.staff.store')
     router
       .post('/staff/:providerStaff/disable', [StaffController, 'disable'])
-      .where('providerStaff', id)
+      .where('providerStaff', idMatcher)
       .as('provider.staff.disable')
     router
       .post('/staff/:providerStaff/enable', [StaffController, 'enable'])
-      .where('providerStaff', id)
+      .where('providerStaff', idMatcher)
       .as('provider.staff.enable')
   })
   .prefix('/m/:municipality/provider')

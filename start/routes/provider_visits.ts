@@ -6,6 +6,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const VisitsController = () => import('#controllers/provider/visits_controller')
 
@@ -18,7 +19,7 @@ router
     router.post('/visits', [VisitsController, 'store']).as('provider.visits.store')
     router
       .get('/visits/:providerVisitToken', [VisitsController, 'show'])
-      .where('providerVisitToken', router.matchers.number())
+      .where('providerVisitToken', idMatcher)
       .as('provider.visits.show')
     router.get('/residents', [VisitsController, 'lookup']).as('provider.residents.lookup')
   })

@@ -7,6 +7,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const AccountController = () => import('#controllers/resident/account_controller')
 const ProfileController = () => import('#controllers/resident/profile_controller')
@@ -30,7 +31,7 @@ router
     router.post('/my/children', [ProfileController, 'storeChild']).as('my.children.store')
     router
       .put('/my/children/:ownChild', [ProfileController, 'updateChild'])
-      .where('ownChild', router.matchers.number())
+      .where('ownChild', idMatcher)
       .as('my.children.update')
   })
   .prefix('/m/:municipality')
@@ -39,6 +40,6 @@ router
 
 router
   .post('/m/:municipality/residents/:resident/claim-code', [ResidentsController, 'claimCode'])
-  .where('resident', router.matchers.number())
+  .where('resident', idMatcher)
   .as('tenant.residents.claim_code')
   .use([middleware.auth(), middleware.tenant()])

@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const ApplicationsController = () => import('#controllers/resident/applications_controller')
 
@@ -26,11 +27,11 @@ router
     router.get('/my/applications', [ApplicationsController, 'list']).as('my.applications.index')
     router
       .get('/my/applications/:ownApplication', [ApplicationsController, 'show'])
-      .where('ownApplication', router.matchers.number())
+      .where('ownApplication', idMatcher)
       .as('my.applications.show')
     router
       .post('/my/applications/:ownApplication/withdraw', [ApplicationsController, 'withdraw'])
-      .where('ownApplication', router.matchers.number())
+      .where('ownApplication', idMatcher)
       .as('my.applications.withdraw')
   })
   .prefix('/m/:municipality')

@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const VisitsController = () => import('#controllers/resident/visits_controller')
 const SurveysController = () => import('#controllers/resident/surveys_controller')
@@ -19,15 +20,15 @@ router
     router.post('/my/visit', [VisitsController, 'store']).as('my.visit.store')
     router
       .get('/my/visits/:visit', [VisitsController, 'visit'])
-      .where('visit', router.matchers.number())
+      .where('visit', idMatcher)
       .as('my.visits.show')
     router
       .get('/my/visits/:visit/survey', [SurveysController, 'show'])
-      .where('visit', router.matchers.number())
+      .where('visit', idMatcher)
       .as('my.visits.survey')
     router
       .post('/my/visits/:visit/survey', [SurveysController, 'store'])
-      .where('visit', router.matchers.number())
+      .where('visit', idMatcher)
       .as('my.visits.survey_store')
   })
   .prefix('/m/:municipality')

@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const ApplicationsController = () => import('#controllers/staff/applications_controller')
 
@@ -13,15 +14,15 @@ router
     router.get('/applications', [ApplicationsController, 'index']).as('applications.index')
     router
       .get('/applications/:application', [ApplicationsController, 'show'])
-      .where('application', router.matchers.number())
+      .where('application', idMatcher)
       .as('applications.show')
     router
       .post('/applications/:application/approve', [ApplicationsController, 'approve'])
-      .where('application', router.matchers.number())
+      .where('application', idMatcher)
       .as('applications.approve')
     router
       .post('/applications/:application/reject', [ApplicationsController, 'reject'])
-      .where('application', router.matchers.number())
+      .where('application', idMatcher)
       .as('applications.reject')
   })
   .prefix('/m/:municipality')

@@ -4,6 +4,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const CouponsController = () => import('#controllers/staff/coupons_controller')
 const UsageController = () => import('#controllers/staff/usage_controller')
@@ -12,25 +13,25 @@ router
   .group(() => {
     router
       .get('/residents/:resident/coupons', [CouponsController, 'index'])
-      .where('resident', router.matchers.number())
+      .where('resident', idMatcher)
       .as('coupons.index')
     router
       .post('/residents/:resident/coupons', [CouponsController, 'store'])
-      .where('resident', router.matchers.number())
+      .where('resident', idMatcher)
       .as('coupons.store')
     router
       .post('/lots/:lot/revoke', [CouponsController, 'revoke'])
-      .where('lot', router.matchers.number())
+      .where('lot', idMatcher)
       .as('lots.revoke')
     router
       .put('/lots/:lot/expiry', [CouponsController, 'expiry'])
-      .where('lot', router.matchers.number())
+      .where('lot', idMatcher)
       .as('lots.expiry')
 
     router.get('/usage', [UsageController, 'index']).as('usage.index')
     router
       .post('/usage/:redemption/cancel', [UsageController, 'cancel'])
-      .where('redemption', router.matchers.number())
+      .where('redemption', idMatcher)
       .as('usage.cancel')
   })
   .prefix('/m/:municipality')

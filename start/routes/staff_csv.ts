@@ -5,6 +5,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const CsvJobsController = () => import('#controllers/staff/csv_jobs_controller')
 const CsvImportsController = () => import('#controllers/staff/csv_imports_controller')
@@ -17,15 +18,15 @@ router
     router.post('/csv/exports', [CsvExportsController, 'store']).as('csv.exports.store')
     router
       .get('/csv/jobs/:job', [CsvJobsController, 'show'])
-      .where('job', router.matchers.number())
+      .where('job', idMatcher)
       .as('csv.jobs.show')
     router
       .post('/csv/jobs/:job/commit', [CsvJobsController, 'commit'])
-      .where('job', router.matchers.number())
+      .where('job', idMatcher)
       .as('csv.jobs.commit')
     router
       .get('/csv/jobs/:job/download', [CsvJobsController, 'download'])
-      .where('job', router.matchers.number())
+      .where('job', idMatcher)
       .as('csv.jobs.download')
   })
   .prefix('/m/:municipality')

@@ -4,12 +4,12 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const ProvidersController = () => import('#controllers/staff/providers_controller')
 const DefinitionsController = () => import('#controllers/staff/definitions_controller')
 const StatisticsController = () => import('#controllers/staff/statistics_controller')
 
-const id = router.matchers.number()
 const code = { match: /^[a-z0-9_]+$/ }
 
 router
@@ -19,28 +19,28 @@ router
     router.post('/providers', [ProvidersController, 'store']).as('providers.store')
     router
       .get('/providers/:provider', [ProvidersController, 'show'])
-      .where('provider', id)
+      .where('provider', idMatcher)
       .as('providers.show')
     router
       .put('/providers/:provider', [ProvidersController, 'update'])
-      .where('provider', id)
+      .where('provider', idMatcher)
       .as('providers.update')
     router
       .post('/providers/:provider/facilities', [ProvidersController, 'storeFacility'])
-      .where('provider', id)
+      .where('provider', idMatcher)
       .as('providers.facilities.store')
     router
       .put('/providers/:provider/facilities/:facility', [ProvidersController, 'updateFacility'])
-      .where('provider', id)
-      .where('facility', id)
+      .where('provider', idMatcher)
+      .where('facility', idMatcher)
       .as('providers.facilities.update')
     router
       .put('/providers/:provider/contracts', [ProvidersController, 'contracts'])
-      .where('provider', id)
+      .where('provider', idMatcher)
       .as('providers.contracts')
     router
       .post('/providers/:provider/staff', [ProvidersController, 'storeStaff'])
-      .where('provider', id)
+      .where('provider', idMatcher)
       .as('providers.staff.store')
 
     router.get('/definitions', [DefinitionsController, 'index']).as('definitions.index')

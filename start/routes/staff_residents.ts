@@ -4,6 +4,7 @@
 */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
+import { idMatcher } from '#start/route_matchers'
 
 const ResidentsController = () => import('#controllers/staff/residents_controller')
 
@@ -22,10 +23,10 @@ router
           .as('residents.children.store')
         router
           .put('/residents/:resident/children/:child', [ResidentsController, 'updateChild'])
-          .where('child', router.matchers.number())
+          .where('child', idMatcher)
           .as('residents.children.update')
       })
-      .where('resident', router.matchers.number())
+      .where('resident', idMatcher)
   })
   .prefix('/m/:municipality')
   .as('tenant')

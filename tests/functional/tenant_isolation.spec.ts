@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
 import testUtils from '@adonisjs/core/services/test_utils'
 import router from '@adonisjs/core/services/router'
 import db from '@adonisjs/lucid/services/db'
@@ -9,6 +10,8 @@ import Municipality from '#models/municipality'
 import { chainKeyFor } from '#audit/audit_event_input'
 import type { Role } from '#models/membership'
 import { ROLE_MATRIX, VICTIM_IDS } from '#tests/helpers/tenant_routes/index'
+import { roleForTenantRoute, secondTenantCast } from '#tests/helpers/tenant_routes/intruders'
+import { idMatcher } from '#start/route_matchers'
 
 type TenantRoute = { name: string; pattern: string; methods: string[] }
 
@@ -27,8 +30,51 @@ function tenantRoutes(): TenantRoute[] {
     }))
 }
 
-async function urlFor(route: TenantRoute, victim: Municipality) {
-  let url = route.pattern.replace(':municipality', victim.slug)
+/** Route parameters that name something other than a row id */
+const NAME_PARAMS = new Set(['municipality', 'plugin', 'program', 'token', '*'])
+
+type AnyRoute = TenantRoute & { params: string[]; matchers: Record<string, { match?: RegExp }> }
+
+/** Every route of the router (core and plugins), with its parameters */
+function allRoutes(): AnyRoute[] {
+  return Object.values(router.toJSON())
+    .flat()
+    .map((route) => ({
+      name: route.name ?? route.pattern,
+      pattern: route.pattern,
+      methods: route.methods.filter((method) => method !== 'HEAD'),
+      params: [...route.pattern.matchAll(/:(\w+)/g)].map(([, param]) => param),
+      matchers: route.matchers as AnyRoute['matchers'],
+    }))
+}
+
+/** Every route with a row id in its URL, as registered right now */
+function idRoutes() {
+  return allRoutes().filter((route) => route.params.some((param) => !NAME_PARAMS.has(param)))
+}
+
+/** A request with an empty form (none for GET) */
+function sendEmpty(browser: BrowserSession, method: string, url: string) {
+  return browser.send(method.toLowerCase() as any, url, method === 'GET' ? undefined : {})
+}
+
+/** One signed-in browser per account, signed in on first use */
+function browsersBy(client: ApiClient) {
+  const browsers = new Map<string, BrowserSession>()
+  return async (email: string) => {
+    let browser = browsers.get(email)
+    if (!browser) {
+      browser = new BrowserSession(client)
+      await browser.signIn(email, DEMO_PASSWORD)
+      await browser.get('/')
+      browsers.set(email, browser)
+    }
+    return browser
+  }
+}
+
+async function urlFor(route: TenantRoute, victim: Municipality, slug = victim.slug) {
+  let url = route.pattern.replace(':municipality', slug)
   for (const [, param] of route.pattern.matchAll(/:(\w+)/g)) {
     if (param === 'municipality') continue
     const idFor = VICTIM_IDS[param]
@@ -66,11 +112,7 @@ test.group('Tenant isolation and role matrix', (group) => {
       for (const method of route.methods) {
         const url = await urlFor(route, minato)
         const before = await db.from('audit_events').where('chain_key', chainKeyFor(minato.id))
-        const response = await browser.send(
-          method.toLowerCase() as any,
-          url,
-          method === 'GET' ? undefined : {}
-        )
+        const response = await sendEmpty(browser, method, url)
         assert.equal(response.status(), 404, `${method} ${url} answered ${response.status()}`)
         const after = await db
           .from('audit_events')
@@ -125,6 +167,102 @@ test.group('Tenant isolation and role matrix', (group) => {
     for (const route of tenantRoutes().filter((candidate) => candidate.methods.includes('GET'))) {
       const response = await browser.get(route.pattern.replace(':municipality', 'minato'))
       response.assertStatus(404)
+    }
+  })
+
+  test('every id route matches its ids with the one bounded id matcher', async ({ assert }) => {
+    const loose = allRoutes().flatMap((route) =>
+      route.params
+        .filter((param) => !NAME_PARAMS.has(param))
+        .filter((param) => route.matchers[param]?.match?.source !== idMatcher.match.source)
+        .map((param) => `${route.pattern} :${param}`)
+    )
+    assert.deepEqual(loose, [], 'match every id parameter with idMatcher (start/route_matchers)')
+  })
+
+  test("another municipality's id under one's own municipality answers 404, audited once", async ({
+    client,
+    assert,
+  }) => {
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const { municipality: shinjuku, users } = await secondTenantCast()
+    const routes = idRoutes().filter((route) => route.pattern.startsWith('/m/:municipality'))
+    assert.includeMembers(
+      routes.map((route) => route.name),
+      [
+        'tenant.applications.show',
+        'tenant.applications.approve',
+        'tenant.applications.reject',
+        'tenant.providers.show',
+        'tenant.providers.update',
+        'tenant.providers.staff.store',
+        'tenant.csv.jobs.show',
+        'tenant.csv.jobs.download',
+        'tenant.csv.jobs.commit',
+        'tenant.residents.show',
+        'tenant.my.visits.show',
+        'tenant.provider.approvals.approve',
+      ]
+    )
+
+    const browserFor = browsersBy(client)
+    for (const route of routes) {
+      const role = roleForTenantRoute(route.name)
+      const browser = await browserFor(users[role].email)
+      for (const method of route.methods) {
+        const url = await urlFor(route, minato, shinjuku.slug)
+        const before = await db.from('audit_events').count('* as total').first()
+        const response = await sendEmpty(browser, method, url)
+        assert.equal(
+          response.status(),
+          404,
+          `${role} ${method} ${url} answered ${response.status()}`
+        )
+        const after = await db.from('audit_events').count('* as total').first()
+        assert.equal(
+          Number(after.total),
+          Number(before.total) + 1,
+          `${role} ${method} ${url}: expected one audit event`
+        )
+        const event = await db
+          .from('audit_events')
+          .where('chain_key', chainKeyFor(shinjuku.id))
+          .orderBy('sequence', 'desc')
+          .firstOrFail()
+        assert.equal(event.outcome, 'denied', `${method} ${url}`)
+        assert.match(event.action, /not_found$/, `${method} ${url}`)
+        assert.equal(Number(event.actor_user_id), users[role].id, `${method} ${url}`)
+      }
+    }
+  })
+
+  test('ids beyond what the database holds answer 404 on every id route', async ({
+    client,
+    assert,
+  }) => {
+    const routes = idRoutes()
+    assert.isAtLeast(routes.length, 22)
+    const browserFor = browsersBy(client)
+    for (const route of routes) {
+      const browser = await browserFor(
+        route.pattern.startsWith('/m/:municipality')
+          ? DEMO_USER_BY_ROLE[roleForTenantRoute(route.name)]
+          : 'operator@tomoni.example'
+      )
+      for (const id of ['2147483648', '99999999999999999999']) {
+        let url = route.pattern.replace(':municipality', 'minato')
+        for (const param of route.params) {
+          if (!NAME_PARAMS.has(param)) url = url.replace(`:${param}`, id)
+        }
+        for (const method of route.methods) {
+          const response = await sendEmpty(browser, method, url)
+          assert.equal(
+            response.status(),
+            404,
+            `${route.name} ${method} ${url} answered ${response.status()}`
+          )
+        }
+      }
     }
   })
 })

@@ -18,6 +18,20 @@ if (!existsSync(envFile)) {
   console.log('Created .env with a new APP_KEY')
 }
 
+// The audit trail's HMAC key, beside APP_KEY: a new .env gets one, and so
+// does an older .env written before the audit chain was keyed. A key that
+// is there is never replaced (the chain was written with it).
+const envText = readFileSync(envFile, 'utf8')
+const auditKey = envText.match(/^AUDIT_HMAC_KEY=(.*)$/m)
+if (!auditKey || auditKey[1].trim() === '') {
+  const line = `AUDIT_HMAC_KEY=${randomBytes(32).toString('base64url')}`
+  const updated = auditKey
+    ? envText.replace(/^AUDIT_HMAC_KEY=.*$/m, line)
+    : `${envText.trimEnd()}\n${line}\n`
+  writeFileSync(envFile, updated, { mode: 0o600 })
+  console.log('Added a new AUDIT_HMAC_KEY to .env')
+}
+
 function ace(...args) {
   const result = spawnSync(process.execPath, ['ace', ...args], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) {

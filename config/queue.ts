@@ -34,6 +34,7 @@ const queueConfig: QueueConfig = {
     csv_import_commit: () => import('#jobs/csv_import_commit_job'),
     csv_export: () => import('#jobs/csv_export_job'),
     csv_prune: () => import('#jobs/csv_prune_job'),
+    audit_anchor_export: () => import('#jobs/audit_anchor_export_job'),
   },
   /*
   | Recurring jobs per job name: a cron pattern in the server's time zone,
@@ -45,6 +46,8 @@ const queueConfig: QueueConfig = {
     expire_lots: { pattern: '10 0 * * *', tz: 'Asia/Tokyo' },
     // CSV uploads and exports hold residents' data: kept 7 days (CsvJobs.prune).
     csv_prune: { pattern: '40 3 * * *', tz: 'Asia/Tokyo' },
+    // The audit chains' heads to the append-only file outside the database
+    audit_anchor_export: '23 * * * *',
   },
 }
 

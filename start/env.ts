@@ -3,12 +3,33 @@
 | malformed variable stops the process with a message naming it.
 */
 import { Env } from '@adonisjs/core/env'
+import { Secret } from '@adonisjs/core/helpers'
+
+/**
+ * The audit trail's HMAC key: kept outside the database, so that someone
+ * who can write the database cannot rewrite the audit chain. Required
+ * everywhere (npm start writes one into .env; .env.test has its own).
+ */
+function auditHmacKey(name: string, value?: string) {
+  if (!value || value.length < 32) {
+    throw new Error(
+      `Missing or too short environment variable "${name}": set it to a random secret of at ` +
+        'least 32 characters, kept outside the database (e.g. openssl rand -base64 32). ' +
+        '`npm start` writes one into .env.'
+    )
+  }
+  return new Secret(value)
+}
 
 export default await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
   PORT: Env.schema.number(),
   HOST: Env.schema.string({ format: 'host' }),
   APP_KEY: Env.schema.secret(),
+  AUDIT_HMAC_KEY: auditHmacKey,
+  // Where the audit chain heads are exported (append-only file), default
+  // storage/audit_anchors
+  AUDIT_ANCHOR_DIR: Env.schema.string.optional(),
   APP_URL: Env.schema.string({ format: 'url', tld: false }),
   LOG_LEVEL: Env.schema.enum([
     'fatal',

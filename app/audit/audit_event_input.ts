@@ -30,3 +30,8 @@ export const GENESIS_HASH = '0'.repeat(64)
 export function chainKeyFor(municipalityId: number | null) {
   return municipalityId === null ? 'platform' : `m:${municipalityId}`
 }
+
+/** The municipality of a chain key ("m:<id>"), null for the platform chain */
+export function municipalityIdOfChain(chainKey: string): number | null {
+  return chainKey.startsWith('m:') ? Number(chainKey.slice(2)) : null
+}

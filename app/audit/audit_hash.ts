@@ -1,4 +1,13 @@
+import { createHmac } from 'node:crypto'
 import { sha256Hex } from '#services/sha256'
+
+/**
+ * How a link of the chain is computed: keyed (HMAC-SHA256 with
+ * AUDIT_HMAC_KEY, every event since the chain was keyed) or, for events
+ * written before that upgrade, bare SHA-256.
+ */
+export type ChainAlgorithm = 'sha256' | 'hmac-sha256'
+export const KEYED: ChainAlgorithm = 'hmac-sha256'
 
 /**
  * The stored row as it is hashed. Every value is text or null, so the same
@@ -62,11 +71,14 @@ export function canonicalRow(row: Record<string, unknown>): CanonicalAuditRow {
 }
 
 /**
- * hash = sha256(prev_hash || canonical JSON of the row, fields in fixed order)
+ * hash = HMAC-SHA256(key, prev_hash || canonical JSON of the row, fields in
+ * fixed order); without a key (events from before the chain was keyed),
+ * sha256 of the same text.
  */
-export function auditHash(prevHash: string, row: CanonicalAuditRow) {
-  const canonical = JSON.stringify(FIELDS.map((field) => [field, row[field]]))
-  return sha256Hex(prevHash + canonical)
+export function auditHash(prevHash: string, row: CanonicalAuditRow, key: string | null) {
+  const canonical = prevHash + JSON.stringify(FIELDS.map((field) => [field, row[field]]))
+  if (key === null) return sha256Hex(canonical)
+  return createHmac('sha256', key).update(canonical).digest('hex')
 }
 
 /**

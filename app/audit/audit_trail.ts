@@ -1,12 +1,19 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { type AuditEventInput, GENESIS_HASH, chainKeyFor } from '#audit/audit_event_input'
-import { auditHash, canonicalJson, canonicalRow } from '#audit/audit_hash'
+import {
+  type AuditEventInput,
+  GENESIS_HASH,
+  chainKeyFor,
+  municipalityIdOfChain,
+} from '#audit/audit_event_input'
+import { KEYED, auditHash, canonicalJson, canonicalRow } from '#audit/audit_hash'
+import { auditHmacKey } from '#audit/audit_key'
 
 const MAX_USER_AGENT = 300
 
 /**
- * Appends events to the hash-chained, append-only audit trail.
+ * Appends events to the hash-chained, append-only audit trail. Each link
+ * is an HMAC under AUDIT_HMAC_KEY, a key the database never holds.
  *
  * Pass the transaction of the operation being recorded: the event commits
  * or rolls back with it, and if the audit write fails the operation fails
@@ -17,6 +24,35 @@ export default class AuditTrail {
   static async record(input: AuditEventInput, trx?: TransactionClientContract) {
     if (trx) return this.#append(input, trx)
     return db.transaction((ownTrx) => this.#append(input, ownTrx))
+  }
+
+  /**
+   * Events written before the chain was keyed keep their bare SHA-256
+   * links. Each chain that ends with such an event gets one keyed event,
+   * `audit.chain_keyed`, binding everything before it to the key (run by
+   * the migration that keyed the trail). Returns the chains keyed.
+   */
+  static async keyUnkeyedChains(trx: TransactionClientContract) {
+    const heads = await trx.from('audit_chain_heads').where('last_sequence', '>', 0)
+    const keyed: string[] = []
+    for (const head of heads) {
+      const last = await trx
+        .from('audit_events')
+        .where({ chain_key: head.chain_key, sequence: head.last_sequence })
+        .first()
+      if (last?.hash_algorithm === KEYED) continue
+      await this.#append(
+        {
+          municipalityId: municipalityIdOfChain(head.chain_key),
+          action: 'audit.chain_keyed',
+          source: { channel: 'cli' },
+          details: { unkeyed_events: Number(head.last_sequence) },
+        },
+        trx
+      )
+      keyed.push(String(head.chain_key))
+    }
+    return keyed
   }
 
   static async #append(input: AuditEventInput, trx: TransactionClientContract) {
@@ -51,9 +87,11 @@ export default class AuditTrail {
       details: canonicalJson(input.details ?? {}),
     }
     const prevHash = head.last_hash as string
-    const hash = auditHash(prevHash, canonicalRow(row))
+    const hash = auditHash(prevHash, canonicalRow(row), auditHmacKey())
 
-    await trx.table('audit_events').insert({ ...row, prev_hash: prevHash, hash })
+    await trx
+      .table('audit_events')
+      .insert({ ...row, prev_hash: prevHash, hash, hash_algorithm: KEYED })
     await trx.from('audit_chain_heads').where('chain_key', chainKey).update({ last_hash: hash })
     return { chainKey, sequence: row.sequence, hash }
   }

@@ -1,16 +1,30 @@
 import db from '@adonisjs/lucid/services/db'
 import { GENESIS_HASH } from '#audit/audit_event_input'
-import { auditHash, canonicalRow } from '#audit/audit_hash'
+import { KEYED, auditHash, canonicalRow } from '#audit/audit_hash'
+import { auditHmacKey } from '#audit/audit_key'
+import AuditAnchors, { type AuditAnchor } from '#audit/audit_anchors'
 
 export type ChainBreak = {
   chainKey: string
   eventId: string | null
   sequence: number
-  reason: 'changed' | 'removed' | 'reordered' | 'head_mismatch'
+  reason: 'changed' | 'removed' | 'reordered' | 'head_mismatch' | 'unkeyed' | 'anchor_mismatch'
   message: string
 }
 
-export type ChainReport = { chainKey: string; events: number; firstBreak: ChainBreak | null }
+export type ChainReport = {
+  chainKey: string
+  events: number
+  firstBreak: ChainBreak | null
+  anchor?: AuditAnchor
+}
+
+export type VerifyOptions = {
+  /** The HMAC key (AUDIT_HMAC_KEY unless given) */
+  key?: string
+  /** The last exported head of each chain (read from the anchor file unless given) */
+  anchors?: Map<string, AuditAnchor>
+}
 
 const PAGE = 1000
 
@@ -18,25 +32,39 @@ const PAGE = 1000
  * Recomputes hash chains from the stored rows and names the first broken
  * link of each: a changed row (its hash no longer matches), a removed row
  * (a gap in the sequence, or a head that is ahead of the last row), or
- * reordered rows (prev_hash does not match the row before).
+ * reordered rows (prev_hash does not match the row before), an unkeyed
+ * link where only keyed ones may be (after a keyed event, or at the end of
+ * a chain), or a chain that no longer holds its last exported head (the
+ * tail and the head rewritten together).
  */
 export default class AuditVerifier {
-  static async verifyAll(chainKeys?: string[]): Promise<ChainReport[]> {
+  static async verifyAll(
+    chainKeys?: string[],
+    options: VerifyOptions = {}
+  ): Promise<ChainReport[]> {
+    const anchors = options.anchors ?? (await AuditAnchors.latest())
     let keys = chainKeys
     if (!keys) {
       const heads = await db.from('audit_chain_heads').select('chain_key').orderBy('chain_key')
-      keys = heads.map((row) => row.chain_key as string)
+      // A chain removed with its head is still named by its exported head.
+      keys = [...new Set([...heads.map((row) => row.chain_key as string), ...anchors.keys()])]
     }
     const reports: ChainReport[] = []
-    for (const chainKey of keys) reports.push(await this.verifyChain(chainKey))
+    for (const chainKey of keys) {
+      reports.push(await this.verifyChain(chainKey, { ...options, anchors }))
+    }
     return reports
   }
 
-  static async verifyChain(chainKey: string): Promise<ChainReport> {
+  static async verifyChain(chainKey: string, options: VerifyOptions = {}): Promise<ChainReport> {
+    const key = options.key ?? auditHmacKey()
+    const anchor = (options.anchors ?? (await AuditAnchors.latest())).get(chainKey)
     const head = await db.from('audit_chain_heads').where('chain_key', chainKey).first()
     let expectedSequence = 1
     let previousHash = GENESIS_HASH
     let events = 0
+    let keyed = false
+    let hashAtAnchor: string | null = null
 
     const broken = (
       eventId: unknown,
@@ -80,7 +108,17 @@ export default class AuditVerifier {
             `event #${sequence} (id ${row.id}) does not follow event #${sequence - 1}: rows were reordered or replaced`
           )
         }
-        if (auditHash(row.prev_hash, canonicalRow(row)) !== row.hash) {
+        const rowKeyed = row.hash_algorithm === KEYED
+        if (keyed && !rowKeyed) {
+          return broken(
+            row.id,
+            sequence,
+            'unkeyed',
+            `event #${sequence} (id ${row.id}) is not keyed but follows keyed events: it was forged`
+          )
+        }
+        keyed = rowKeyed
+        if (auditHash(row.prev_hash, canonicalRow(row), rowKeyed ? key : null) !== row.hash) {
           return broken(
             row.id,
             sequence,
@@ -88,6 +126,7 @@ export default class AuditVerifier {
             `event #${sequence} (id ${row.id}) does not match its hash: the row was changed`
           )
         }
+        if (anchor && sequence === anchor.sequence) hashAtAnchor = row.hash
         previousHash = row.hash
         expectedSequence++
         events++
@@ -106,6 +145,25 @@ export default class AuditVerifier {
         `the chain records ${headSequence} events but ${events} remain: events after #${events} were removed`
       )
     }
-    return { chainKey, events, firstBreak: null }
+    if (events > 0 && !keyed) {
+      return broken(
+        null,
+        events,
+        'unkeyed',
+        `the chain ends with event #${events}, which is not keyed: events were rewritten without the key`
+      )
+    }
+    if (anchor && (events < anchor.sequence || hashAtAnchor !== anchor.hash)) {
+      const exported = `the head exported at ${anchor.exportedAt} (event #${anchor.sequence}, hash ${anchor.hash.slice(0, 12)}…)`
+      return broken(
+        null,
+        anchor.sequence,
+        'anchor_mismatch',
+        events < anchor.sequence
+          ? `the chain has ${events} events but ${exported} was later: events were removed`
+          : `event #${anchor.sequence} no longer matches ${exported}: the chain was rewritten`
+      )
+    }
+    return { chainKey, events, firstBreak: null, ...(anchor ? { anchor } : {}) }
   }
 }

@@ -5,8 +5,9 @@ import AuditVerifier from '#audit/audit_verifier'
 import { chainKeyFor } from '#audit/audit_event_input'
 
 /**
- * Recomputes every audit hash chain (or one municipality's). Exits 0 when
- * all are intact, 1 naming the first broken event otherwise.
+ * Recomputes every audit hash chain (or one municipality's) with the HMAC
+ * key, and checks each against its last exported head (AuditAnchors). Exits
+ * 0 when all are intact, 1 naming the first broken event or anchor otherwise.
  */
 export default class AuditVerify extends BaseCommand {
   static commandName = 'audit:verify'
@@ -35,7 +36,10 @@ export default class AuditVerify extends BaseCommand {
       if (report.firstBreak) {
         this.logger.error(`${report.chainKey}: ${report.firstBreak.message}`)
       } else {
-        this.logger.success(`${report.chainKey}: ${report.events} events, chain intact`)
+        const anchored = report.anchor
+          ? `, holds its head exported at ${report.anchor.exportedAt} (#${report.anchor.sequence})`
+          : ''
+        this.logger.success(`${report.chainKey}: ${report.events} events, chain intact${anchored}`)
       }
     }
     if (reports.length === 0) this.logger.info('No audit events yet')

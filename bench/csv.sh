@@ -10,6 +10,7 @@ export NODE_ENV=development LOG_LEVEL=error
 # Runs on a fresh clone too: no .env needed.
 export PORT=${PORT:-3336} HOST=${HOST:-127.0.0.1} SESSION_DRIVER=database
 export APP_URL=${APP_URL:-http://127.0.0.1:3336} APP_KEY=${APP_KEY:-bench-only-key-not-a-secret-0123456789}
+export AUDIT_HMAC_KEY=${AUDIT_HMAC_KEY:-bench-only-audit-key-not-a-secret-0123456789}
 export BENCH_CSV_ROWS=${BENCH_CSV_ROWS:-100000} BENCH_CSV_ENCODING=${BENCH_CSV_ENCODING:-utf8_bom}
 
 echo "== SQLite"

@@ -8,6 +8,7 @@ export NODE_ENV=development LOG_LEVEL=error
 # Runs on a fresh clone too: no .env needed.
 export PORT=${PORT:-3335} HOST=${HOST:-127.0.0.1} SESSION_DRIVER=database
 export APP_URL=${APP_URL:-http://127.0.0.1:3335} APP_KEY=${APP_KEY:-bench-only-key-not-a-secret-0123456789}
+export AUDIT_HMAC_KEY=${AUDIT_HMAC_KEY:-bench-only-audit-key-not-a-secret-0123456789}
 
 echo "== SQLite"
 export DB_CONNECTION=sqlite SQLITE_FILE=tmp/bench.sqlite3

@@ -6,6 +6,8 @@ import iconv from 'iconv-lite'
 import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { settledCsvJob } from '#tests/helpers/csv_jobs'
+import { aozoraExportJob } from '#tests/helpers/tenant_routes/provider_history'
+import { detailsOf } from '#tests/helpers/staff_console'
 import {
   HOME_HELP,
   POSTPARTUM,
@@ -230,6 +232,50 @@ test.group('Staff CSV: import', (group) => {
     const second = await committed(browser, secondPreview.id)
     assert.equal(second.report.outcome, 'すべて登録済みの内容と同じでした。何も変更していません。')
     assert.equal(await countOf(Resident.query().where('resident_number', 'CSV-1001')), 1)
+  })
+
+  test("an import job's page shows residents' data: each view is audited", async ({
+    client,
+    assert,
+  }) => {
+    const city = await minato()
+    const browser = await signedIn(client)
+    const job = await previewed(client, browser, csvBytes(WITH_ERRORS))
+    const before = await lastSequence(city.id)
+    for (let view = 0; view < 2; view++) {
+      const page = await browser.get(`/m/minato/csv/jobs/${job.id}`)
+      page.assertStatus(200)
+    }
+    const events = await auditActions(city.id, before)
+    const viewed = events.filter((event) => event.action === 'csv_job.viewed')
+    assert.lengthOf(viewed, 2)
+    const staff = await User.findByOrFail('email', 'staff@minato.example')
+    assert.equal(Number(viewed[0].actor_user_id), staff.id)
+    assert.equal(viewed[0].actor_role, 'municipal_staff')
+    assert.equal(viewed[0].purpose, 'resident_import')
+    assert.equal(viewed[0].destination, 'tenant.csv.jobs.show')
+    assert.deepInclude(detailsOf(viewed[0]), {
+      csv_job_id: job.id,
+      kind: 'resident_import_preview',
+      rows: job.report.rows,
+    })
+  })
+
+  test("a provider's export is not a staff job: 404 on the staff pages, audited", async ({
+    client,
+    assert,
+  }) => {
+    const city = await minato()
+    const browser = await signedIn(client)
+    const providerJob = await aozoraExportJob(city)
+    const before = await lastSequence(city.id)
+    const response = await browser.get(`/m/minato/csv/jobs/${providerJob.id}`)
+    response.assertStatus(404)
+    const events = await auditActions(city.id, before)
+    assert.deepEqual(
+      events.map((event) => [event.action, event.outcome]),
+      [['csv_job.not_found', 'denied']]
+    )
   })
 
   test('no CSV, too large, empty or no file: refused with the reason, nothing started', async ({

@@ -13,7 +13,7 @@ import CsvImportJobs from '#csv/csv_import_jobs'
 import CsvExportJobs from '#csv/csv_export_jobs'
 import type { ExportRequest } from '#csv/usage_exports'
 import { DEFAULT_IMPORT_LIMITS } from '#csv/resident_import'
-import { staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
 
 const MEGABYTE = 1024 * 1024
 
@@ -45,9 +45,20 @@ export default class CsvJobsController {
   }
 
   async show(ctx: HttpContext) {
-    const { bouncer, inertia, tenant, i18n, params } = ctx
+    const { bouncer, inertia, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const job = await this.#job(tenant.municipalityId, params.job)
+    const job = await this.#job(ctx)
+    // An import's page lists residents' rows and their errors: on the record.
+    await recordStaffEvent(ctx, {
+      action: 'csv_job.viewed',
+      purpose: job.kind.startsWith('resident_import') ? 'resident_import' : 'usage_report',
+      details: {
+        csv_job_id: job.id,
+        kind: job.kind,
+        status: job.status,
+        rows: (job.result?.report as { rows?: number } | undefined)?.rows ?? null,
+      },
+    })
     return inertia.render('staff/csv/show', {
       job: {
         ...CsvJobView.summary(job, i18n),
@@ -58,9 +69,9 @@ export default class CsvJobsController {
   }
 
   async commit(ctx: HttpContext) {
-    const { bouncer, tenant, i18n, params, response, session } = ctx
+    const { bouncer, tenant, i18n, response, session } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const preview = await this.#job(tenant.municipalityId, params.job)
+    const preview = await this.#job(ctx)
     const outcome = await CsvImportJobs.requestCommit(preview, staffActionFrom(ctx))
     const slug = tenant.municipality.slug
     if ('refusal' in outcome) {
@@ -71,9 +82,9 @@ export default class CsvJobsController {
   }
 
   async download(ctx: HttpContext) {
-    const { bouncer, tenant, params, response, auth } = ctx
+    const { bouncer, tenant, response, auth } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
-    const job = await this.#job(tenant.municipalityId, params.job)
+    const job = await this.#job(ctx)
     if (job.status !== 'done' || !job.filePath || !job.fileName) {
       throw new lucidErrors.E_ROW_NOT_FOUND()
     }
@@ -112,9 +123,11 @@ export default class CsvJobsController {
     return response.stream(createReadStream(path))
   }
 
-  async #job(municipalityId: number, id: unknown) {
-    const job = await CsvJobs.find(municipalityId, Number(id))
-    if (!job) throw new lucidErrors.E_ROW_NOT_FOUND()
+  /** The staff job named in the URL (a provider's export is not one: 404, audited) */
+  async #job(ctx: HttpContext) {
+    const id = Number(ctx.params.job)
+    const job = await CsvJobs.find(ctx.tenant.municipalityId, id)
+    if (!job) return auditedNotFound(ctx, 'csv_job.not_found', { csv_job_id: id })
     return job
   }
 }

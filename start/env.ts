@@ -30,6 +30,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   // Where the audit chain heads are exported (append-only file), default
   // storage/audit_anchors
   AUDIT_ANCHOR_DIR: Env.schema.string.optional(),
+  // Also mail each export of the heads to this address (the operator)
+  AUDIT_ANCHOR_MAIL_TO: Env.schema.string.optional({ format: 'email' }),
   APP_URL: Env.schema.string({ format: 'url', tld: false }),
   LOG_LEVEL: Env.schema.enum([
     'fatal',

@@ -21,6 +21,8 @@ router.use([
   // Before shield, so that a refused CSRF token is explained in the user's language
   () => import('#middleware/detect_user_locale_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
+  // NUL and lone surrogates anywhere in body or query: refused for every route
+  () => import('#middleware/unsafe_characters_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/session_lifetime_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),

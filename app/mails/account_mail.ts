@@ -9,6 +9,8 @@ export type AccountMailKind =
   | 'email_changed'
   | 'password_changed'
   | 'invitation'
+  // The audit chains' heads, to the operator (app/audit/audit_anchors.ts)
+  | 'audit_anchors'
   // Notices to residents (app/services/resident_notices.ts)
   | 'application_approved'
   | 'application_rejected'

@@ -13,6 +13,8 @@ import { auditHash, canonicalJson, canonicalRow } from '#audit/audit_hash'
 import { auditHmacKey } from '#audit/audit_key'
 import AuditAnchorExportJob from '#jobs/audit_anchor_export_job'
 import queueConfig from '#config/queue'
+import env from '#start/env'
+import { mailsSince, waitForMail } from '#tests/helpers/mailbox'
 import Municipality from '#models/municipality'
 import { asTamperingAdmin } from '#tests/helpers/audit_tampering'
 
@@ -202,6 +204,33 @@ test.group('Audit trail: keyed chain and exported heads', (group) => {
     assert.isString(lines[1].exportedAt)
     const file = await stat(AuditAnchors.file())
     assert.equal(file.mode & 0o777, 0o600)
+  })
+
+  test('with AUDIT_ANCHOR_MAIL_TO the exported heads are mailed to the operator', async ({
+    assert,
+    cleanup,
+  }) => {
+    const operator = `anchors-${process.pid}@tomoni.example`
+    const previous = env.get('AUDIT_ANCHOR_MAIL_TO')
+    env.set('AUDIT_ANCHOR_MAIL_TO', operator)
+    cleanup(() => env.set('AUDIT_ANCHOR_MAIL_TO', previous ?? ''))
+
+    const city = await freshMunicipality()
+    await appendEvents(city.id, 2)
+    const since = new Date()
+    await exportHeads()
+    const message = await waitForMail(operator, since)
+    const head = await db
+      .from('audit_chain_heads')
+      .where('chain_key', chainKeyFor(city.id))
+      .firstOrFail()
+    assert.include(message.subject, '監査証跡')
+    assert.include(message.text, `${chainKeyFor(city.id)} (${city.code}) #2 ${head.last_hash}`)
+
+    // Nothing moved: no new mail
+    const later = new Date()
+    await exportHeads()
+    assert.lengthOf(await mailsSince(operator, later), 0)
   })
 
   test('events written before the chain was keyed still verify after the upgrade', async ({

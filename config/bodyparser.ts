@@ -11,7 +11,13 @@ export default defineConfig({
     types: ['application/json', 'application/json-patch+json', 'application/vnd.api+json'],
   },
   multipart: {
-    autoProcess: true,
+    /*
+    | Never processed here (before sign-in and CSRF): the routes that take
+    | files read them themselves after their checks (app/services/uploads.ts),
+    | and a multipart body to any other route is refused with 415
+    | (MultipartGuardMiddleware).
+    */
+    autoProcess: false,
     convertEmptyStringsToNull: true,
     processManually: [],
     // The only upload is a resident CSV (5 MB at most, checked with a

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import db from '@adonisjs/lucid/services/db'
 import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#ledger/coupon_definitions'
@@ -7,7 +7,7 @@ import { CsvReadError, decodeCsvBytes } from '#csv/csv_decoding'
 import type { ImportErrorCode, ImportIssue } from '#csv/import_issues'
 import ResidentImport, { type ImportReport } from '#csv/resident_import'
 import CsvJobs, { CsvJobFailure } from '#csv/csv_jobs'
-import type CsvJob from '#models/csv_job'
+import CsvJob from '#models/csv_job'
 import queue from '#services/queue'
 import CsvImportPreviewJob from '#jobs/csv_import_preview_job'
 import CsvImportCommitJob from '#jobs/csv_import_commit_job'
@@ -93,6 +93,10 @@ export default class CsvImportJobs {
       })
       return { result: { report } }
     })
+    // Residents' data is kept no longer than a job needs it: a preview that
+    // cannot be committed (errors, or it failed) is the upload's last job
+    const job = await CsvJob.find(csvJobId)
+    if (job && this.commitRefusal(job) !== null) await this.#deleteUpload(job)
   }
 
   /** Why a preview cannot be committed, or null */
@@ -156,6 +160,16 @@ export default class CsvImportJobs {
       )
       return { result: { report } }
     })
+    const job = await CsvJob.find(csvJobId)
+    if (job) await this.#deleteUpload(job)
+  }
+
+  static async #deleteUpload(job: CsvJob) {
+    try {
+      await rm(CsvJobs.pathOf(String(job.params.upload)), { force: true })
+    } catch (error) {
+      if (!(error instanceof CsvJobFailure)) throw error
+    }
   }
 
   static async #upload(job: CsvJob) {

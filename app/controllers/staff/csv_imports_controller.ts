@@ -3,6 +3,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
 import CsvImportJobs from '#csv/csv_import_jobs'
 import { staffActionFrom } from '#services/staff_action'
+import Uploads from '#services/uploads'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { csvImportValidator } from '#validators/staff_csv_validator'
 
@@ -16,6 +17,7 @@ export default class CsvImportsController {
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
     await bouncer.authorize(workInStaffConsole, tenant)
+    await Uploads.receive(ctx)
     const { file } = await request.validateUsing(csvImportValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_csv.fields'),
     })

@@ -3,8 +3,27 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { seriousViolations } from '#tests/helpers/browser_page'
+import db from '@adonisjs/lucid/services/db'
+import AccountInvitation from '#services/account_invitation'
+import Municipality from '#models/municipality'
+import Provider from '#models/provider'
 
 const PUBLIC_PAGES = ['/login', '/register', '/forgot-password', '/no-such-page']
+
+/** The link of an invitation to Aozora's staff in Minato, as its mail carries it */
+async function invitationLink() {
+  const municipality = await Municipality.findByOrFail('slug', 'minato')
+  const provider = await Provider.findByOrFail('nameJa', 'あおぞら家事支援サービス')
+  const { secret } = await db.transaction((trx) =>
+    AccountInvitation.issue(
+      { email: 'a11y@aozora.example', fullName: '青空 確認', locale: 'ja' },
+      { municipalityId: municipality.id, providerId: provider.id, role: 'provider_staff' },
+      { userId: null, role: null },
+      trx
+    )
+  )
+  return new URL(AccountInvitation.linkFor(secret)).pathname
+}
 
 async function seriousViolationsAt(page: Page, path: string) {
   await page.goto(path)
@@ -28,17 +47,31 @@ test.group('Accessibility (axe-core)', (group) => {
         await page.getByRole('button', { name: 'English' }).click()
         await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
       }
-      for (const path of PUBLIC_PAGES) {
+      // The invitation page: a live link, and one that no longer works
+      const invitation = await invitationLink()
+      for (const path of [...PUBLIC_PAGES, invitation, '/invitations/no-such-invitation']) {
         assert.deepEqual(await seriousViolationsAt(page, path), [])
       }
+      await page.goto(invitation)
+      await page
+        .getByText(
+          locale === 'ja'
+            ? 'あおぞら家事支援サービス（港区）の事業者スタッフとして招待されています。'
+            : /You are invited as .+ of Aozora/
+        )
+        .waitFor()
     })
   }
 
-  test('signed-in screens: home, account, audit trail', async ({ browserContext, assert }) => {
+  test('signed-in screens: home, account, audit trail, invitation', async ({
+    browserContext,
+    assert,
+  }) => {
     const page = await browserContext.newPage()
     await page.setViewportSize({ width: 390, height: 844 })
     await signInInBrowser(page, 'admin@minato.example')
-    for (const path of ['/', '/account', '/m/minato/audit']) {
+    // An invitation for another address: its refusal is shown
+    for (const path of ['/', '/account', '/m/minato/audit', await invitationLink()]) {
       assert.deepEqual(await seriousViolationsAt(page, path), [])
     }
   })

@@ -64,6 +64,19 @@ function multipart(
   })
 }
 
+/** The job a redirect leads to */
+function jobIdOf(response: { header(name: string): string | undefined }) {
+  return Number(/\/csv\/jobs\/(\d+)$/.exec(response.header('location') ?? '')![1])
+}
+
+/** Staff upload a one-row CSV with this resident ID; returns the settled preview */
+async function staffUpload(client: ApiClient, staff: BrowserSession, row: string) {
+  const bytes = Buffer.from(`\uFEFF${HEADER}\r\n${row}\r\n`)
+  const response = await multipart(client, staff, '/m/minato/csv/imports', bytes)
+  response.assertStatus(302)
+  return settledCsvJob(jobIdOf(response))
+}
+
 test.group('Uploads: only the CSV import, only signed in, nothing left behind', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
@@ -123,11 +136,7 @@ test.group('Uploads: only the CSV import, only signed in, nothing left behind', 
     const since = Date.now() - 1000
     const staff = await signedIn(client, 'staff@minato.example')
     // A row with an error: the preview cannot be committed, so the upload is not needed after it
-    const bytes = Buffer.from(`\uFEFF${HEADER}\r\n${marker},山田,花子,やまだ,ハナコ,,,,\r\n`)
-    const response = await multipart(client, staff, '/m/minato/csv/imports', bytes)
-    response.assertStatus(302)
-    const id = Number(/\/csv\/jobs\/(\d+)$/.exec(response.header('location') ?? '')![1])
-    const job = await settledCsvJob(id)
+    const job = await staffUpload(client, staff, `${marker},山田,花子,やまだ,ハナコ,,,,`)
     assert.equal(job.status, 'done')
     assert.isAbove((job.result!.report as { errorCount: number }).errorCount, 0)
     assert.deepEqual(await filesWith(marker, since), [])
@@ -140,11 +149,8 @@ test.group('Uploads: only the CSV import, only signed in, nothing left behind', 
     const marker = `CSV-${randomBytes(4).toString('hex').toUpperCase()}`
     const since = Date.now() - 1000
     const staff = await signedIn(client, 'staff@minato.example')
-    const bytes = Buffer.from(`\uFEFF${HEADER}\r\n${marker},佐藤,一郎,サトウ,イチロウ,,,,\r\n`)
-    const response = await multipart(client, staff, '/m/minato/csv/imports', bytes)
-    response.assertStatus(302)
-    const id = Number(/\/csv\/jobs\/(\d+)$/.exec(response.header('location') ?? '')![1])
-    const preview = await settledCsvJob(id)
+    const preview = await staffUpload(client, staff, `${marker},佐藤,一郎,サトウ,イチロウ,,,,`)
+    const id = preview.id
     assert.equal(preview.status, 'done')
 
     const kept = await filesWith(marker, since)
@@ -155,7 +161,7 @@ test.group('Uploads: only the CSV import, only signed in, nothing left behind', 
     await staff.get(`/m/minato/csv/jobs/${id}`)
     const commit = await staff.post(`/m/minato/csv/jobs/${id}/commit`)
     commit.assertStatus(302)
-    const commitId = Number(/\/csv\/jobs\/(\d+)$/.exec(commit.header('location') ?? '')![1])
+    const commitId = jobIdOf(commit)
     const done = await settledCsvJob(commitId)
     assert.equal(done.status, 'done')
     assert.deepEqual(await filesWith(marker, since), [])

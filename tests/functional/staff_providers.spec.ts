@@ -14,6 +14,7 @@ import User from '#models/user'
 import { chainKeyFor } from '#audit/audit_event_input'
 import { latestEvent, signedIn } from '#tests/helpers/staff_console'
 import { minato } from '#tests/helpers/programs'
+import AccountInvitation from '#services/account_invitation'
 
 const HELPER = 'postpartum_support/postpartum/home_helper'
 const DOULA = 'postpartum_support/postpartum/doula'
@@ -291,6 +292,85 @@ test.group('Staff console: providers', (group) => {
     const invalid = await browser.get(base)
     assert.equal(invalid.body().props.errors.role, '権限の値が選択肢にありません。')
     assert.isNull(await User.findBy('email', 'x@aozora.example'))
+  })
+
+  test('pending invitations are listed with address, role and state, nothing about an account', async ({
+    client,
+    assert,
+  }) => {
+    const provider = await aozora()
+    const browser = await signedIn(client, 'staff@minato.example')
+    const base = `/m/minato/providers/${provider.id}`
+    await browser.get(base)
+    const since = new Date()
+    // One address with an account (a resident's), one without
+    for (const [email, role] of [
+      ['hanako@example.jp', 'provider_admin'],
+      ['nobody@aozora.example', 'provider_staff'],
+    ]) {
+      await browser.post(`${base}/staff`, { email, full_name: '招待 する人', role })
+    }
+    // An invitation to the same provider in another municipality is not listed here
+    const { municipality: shinjuku } = await createSecondTenant()
+    await db.transaction((trx) =>
+      AccountInvitation.issue(
+        { email: 'shinjuku@aozora.example', fullName: 'x', locale: 'ja' },
+        { municipalityId: shinjuku.id, providerId: provider.id, role: 'provider_staff' },
+        { userId: null, role: null },
+        trx
+      )
+    )
+
+    const listed = async () => {
+      const page = await browser.get(base)
+      page.assertStatus(200)
+      return page.body().props
+    }
+    let props = await listed()
+    assert.deepEqual(
+      props.invitations.map((row: Record<string, unknown>) => ({ ...row, id: undefined })),
+      [
+        { id: undefined, email: 'hanako@example.jp', role: 'provider_admin', expired: false },
+        { id: undefined, email: 'nobody@aozora.example', role: 'provider_staff', expired: false },
+      ]
+    )
+    // Whether the address has an account changes nothing: not its name, not the staff list
+    const hanako = await User.findByOrFail('email', 'hanako@example.jp')
+    assert.notInclude(JSON.stringify(props), hanako.fullName)
+    assert.notInclude(
+      props.staff.map((person: { email: string }) => person.email),
+      'hanako@example.jp'
+    )
+
+    // Past 72 hours it is shown as expired
+    await db
+      .from('invitations')
+      .where('email', 'nobody@aozora.example')
+      .update({ expires_at: DateTime.now().minus({ minutes: 1 }).toSQL() })
+    props = await listed()
+    assert.deepEqual(
+      props.invitations.map((row: { email: string; expired: boolean }) => [row.email, row.expired]),
+      [
+        ['hanako@example.jp', false],
+        ['nobody@aozora.example', true],
+      ]
+    )
+
+    // Accepted, it leaves the invitations for the staff list
+    const mail = await waitForMail('hanako@example.jp', since)
+    const invitee = new BrowserSession(client)
+    await invitee.signIn('hanako@example.jp', DEMO_PASSWORD)
+    await invitee.get(linkIn(mail))
+    await invitee.post(linkIn(mail))
+    props = await listed()
+    assert.deepEqual(
+      props.invitations.map((row: { email: string }) => row.email),
+      ['nobody@aozora.example']
+    )
+    assert.deepInclude(
+      props.staff.map((person: { email: string; role: string }) => [person.email, person.role]),
+      ['hanako@example.jp', 'provider_admin']
+    )
   })
 
   test('a provider contracted only elsewhere is 404 here, for every action', async ({

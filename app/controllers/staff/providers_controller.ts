@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
 import Facility from '#models/facility'
 import ProviderContract from '#models/provider_contract'
+import AccountInvitation from '#services/account_invitation'
 import ProviderRegistry, { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
 import ProviderRefusal from '#services/provider_refusal'
 import { staffActionFrom } from '#services/staff_action'
@@ -131,6 +132,10 @@ export default class ProvidersController {
         )
       ),
       staff: await ProviderRegistry.staff(tenant.municipalityId, provider.id),
+      invitations: await AccountInvitation.pending({
+        municipalityId: tenant.municipalityId,
+        providerId: provider.id,
+      }),
       roles: PROVIDER_STAFF_ROLES,
     })
   }

@@ -7,13 +7,13 @@ import Facility from '#models/facility'
 
 /**
  * A member of staff registers a provider and its first facility in
- * Japanese on a phone, and the providers, definitions and statistics
+ * Japanese on a phone and invites its administrator, and the providers, definitions and statistics
  * screens pass axe-core.
  */
 test.group('Staff console journey: providers (phone, Japanese)', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('register a provider with its contract, then add a facility', async ({
+  test('register a provider with its contract, add a facility, invite its administrator', async ({
     browserContext,
     assert,
   }) => {
@@ -53,6 +53,22 @@ test.group('Staff console journey: providers (phone, Japanese)', (group) => {
     const provider = await Provider.findByOrFail('nameJa', 'ひかり産後ケア')
     const facility = await Facility.findByOrFail('providerId', provider.id)
     assert.equal(facility.address, '東京都港区三田1-1-1')
+
+    // Its first administrator is invited: listed by address as invited, not as staff
+    const invite = page.getByRole('form', { name: 'スタッフを招待する' })
+    await invite.getByLabel('氏名').fill('光 管理者')
+    await invite.getByLabel('メールアドレス').fill('kanri@hikari.example')
+    await invite.getByLabel('権限').selectOption({ label: '事業者管理者' })
+    await invite.getByRole('button', { name: '招待メールを送る' }).click()
+    await page
+      .getByText('kanri@hikari.example さんをひかり産後ケアのスタッフとして招待しました。')
+      .waitFor()
+    await page.getByRole('heading', { level: 3, name: '招待中' }).waitFor()
+    const invited = page.getByRole('row', { name: /kanri@hikari\.example/ })
+    assert.match((await invited.textContent())!, /事業者管理者.*招待中/)
+    assert.equal(await page.getByText('光 管理者').count(), 0)
+    await page.getByText('スタッフはまだいません。').waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
   })
 
   test('definitions and statistics screens at phone size', async ({ browserContext, assert }) => {

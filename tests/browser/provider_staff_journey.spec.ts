@@ -1,9 +1,8 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type { Page } from 'playwright'
-import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { signInInBrowser, signUpInBrowser } from '#tests/helpers/browser_sign_in'
 import { seriousViolations, VIEWPORTS, watchForProblems } from '#tests/helpers/browser_page'
-import { label } from '#tests/helpers/browser_labels'
 import { linkIn, waitForMail } from '#tests/helpers/mailbox'
 import User from '#models/user'
 
@@ -122,18 +121,7 @@ test.group('Provider console journey: staff (phone, Japanese)', (group) => {
     // She signs up with the invited address and confirms it from the mail
     await invitee.getByRole('link', { name: 'アカウントを登録する' }).click()
     await invitee.waitForURL((url) => url.pathname === '/register')
-    const signedUp = new Date()
-    await invitee.getByLabel(label('お名前')).fill('青空 新人')
-    await invitee.getByLabel(label('メールアドレス')).fill(INVITEE)
-    await invitee.getByLabel(label('新しいパスワード')).fill(PASSWORD)
-    await invitee.getByLabel(label('新しいパスワード（確認のためもう一度）')).fill(PASSWORD)
-    await invitee.getByRole('button', { name: '登録する' }).click()
-    await invitee.waitForURL((url) => url.pathname === '/register/sent')
-    await invitee.goto(linkIn(await waitForMail(INVITEE, signedUp)))
-    await invitee.waitForURL((url) => url.pathname === '/login')
-    await invitee.getByLabel('メールアドレス', { exact: true }).fill(INVITEE)
-    await invitee.getByLabel('パスワード', { exact: true }).fill(PASSWORD)
-    await invitee.getByRole('button', { name: 'ログインする' }).click()
+    await signUpInBrowser(invitee, { fullName: '青空 新人', email: INVITEE, password: PASSWORD })
     await invitee.getByRole('heading', { level: 1, name: /こんにちは/ }).waitFor()
     // Signed up, not yet staff: still only invited on the administrator's list
     await page.reload()

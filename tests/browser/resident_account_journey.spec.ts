@@ -5,10 +5,9 @@ import { DateTime } from 'luxon'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import Resident from '#models/resident'
-import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { signInInBrowser, signUpInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, watchForProblems, seriousViolations } from '#tests/helpers/browser_page'
 import { label } from '#tests/helpers/browser_labels'
-import { waitForMail, linkIn } from '#tests/helpers/mailbox'
 import { minato } from '#tests/helpers/programs'
 
 const PASSWORD = 'あさの こうえんで さんぽ 2026'
@@ -75,22 +74,7 @@ test.group('Resident account journey', (group) => {
 
     // Suzuki makes an account on his phone and confirms his address
     const email = `suzuki-${process.pid}@example.jp`
-    const since = new Date()
-    await page.goto('/register')
-    await page.getByLabel(label('お名前')).fill('鈴木 一郎')
-    await page.getByLabel(label('メールアドレス')).fill(email)
-    await page.getByLabel(label('新しいパスワード')).fill(PASSWORD)
-    await page.getByLabel(label('新しいパスワード（確認のためもう一度）')).fill(PASSWORD)
-    await page.getByRole('button', { name: '登録する' }).click()
-    await page.waitForURL((url) => url.pathname === '/register/sent')
-    const mail = await waitForMail(email, since)
-    await page.goto(linkIn(mail))
-    await page.waitForURL((url) => url.pathname === '/login')
-
-    await page.getByLabel('メールアドレス', { exact: true }).fill(email)
-    await page.getByLabel('パスワード', { exact: true }).fill(PASSWORD)
-    await page.getByRole('button', { name: 'ログインする' }).click()
-    await page.waitForURL((url) => url.pathname === '/')
+    await signUpInBrowser(page, { fullName: '鈴木 一郎', email, password: PASSWORD })
 
     // He links his record with the ID and the code, typed loosely
     await page.goto('/my/link')

@@ -5,10 +5,10 @@ import type { Page } from 'playwright'
 import CouponRedemption from '#ledger/coupon_redemption'
 import User from '#models/user'
 import { visitLink } from '#services/visit_links'
-import { signInInBrowser } from '#tests/helpers/browser_sign_in'
+import { signInInBrowser, signUpInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, seriousViolations, watchForProblems } from '#tests/helpers/browser_page'
 import { showNothing, showQrCode } from '#tests/helpers/fake_camera'
-import { linkIn, waitForMail } from '#tests/helpers/mailbox'
+import { waitForMail } from '#tests/helpers/mailbox'
 import { label } from '#tests/helpers/browser_labels'
 import { minato } from '#tests/helpers/programs'
 import { aozoraVisit } from '#tests/helpers/resident_visits'
@@ -54,18 +54,7 @@ test.group('Resident journey: sign up to survey', (group) => {
     // Sign up and confirm the address from the mail.
     const email = `aoi-${process.pid}@example.jp`
     const since = new Date()
-    await page.goto('/register')
-    await page.getByLabel(label('お名前')).fill('中村 葵')
-    await page.getByLabel(label('メールアドレス')).fill(email)
-    await page.getByLabel(label('新しいパスワード')).fill(PASSWORD)
-    await page.getByLabel(label('新しいパスワード（確認のためもう一度）')).fill(PASSWORD)
-    await page.getByRole('button', { name: '登録する' }).click()
-    await page.waitForURL((url) => url.pathname === '/register/sent')
-    await page.goto(linkIn(await waitForMail(email, since)))
-    await page.waitForURL((url) => url.pathname === '/login')
-    await page.getByLabel('メールアドレス', { exact: true }).fill(email)
-    await page.getByLabel('パスワード', { exact: true }).fill(PASSWORD)
-    await page.getByRole('button', { name: 'ログインする' }).click()
+    await signUpInBrowser(page, { fullName: '中村 葵', email, password: PASSWORD })
 
     // No record yet: the welcome card; she registers as a newcomer, expecting a baby.
     await page.getByRole('heading', { name: 'ようこそ' }).waitFor()

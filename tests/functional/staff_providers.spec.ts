@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { createSecondTenant } from '#tests/helpers/tenants'
@@ -22,6 +23,15 @@ const HOUSEWORK = 'single_parent_home_help/home_help/housework'
 
 async function aozora() {
   return Provider.findByOrFail('nameJa', 'あおぞら家事支援サービス')
+}
+
+/** Municipal staff on Aozora's page of the console */
+async function aozoraPageAsStaff(client: ApiClient) {
+  const provider = await aozora()
+  const browser = await signedIn(client, 'staff@minato.example')
+  const base = `/m/minato/providers/${provider.id}`
+  await browser.get(base)
+  return { provider, browser, base }
 }
 
 function details(event: { details: unknown }) {
@@ -241,10 +251,7 @@ test.group('Staff console: providers', (group) => {
     client,
     assert,
   }) => {
-    const provider = await aozora()
-    const browser = await signedIn(client, 'staff@minato.example')
-    const base = `/m/minato/providers/${provider.id}`
-    await browser.get(base)
+    const { provider, browser, base } = await aozoraPageAsStaff(client)
     const since = new Date()
     const response = await browser.post(`${base}/staff`, {
       email: 'Shinjin@Aozora.example',
@@ -298,10 +305,7 @@ test.group('Staff console: providers', (group) => {
     client,
     assert,
   }) => {
-    const provider = await aozora()
-    const browser = await signedIn(client, 'staff@minato.example')
-    const base = `/m/minato/providers/${provider.id}`
-    await browser.get(base)
+    const { provider, browser, base } = await aozoraPageAsStaff(client)
     const since = new Date()
     // One address with an account (a resident's), one without
     for (const [email, role] of [

@@ -1,6 +1,8 @@
 import type { Page } from 'playwright'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import { nextTotpCode } from '#tests/helpers/totp'
+import { label } from '#tests/helpers/browser_labels'
+import { linkIn, waitForMail } from '#tests/helpers/mailbox'
 
 /**
  * Signs in through the Japanese login page in a real browser, going
@@ -27,4 +29,29 @@ export async function signInInBrowser(page: Page, email: string, password = DEMO
     await page.getByRole('button', { name: '確認する' }).click()
   }
   await page.getByRole('heading', { level: 1, name: /こんにちは/ }).waitFor()
+}
+
+/**
+ * Signs up through the Japanese registration page, confirms the address
+ * from the mail and signs in (a resident's account: no second factor),
+ * ending on the home page.
+ */
+export async function signUpInBrowser(
+  page: Page,
+  account: { fullName: string; email: string; password: string }
+) {
+  const since = new Date()
+  await page.goto('/register')
+  await page.getByLabel(label('お名前')).fill(account.fullName)
+  await page.getByLabel(label('メールアドレス')).fill(account.email)
+  await page.getByLabel(label('新しいパスワード')).fill(account.password)
+  await page.getByLabel(label('新しいパスワード（確認のためもう一度）')).fill(account.password)
+  await page.getByRole('button', { name: '登録する' }).click()
+  await page.waitForURL((url) => url.pathname === '/register/sent')
+  await page.goto(linkIn(await waitForMail(account.email, since)))
+  await page.waitForURL((url) => url.pathname === '/login')
+  await page.getByLabel('メールアドレス', { exact: true }).fill(account.email)
+  await page.getByLabel('パスワード', { exact: true }).fill(account.password)
+  await page.getByRole('button', { name: 'ログインする' }).click()
+  await page.waitForURL((url) => url.pathname === '/')
 }

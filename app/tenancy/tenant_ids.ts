@@ -13,6 +13,8 @@ type TenantId = {
   action: string
   detail: string
   rows: (municipalityId: number) => DatabaseQueryBuilderContract
+  /** The column the parameter's value is matched against (the row id by default) */
+  column?: string
 }
 
 /** Rows of `table` whose municipality_id is this municipality */
@@ -73,7 +75,11 @@ export const TENANT_IDS: Record<string, TenantId> = {
   providerExport: csvJobs,
   providerVisitToken: inTable('visit_tokens', 'visit_token.not_found', 'visit_token_id'),
   memo: inTable('provider_memos', 'provider.memo_not_found', 'memo_id'),
-  providerStaff: inTable('memberships', 'provider.staff_not_found', 'membership_id'),
+  // Provider staff are named by their user id (one person, several memberships)
+  providerStaff: {
+    ...inTable('memberships', 'provider.staff_not_found', 'user_id'),
+    column: 'user_id',
+  },
 }
 
 /** Route parameters of tenant routes that are names, not row ids */
@@ -89,7 +95,8 @@ export async function assertTenantIds(municipalityId: number, params: Record<str
     const kind = TENANT_IDS[param]
     if (!kind) throw new Error(`Route parameter ":${param}" has no entry in TENANT_IDS`)
     const id = Number(value)
-    const found = await kind.rows(municipalityId).where('id', id).select('id').first()
+    const column = kind.column ?? 'id'
+    const found = await kind.rows(municipalityId).where(column, id).select(column).first()
     if (!found) throw new TenantRecordNotFound(kind.action, { [kind.detail]: id })
   }
 }

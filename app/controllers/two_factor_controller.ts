@@ -54,22 +54,23 @@ export default class TwoFactorController {
   async verify(ctx: HttpContext) {
     const user = await SignInCompletion.pendingUser(ctx)
     if (!user) return this.#expired(ctx)
+    const { otp: code } = await ctx.request.validateUsing(secondFactorValidator)
+    // The code takes its place before it is checked: codes sent at once
+    // cannot check more than the rule allows.
     const throttle = new AttemptThrottle(SECOND_FACTOR_RULES)
     const ip = ctx.request.ip()
-    const wait = await throttle.retryAfter({ email: user.email, ip })
-    if (wait !== null) {
+    const throttled = await throttle.consume({ email: user.email, ip })
+    if (throttled) {
       ctx.session.flash(
         'error',
-        ctx.i18n.t('errors.login_throttled', { minutes: Math.ceil(wait / 60) })
+        ctx.i18n.t('errors.login_throttled', {
+          minutes: Math.ceil(throttled.retryAfterSeconds / 60),
+        })
       )
       return ctx.response.redirect().back()
     }
-    const { otp: code } = await ctx.request.validateUsing(secondFactorValidator)
     const outcome = await TwoFactor.verify(user, code)
-    if (!outcome.valid) {
-      await throttle.record({ email: user.email, ip })
-      return this.#wrongCode(ctx, user.id)
-    }
+    if (!outcome.valid) return this.#wrongCode(ctx, user.id)
     await throttle.reset('account', { email: user.email, ip })
     await SignInCompletion.complete(ctx, user, outcome.method)
     if (outcome.method === 'recovery_code') {

@@ -1,4 +1,6 @@
 import limiter from '@adonisjs/limiter/services/main'
+import { errors } from '@adonisjs/limiter'
+import '#services/sqlite_limiter_connection'
 import { sha256Hex } from '#services/sha256'
 
 /** Who is trying: an account and the address it signs in from, by default */
@@ -82,29 +84,49 @@ export const SECOND_FACTOR_RULES: ThrottleRule[] = [
   },
 ]
 
+/** Why an attempt may not go ahead: the rule that refused it and the wait */
+export type Throttled = { rule: string; retryAfterSeconds: number }
+
 /**
  * Counts attempts against expiring limits (login, password reset, second
  * factor, resident claims, visit short codes). Each rule derives its key
  * from the identity its caller knows (an account and address, a record).
+ *
+ * An attempt takes its place before the secret is checked (`consume`, one
+ * atomic upsert per rule): of any number of attempts at once, exactly the
+ * limit go ahead and the others are refused, so no race checks more
+ * secrets than a rule allows. An attempt that turns out not to count (a
+ * right password, a code that matched) gives its place back (`refund`).
  */
 export default class AttemptThrottle<Identity = SignInIdentity> {
   constructor(private rules: ThrottleRule<Identity>[]) {}
 
-  /** Seconds until this identity may try again, or null when it may try now */
-  async retryAfter(identity: Identity): Promise<number | null> {
-    let wait = 0
+  /**
+   * Takes one attempt from every rule, in order, or none: when a rule
+   * refuses, the places already taken from earlier rules are given back
+   * and the refusal is returned. Null means the attempt may go ahead.
+   */
+  async consume(identity: Identity): Promise<Throttled | null> {
+    const taken: ThrottleRule<Identity>[] = []
     for (const rule of this.rules) {
-      const counter = this.#counter(rule)
-      const key = rule.key(identity)
-      if ((await counter.remaining(key)) <= 0) wait = Math.max(wait, await counter.availableIn(key))
+      try {
+        await this.#counter(rule).consume(rule.key(identity))
+        taken.push(rule)
+      } catch (error) {
+        if (!(error instanceof errors.E_TOO_MANY_REQUESTS)) throw error
+        await this.#giveBack(taken, identity)
+        return { rule: rule.name, retryAfterSeconds: Math.max(1, error.response.availableIn) }
+      }
     }
-    return wait > 0 ? wait : null
+    return null
   }
 
-  async record(identity: Identity) {
-    for (const rule of this.rules) {
-      await this.#counter(rule).increment(rule.key(identity))
-    }
+  /**
+   * Gives back the place an attempt took (it succeeded, so it does not
+   * count against the limits).
+   */
+  async refund(identity: Identity) {
+    await this.#giveBack(this.rules, identity)
   }
 
   /**
@@ -114,6 +136,10 @@ export default class AttemptThrottle<Identity = SignInIdentity> {
   async reset(ruleName: string, identity: Identity) {
     const rule = this.rules.find((candidate) => candidate.name === ruleName)
     if (rule) await this.#counter(rule).delete(rule.key(identity))
+  }
+
+  async #giveBack(rules: ThrottleRule<Identity>[], identity: Identity) {
+    for (const rule of rules) await this.#counter(rule).decrement(rule.key(identity))
   }
 
   #counter(rule: ThrottleRule<Identity>) {

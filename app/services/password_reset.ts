@@ -23,8 +23,8 @@ export default class PasswordReset {
    */
   async request(email: string, source: AuditSource): Promise<number | null> {
     const ip = source.ip ?? 'unknown'
-    const wait = await this.throttle.retryAfter({ email, ip })
-    if (wait !== null) {
+    const throttled = await this.throttle.consume({ email, ip })
+    if (throttled) {
       await AuditTrail.record({
         municipalityId: null,
         action: 'account.password_reset_throttled',
@@ -32,9 +32,8 @@ export default class PasswordReset {
         source,
         destination: 'forgot_password',
       })
-      return wait
+      return throttled.retryAfterSeconds
     }
-    await this.throttle.record({ email, ip })
 
     const user = await User.findBy('email', email)
     if (!user || user.disabledAt) return null

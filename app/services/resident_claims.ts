@@ -193,18 +193,23 @@ export default class ResidentClaims {
       .first()
     if (own) throw new ResidentAccountRefusal('account_already_linked')
 
-    const wait = await this.throttle.retryAfter({ account: accountKey, record: recordKey })
-    if (wait !== null) {
+    // The claim takes its place before the code is checked, so claims
+    // sent at once cannot check more codes than the rules allow.
+    const identity = { account: accountKey, record: recordKey }
+    const throttled = await this.throttle.consume(identity)
+    if (throttled) {
       await this.#denied(user, input.municipalityId, origin, {
         reason: 'throttled',
         residentId: null,
         residentNumber,
       })
-      throw new ResidentAccountRefusal('throttled', { minutes: Math.ceil(wait / 60) })
+      throw new ResidentAccountRefusal('throttled', {
+        minutes: Math.ceil(throttled.retryAfterSeconds / 60),
+      })
     }
 
     try {
-      return await db.transaction(async (trx) => {
+      const claimed = await db.transaction(async (trx) => {
         // Typed in small letters too (the ward's IDs are capitals; as written wins)
         const resident = await Resident.query({ client: trx })
           .where('municipality_id', input.municipalityId)
@@ -253,12 +258,13 @@ export default class ResidentClaims {
         await resident.refresh()
         return resident
       })
+      await this.throttle.refund(identity)
+      return claimed
     } catch (error) {
       // Two claims for two records by one account at once: the unique
       // (municipality, user) index keeps the second out
       if (isUniqueViolation(error)) throw new ResidentAccountRefusal('account_already_linked')
       if (!(error instanceof ClaimMiss)) throw error
-      await this.throttle.record({ account: accountKey, record: recordKey })
       await this.#denied(user, input.municipalityId, origin, {
         reason: error.reason,
         residentId: error.residentId,

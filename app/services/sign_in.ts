@@ -9,7 +9,7 @@ export type SignInResult =
   | { status: 'signed_in'; user: User }
   | { status: 'refused' }
   | { status: 'unverified' }
-  | { status: 'throttled'; retryAfterSeconds: number }
+  | { status: 'throttled'; rule: string; retryAfterSeconds: number }
 
 /**
  * Checks a sign-in attempt: throttling first, then the credentials, then
@@ -35,10 +35,13 @@ export default class SignIn {
         details: { account_digest: digestOf(normalizedEmail) },
       })
 
-    const retryAfterSeconds = await this.throttle.retryAfter({ email: normalizedEmail, ip })
-    if (retryAfterSeconds !== null) {
+    // The attempt takes its place before the password is checked, so
+    // attempts at once cannot check more passwords than the rules allow.
+    const identity = { email: normalizedEmail, ip }
+    const throttled = await this.throttle.consume(identity)
+    if (throttled) {
       await audit('auth.login.throttled', 'denied')
-      return { status: 'throttled', retryAfterSeconds }
+      return { status: 'throttled', ...throttled }
     }
 
     let user: User
@@ -46,18 +49,19 @@ export default class SignIn {
       user = await User.verifyCredentials(normalizedEmail, password)
     } catch (error) {
       if (!(error instanceof authErrors.E_INVALID_CREDENTIALS)) throw error
-      await this.throttle.record({ email: normalizedEmail, ip })
       await audit('auth.login.failed', 'failure')
       return { status: 'refused' }
     }
 
     if (user.disabledAt) {
-      await this.throttle.record({ email: normalizedEmail, ip })
       await audit('auth.login.disabled_account', 'denied', user)
       return { status: 'refused' }
     }
 
-    await this.throttle.reset('account_and_ip', { email: normalizedEmail, ip })
+    // The right password does not count against the wider rules, and it
+    // clears the account-and-address counter.
+    await this.throttle.refund(identity)
+    await this.throttle.reset('account_and_ip', identity)
     if (!user.emailVerifiedAt) {
       await audit('auth.login.unverified', 'denied', user)
       return { status: 'unverified' }

@@ -73,9 +73,10 @@ export default class VisitsController {
       visit = await VisitTokens.peek(tenant.municipalityId, credential)
     } catch (error) {
       if (!(error instanceof LedgerRefusal)) throw error
-      await this.#countMiss(ctx, credential, error)
+      await this.#settle(ctx, credential, error)
       return this.#backToScan(ctx, error.translate(i18n), false)
     }
+    await this.#settle(ctx, credential, null)
     const before = await ResidentVisits.minutesLeft(tenant.municipalityId, resident.id, visit)
     return inertia.render('resident/visits/confirm', {
       credential:
@@ -105,11 +106,12 @@ export default class VisitsController {
         credential,
         staffActionFrom(ctx)
       )
+      await this.#settle(ctx, credential, null)
       session.flash('notice', i18n.t('resident_visits.flash.reserved'))
       return response.redirect().toPath(`/m/${tenant.municipality.slug}/my/visits/${redemptionId}`)
     } catch (error) {
       if (!(error instanceof LedgerRefusal)) throw error
-      await this.#countMiss(ctx, credential, error)
+      await this.#settle(ctx, credential, error)
       if (TOKEN_REFUSALS.has(error.code)) return this.#backToScan(ctx, error.translate(i18n), false)
       // A rule refused the visit; the token is still unused: show the details again.
       session.flash('error', error.translate(i18n))
@@ -168,15 +170,19 @@ export default class VisitsController {
     return ctx.response.redirect().toPath(`/m/${ctx.tenant.municipality.slug}/my/scan`)
   }
 
+  /**
+   * A short code takes its place in the account's limit before it is
+   * looked up, so codes sent at once cannot look up more than the limit.
+   */
   async #throttled(ctx: HttpContext, credential: VisitCredential) {
     if (!('shortCode' in credential)) return false
     const userId = ctx.auth.getUserOrFail().id
-    return (await new AttemptThrottle(SHORT_CODE_RULES).retryAfter({ userId })) !== null
+    return (await new AttemptThrottle(SHORT_CODE_RULES).consume({ userId })) !== null
   }
 
-  /** A short code that matches no visit counts toward the account's limit */
-  async #countMiss(ctx: HttpContext, credential: VisitCredential, refusal: LedgerRefusal) {
-    if (!('shortCode' in credential) || refusal.code !== 'visit_token_unknown') return
-    await new AttemptThrottle(SHORT_CODE_RULES).record({ userId: ctx.auth.getUserOrFail().id })
+  /** Only a short code that matches no visit counts: any other gives its place back */
+  async #settle(ctx: HttpContext, credential: VisitCredential, refusal: LedgerRefusal | null) {
+    if (!('shortCode' in credential) || refusal?.code === 'visit_token_unknown') return
+    await new AttemptThrottle(SHORT_CODE_RULES).refund({ userId: ctx.auth.getUserOrFail().id })
   }
 }

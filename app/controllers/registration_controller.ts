@@ -9,9 +9,9 @@ export default class RegistrationController {
   }
 
   async store(ctx: HttpContext) {
-    const { request, response, i18n } = ctx
+    const { request, response, session, i18n } = ctx
     const input = await request.validateUsing(registrationValidator)
-    await Registration.register(
+    const result = await Registration.register(
       {
         fullName: input.full_name,
         email: input.email,
@@ -20,6 +20,12 @@ export default class RegistrationController {
       },
       httpAuditSource(ctx)
     )
+    if (result.status === 'throttled') {
+      const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60))
+      session.flash('error', i18n.t('errors.register_throttled', { minutes }))
+      session.flashExcept(['password', 'password_confirmation'])
+      return response.redirect('/register')
+    }
     return response.redirect('/register/sent')
   }
 
@@ -37,9 +43,10 @@ export default class RegistrationController {
     return response.redirect('/login')
   }
 
-  async resend({ request, response, session, i18n }: HttpContext) {
+  async resend(ctx: HttpContext) {
+    const { request, response, session, i18n } = ctx
     const { email } = await request.validateUsing(forgotPasswordValidator)
-    await Registration.resendVerification(email)
+    await Registration.resendVerification(email, httpAuditSource(ctx))
     session.flash('notice', i18n.t('ui.register.resent'))
     return response.redirect('/login')
   }

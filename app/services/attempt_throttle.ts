@@ -71,6 +71,49 @@ export const RESET_RULES: ThrottleRule[] = [
 ]
 
 /**
+ * Sign-ups and verification resends: a client may try a handful an hour;
+ * one address gets at most three mails an hour, however many clients ask
+ * (registering a known address mails its owner, so this keeps anyone
+ * from flooding an inbox through the form).
+ */
+export const REGISTRATION_CLIENT_RULES: ThrottleRule[] = [
+  {
+    name: 'ip',
+    requests: 10,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ ip }) => `register:ip:${digest(ip)}`,
+  },
+]
+
+export const REGISTRATION_ADDRESS_RULES: ThrottleRule[] = [
+  {
+    name: 'account',
+    requests: 3,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ email }) => `register:account:${digest(email)}`,
+  },
+]
+
+export const RESEND_RULES: ThrottleRule[] = [
+  {
+    name: 'ip',
+    requests: 10,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ ip }) => `resend:ip:${digest(ip)}`,
+  },
+  {
+    name: 'account',
+    requests: 3,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ email }) => `resend:account:${digest(email)}`,
+  },
+]
+
+/**
  * Second-factor codes: a handful of wrong codes per account, then a pause
  * (a six-digit code must not be guessable by brute force).
  */

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
 import User from '#models/user'
@@ -7,27 +8,55 @@ import AccountMail from '#mails/account_mail'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
 import { accountLinks } from '#services/account_links'
+import AttemptThrottle, {
+  REGISTRATION_ADDRESS_RULES,
+  REGISTRATION_CLIENT_RULES,
+  RESEND_RULES,
+} from '#services/attempt_throttle'
 
 /**
  * Self-service sign-up. The answer is the same whether or not the address
  * already has an account (no account enumeration): a new address gets a
  * verification link, a known one a note that it is already registered.
+ * Both paths hash the password (the same work, so the same time), and
+ * both are throttled: per client visibly, per address silently (at most a
+ * few mails an hour reach one address, whoever asks).
  */
 export default class Registration {
   static async register(
     input: { fullName: string; email: string; password: string; locale: string },
     source: AuditSource
-  ) {
+  ): Promise<{ status: 'sent' } | { status: 'throttled'; retryAfterSeconds: number }> {
+    const identity = { email: input.email, ip: source.ip ?? 'unknown' }
+    const throttled = await new AttemptThrottle(REGISTRATION_CLIENT_RULES).consume(identity)
+    if (throttled) {
+      await AuditTrail.record({
+        municipalityId: null,
+        action: 'account.registration_throttled',
+        outcome: 'denied',
+        source,
+        destination: 'register',
+      })
+      return { status: 'throttled', retryAfterSeconds: throttled.retryAfterSeconds }
+    }
+    const mailable =
+      (await new AttemptThrottle(REGISTRATION_ADDRESS_RULES).consume(identity)) === null
+
     const existing = await User.findBy('email', input.email)
-    if (existing) {
-      await mail.sendLater(
-        new AccountMail({
-          to: existing.email,
-          locale: existing.preferredLocale,
-          kind: 'already_registered',
-          link: accountLinks.forgotPassword(),
-        })
-      )
+    if (existing || !mailable) {
+      // The work a new account costs, so the answer takes as long
+      await hash.make(input.password)
+      if (!existing) return { status: 'sent' }
+      if (mailable) {
+        await mail.sendLater(
+          new AccountMail({
+            to: existing.email,
+            locale: existing.preferredLocale,
+            kind: 'already_registered',
+            link: accountLinks.forgotPassword(),
+          })
+        )
+      }
       await AuditTrail.record({
         municipalityId: null,
         action: 'account.registration_repeated',
@@ -37,7 +66,7 @@ export default class Registration {
         destination: 'register',
         details: { user_id: existing.id },
       })
-      return
+      return { status: 'sent' }
     }
 
     const { user, secret } = await db.transaction(async (trx) => {
@@ -64,6 +93,7 @@ export default class Registration {
       return { user: created, secret: token }
     })
     await this.#sendVerification(user, secret)
+    return { status: 'sent' }
   }
 
   /**
@@ -93,9 +123,15 @@ export default class Registration {
 
   /**
    * Sends a fresh verification link to an unverified account; says nothing
-   * about addresses that have no account or are already verified.
+   * about addresses that have no account or are already verified, nor
+   * when throttled (a few per address and per client an hour).
    */
-  static async resendVerification(email: string) {
+  static async resendVerification(email: string, source: AuditSource) {
+    const throttled = await new AttemptThrottle(RESEND_RULES).consume({
+      email,
+      ip: source.ip ?? 'unknown',
+    })
+    if (throttled) return
     const user = await User.findBy('email', email)
     if (!user || user.emailVerifiedAt || user.disabledAt) return
     await this.#sendVerification(user, await AccountToken.issue(user, 'verify_email'))

@@ -1,10 +1,12 @@
+import { dictionary } from '@zxcvbn-ts/language-common'
+
 /**
- * Passwords of 8+ characters that appear at the top of public breach
- * corpora (and a few local favourites). A short list on purpose: it stops
- * the guesses attackers try first without composition rules (ASVS 6.2.4).
- * Compared case-insensitively.
+ * Passwords attackers try first (ASVS 6.2.4): the 49,000-odd commonest
+ * passwords of public breach corpora that zxcvbn-ts ships
+ * (@zxcvbn-ts/language-common, "passwords-common"), plus local favourites
+ * below. Compared case-insensitively; no composition rules.
  */
-export const COMMON_PASSWORDS = new Set([
+const LOCAL_FAVOURITES = [
   '12345678',
   '123456789',
   '1234567890',
@@ -90,7 +92,11 @@ export const COMMON_PASSWORDS = new Set([
   'japan123',
   'tomoni123',
   'tomoni-demo-2026',
-])
+]
+
+export const COMMON_PASSWORDS = new Set(
+  [...dictionary['passwords-common'], ...LOCAL_FAVOURITES].map((password) => password.toLowerCase())
+)
 
 export function isCommonPassword(password: string) {
   return COMMON_PASSWORDS.has(password.toLowerCase())

@@ -5,7 +5,6 @@ import { httpAuditSource } from '#audit/http_audit_source'
 
 const REFUSAL_MESSAGES: Record<Exclude<SettingsResult, 'done'>, string> = {
   wrong_password: 'errors.wrong_current_password',
-  email_taken: 'errors.email_taken',
 }
 
 /**

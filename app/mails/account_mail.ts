@@ -6,6 +6,8 @@ export type AccountMailKind =
   | 'already_registered'
   | 'reset_password'
   | 'change_email'
+  // Someone asked to move their account to an address that has one
+  | 'email_change_taken'
   | 'email_changed'
   | 'password_changed'
   | 'invitation'

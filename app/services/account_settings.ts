@@ -10,7 +10,7 @@ import type { AuditSource } from '#audit/audit_event_input'
 import AccountSessions from '#services/account_sessions'
 import { accountLinks } from '#services/account_links'
 
-export type SettingsResult = 'done' | 'wrong_password' | 'email_taken'
+export type SettingsResult = 'done' | 'wrong_password'
 
 /**
  * Changes a signed-in person makes to their own account. Both need the
@@ -52,7 +52,26 @@ export default class AccountSettings {
     source: AuditSource
   ): Promise<SettingsResult> {
     if (!(await hash.verify(user.password, input.currentPassword))) return 'wrong_password'
-    if (await User.findBy('email', input.email)) return 'email_taken'
+    // An address in use gets the same answer as a free one (no account
+    // enumeration): its owner is told someone tried, and nothing changes.
+    if (await User.findBy('email', input.email)) {
+      await AuditTrail.record({
+        municipalityId: null,
+        action: 'account.email_change_refused',
+        outcome: 'denied',
+        actorUserId: user.id,
+        source,
+        destination: 'account.email',
+      })
+      await mail.sendLater(
+        new AccountMail({
+          to: input.email,
+          locale: user.preferredLocale,
+          kind: 'email_change_taken',
+        })
+      )
+      return 'done'
+    }
     const secret = await AccountToken.issue(user, 'change_email', { newEmail: input.email })
     await AuditTrail.record({
       municipalityId: null,

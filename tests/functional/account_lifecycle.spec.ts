@@ -259,17 +259,41 @@ test.group('Account settings', (group) => {
     signedIn.assertHeader('location', '/')
   })
 
-  test('an address already in use is refused', async ({ client, assert }) => {
+  test('an address in use gets the same answer as a free one, and nothing changes', async ({
+    client,
+    assert,
+  }) => {
     const browser = new BrowserSession(client)
     await browser.signIn('yui@example.jp', DEMO_PASSWORD)
-    await browser.get('/account')
-    await browser.put('/account/email', {
-      current_password: DEMO_PASSWORD,
-      email: 'hanako@example.jp',
+    const answerTo = async (email: string) => {
+      await browser.get('/account')
+      const response = await browser.put('/account/email', {
+        current_password: DEMO_PASSWORD,
+        email,
+      })
+      const page = await browser.get('/account')
+      return [response.status(), response.header('location'), page.body().flash]
+    }
+
+    const since = new Date()
+    const taken = await answerTo('hanako@example.jp')
+    const free = await answerTo('yui.free@example.jp')
+    assert.deepEqual(taken, free)
+    assert.deepEqual(taken[2], {
+      notice: '新しいメールアドレスに確認メールを送りました。リンクを開くと変更が完了します。',
     })
-    assert.equal(
-      await flashError(browser, '/account'),
-      'このメールアドレスは使えません。別のアドレスを入力してください。'
-    )
+
+    // The owner of the address in use is told someone tried; no link
+    const warning = await waitForMail('hanako@example.jp', since)
+    assert.equal(warning.subject, 'あなたのメールアドレスを使おうとした人がいます')
+    assert.notMatch(warning.text, /https?:\/\//)
+    const yui = await User.findByOrFail('email', 'yui@example.jp')
+    assert.equal(yui.email, 'yui@example.jp')
+
+    // Only the free address gets a link, and it works
+    await browser.get(linkIn(await waitForMail('yui.free@example.jp', since)))
+    await yui.refresh()
+    assert.equal(yui.email, 'yui.free@example.jp')
+    assert.lengthOf(await User.query().where('email', 'hanako@example.jp'), 1)
   })
 })

@@ -31,6 +31,8 @@ router
   .group(() => {
     router.get('/login', [SessionController, 'create']).as('session.create')
     router.post('/login', [SessionController, 'store']).as('session.store')
+    router.post('/login/link', [SessionController, 'requestLink']).as('session.link')
+    router.get('/login/link/:token', [SessionController, 'useLink']).as('session.link_use')
     router.get('/register', [RegistrationController, 'create']).as('register.create')
     router.post('/register', [RegistrationController, 'store']).as('register.store')
     router.get('/register/sent', [RegistrationController, 'sent']).as('register.sent')

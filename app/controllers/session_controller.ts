@@ -1,14 +1,20 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { loginValidator } from '#validators/session_validator'
+import { forgotPasswordValidator } from '#validators/account_validator'
 import SignIn from '#services/sign_in'
 import SignInCompletion from '#services/sign_in_completion'
+import SignInLink from '#services/sign_in_link'
+import type User from '#models/user'
 import TwoFactor from '#services/two_factor'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 
+const LINK_OFFER_FLASH = 'sign_in_link_email'
+
 export default class SessionController {
-  async create({ inertia }: HttpContext) {
-    return inertia.render('auth/login', {})
+  async create({ inertia, session }: HttpContext) {
+    const offered = session.flashMessages.get(LINK_OFFER_FLASH) as string | undefined
+    return inertia.render('auth/login', { signInLinkEmail: offered ?? null })
   }
 
   /**
@@ -16,23 +22,51 @@ export default class SessionController {
    * account, so the form reveals nothing about who has an account.
    */
   async store(ctx: HttpContext) {
-    const { request, response } = ctx
+    const { request } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
     const result = await new SignIn().attempt(email, password, httpAuditSource(ctx))
 
     if (result.status === 'throttled') {
       const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60))
-      return this.#refuse(ctx, 'errors.login_throttled', { minutes })
+      // Only the account rule (guesses from many addresses) offers a link:
+      // the per-address rules keep stopping whoever sent the guesses.
+      if (result.rule !== 'account') return this.#refuse(ctx, 'errors.login_throttled', { minutes })
+      ctx.session.flash(LINK_OFFER_FLASH, email.trim().toLowerCase())
+      return this.#refuse(ctx, 'errors.login_account_throttled', { minutes })
     }
     if (result.status === 'unverified') return this.#refuse(ctx, 'errors.email_not_verified')
     if (result.status === 'refused') return this.#refuse(ctx, 'errors.E_INVALID_CREDENTIALS')
 
-    if (await TwoFactor.requiredFor(result.user)) {
-      SignInCompletion.holdForSecondFactor(ctx, result.user)
-      return response.redirect(result.user.totpEnabledAt ? '/two-factor' : '/two-factor/setup')
+    return this.#proceed(ctx, result.user)
+  }
+
+  /** POST /login/link: a one-time sign-in link by mail, the same answer for any address */
+  async requestLink(ctx: HttpContext) {
+    const { request, response, session, i18n } = ctx
+    const { email } = await request.validateUsing(forgotPasswordValidator)
+    await SignInLink.request(email, httpAuditSource(ctx))
+    session.flash('notice', i18n.t('ui.auth.sign_in_link_sent'))
+    return response.redirect('/login')
+  }
+
+  /** GET /login/link/:token: signs in once (staff go on to their second factor) */
+  async useLink(ctx: HttpContext) {
+    const { params, response, session, i18n } = ctx
+    const user = await SignInLink.use(String(params.token), httpAuditSource(ctx))
+    if (!user) {
+      session.flash('error', i18n.t('errors.invalid_link'))
+      return response.redirect('/login')
     }
-    await SignInCompletion.complete(ctx, result.user, 'none')
-    return response.redirect('/')
+    return this.#proceed(ctx, user)
+  }
+
+  async #proceed(ctx: HttpContext, user: User) {
+    if (await TwoFactor.requiredFor(user)) {
+      SignInCompletion.holdForSecondFactor(ctx, user)
+      return ctx.response.redirect(user.totpEnabledAt ? '/two-factor' : '/two-factor/setup')
+    }
+    await SignInCompletion.complete(ctx, user, 'none')
+    return ctx.response.redirect('/')
   }
 
   async destroy(ctx: HttpContext) {

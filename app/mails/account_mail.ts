@@ -10,6 +10,7 @@ export type AccountMailKind =
   | 'email_change_taken'
   | 'email_changed'
   | 'password_changed'
+  | 'sign_in_link'
   | 'invitation'
   // The audit chains' heads, to the operator (app/audit/audit_anchors.ts)
   | 'audit_anchors'

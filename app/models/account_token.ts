@@ -7,13 +7,15 @@ import User from '#models/user'
 import { affectedRows } from '#services/affected_rows'
 import { sha256Hex } from '#services/sha256'
 
-export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email' | 'invitation'
+export type TokenPurpose =
+  'verify_email' | 'reset_password' | 'change_email' | 'invitation' | 'sign_in_link'
 
-const LIFETIME: Record<TokenPurpose, { hours: number }> = {
+const LIFETIME: Record<TokenPurpose, { hours: number } | { minutes: number }> = {
   verify_email: { hours: 48 },
   reset_password: { hours: 1 },
   change_email: { hours: 24 },
   invitation: { hours: 72 },
+  sign_in_link: { minutes: 15 },
 }
 
 export function hashToken(token: string) {

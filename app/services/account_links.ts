@@ -9,4 +9,5 @@ export const accountLinks = {
   confirmEmailChange: (secret: string) => `${appUrl}/account/email/confirm/${secret}`,
   forgotPassword: () => `${appUrl}/forgot-password`,
   signIn: () => `${appUrl}/login`,
+  signInLink: (secret: string) => `${appUrl}/login/link/${secret}`,
 }

@@ -20,10 +20,12 @@ export function digest(value: string) {
 
 /**
  * Failed sign-ins are counted per account-and-address, per account, and per
- * address. Every block expires on its own, so nobody can lock someone else
- * out for good: a stranger guessing at one account from one address is
- * stopped quickly, a spread-out attack on one account later, and one
- * address spraying many accounts by the address rule.
+ * address. Every block expires on its own: a stranger guessing at one
+ * account from one address is stopped quickly, a spread-out attack on one
+ * account later, and one address spraying many accounts by the address
+ * rule. When the account rule stops passwords, the owner can still sign
+ * in with a one-time link by mail (SignInLink), so nobody can keep
+ * someone else out.
  */
 export const LOGIN_RULES: ThrottleRule[] = [
   {
@@ -110,6 +112,27 @@ export const RESEND_RULES: ThrottleRule[] = [
     duration: '1 hour',
     blockDuration: '1 hour',
     key: ({ email }) => `resend:account:${digest(email)}`,
+  },
+]
+
+/**
+ * Sign-in links by mail (offered when the account rule stops passwords):
+ * a few per account, more per address, so the mail cannot flood an inbox.
+ */
+export const SIGN_IN_LINK_RULES: ThrottleRule[] = [
+  {
+    name: 'account',
+    requests: 3,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ email }) => `sign_in_link:account:${digest(email)}`,
+  },
+  {
+    name: 'ip',
+    requests: 10,
+    duration: '1 hour',
+    blockDuration: '1 hour',
+    key: ({ ip }) => `sign_in_link:ip:${digest(ip)}`,
   },
 ]
 

@@ -2,7 +2,8 @@ import { test } from '@japa/runner'
 import hash from '@adonisjs/core/services/hash'
 import BrowserSession from '#tests/helpers/browser_session'
 import { isolatedTests } from '#tests/helpers/isolated_tests'
-import { mailsSince, waitForMail } from '#tests/helpers/mailbox'
+import { linkIn, mailsSince, waitForMail } from '#tests/helpers/mailbox'
+import { DEMO_PASSWORD } from '#database/demo_data'
 import User from '#models/user'
 
 const NEW_PASSWORD = 'ひなたぼっこ する ねこ 2026'
@@ -128,5 +129,97 @@ test.group('Common passwords', (group) => {
       )
     }
     assert.isNull(await User.findBy('email', 'common@example.jp'))
+  }).timeout(60_000)
+})
+
+test.group('A sign-in link when the account rule trips', (group) => {
+  isolatedTests(group, () => {})
+
+  test('wrong passwords from many addresses cannot keep the owner out', async ({
+    client,
+    assert,
+  }) => {
+    // An attacker rotates addresses: 4 wrong passwords from each of 5
+    for (let address = 0; address < 5; address++) {
+      const attacker = new BrowserSession(client, { ip: `198.51.100.${200 + address}` })
+      for (let attempt = 0; attempt < 4; attempt++) {
+        await attacker.signIn('hanako@example.jp', 'not the password')
+      }
+    }
+
+    // The owner's right password waits, but the page offers a link by mail
+    const owner = new BrowserSession(client, { ip: '192.0.2.77' })
+    const refused = await owner.signIn('hanako@example.jp', DEMO_PASSWORD)
+    refused.assertHeader('location', '/login')
+    const login = await owner.get('/login')
+    assert.match(login.body().flash.error, /^このアカウントへのログインの失敗が続いたため/)
+    assert.equal(login.body().props.signInLinkEmail, 'hanako@example.jp')
+
+    const since = new Date()
+    const requested = await owner.post('/login/link', { email: 'hanako@example.jp' })
+    requested.assertHeader('location', '/login')
+    const sent = await owner.get('/login')
+    assert.equal(
+      sent.body().flash.notice,
+      'アカウントがあれば、ログイン用のリンクをメールで送りました。リンクは15分間有効です。'
+    )
+    const mail = await waitForMail('hanako@example.jp', since)
+    assert.equal(mail.subject, 'ログイン用のリンク')
+    const link = linkIn(mail)
+
+    const signedIn = await owner.get(link)
+    signedIn.assertHeader('location', '/')
+    const home = await owner.get('/')
+    home.assertStatus(200)
+
+    // The link works once
+    const again = new BrowserSession(client, { ip: '192.0.2.78' })
+    const reused = await again.get(link)
+    reused.assertHeader('location', '/login')
+    const invalid = await again.get('/login')
+    assert.match(invalid.body().flash.error, /このリンクは使えません/)
+    const stillOut = await again.get('/')
+    stillOut.assertHeader('location', '/login')
+
+    // An attacker's address stays blocked, even with the right password
+    const attacker = new BrowserSession(client, { ip: '198.51.100.200' })
+    await attacker.signIn('hanako@example.jp', 'not the password')
+    const blocked = await attacker.signIn('hanako@example.jp', DEMO_PASSWORD)
+    blocked.assertHeader('location', '/login')
+  }).timeout(180_000)
+
+  test('a staff member signing in by link still gives the second factor', async ({ client }) => {
+    const staff = new BrowserSession(client, { ip: '192.0.2.79' })
+    await staff.signIn('staff@minato.example', DEMO_PASSWORD)
+    await staff.post('/logout')
+    const since = new Date()
+    await staff.get('/login')
+    await staff.post('/login/link', { email: 'staff@minato.example' })
+    const link = linkIn(await waitForMail('staff@minato.example', since))
+    const pending = await staff.get(link)
+    pending.assertHeader('location', '/two-factor')
+    const home = await staff.get('/')
+    home.assertHeader('location', '/login')
+  }).timeout(60_000)
+
+  test('an unknown address gets the same answer and no mail; requests are throttled', async ({
+    client,
+    assert,
+  }) => {
+    const since = new Date()
+    const browser = new BrowserSession(client, { ip: '192.0.2.80' })
+    await browser.get('/login')
+    await browser.post('/login/link', { email: 'nobody@example.jp' })
+    const page = await browser.get('/login')
+    assert.equal(
+      page.body().flash.notice,
+      'アカウントがあれば、ログイン用のリンクをメールで送りました。リンクは15分間有効です。'
+    )
+    assert.lengthOf(await mailsSince('nobody@example.jp', since), 0)
+
+    for (let index = 0; index < 5; index++) {
+      await browser.post('/login/link', { email: 'yui@example.jp' })
+    }
+    assert.lengthOf(await mailsSince('yui@example.jp', since), 3)
   }).timeout(60_000)
 })

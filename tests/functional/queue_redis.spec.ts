@@ -97,6 +97,7 @@ test.group('Queue (configured driver)', (group) => {
           .map((scheduler) => [scheduler.key, scheduler.pattern, scheduler.tz ?? null])
           .sort(([a], [b]) => String(a).localeCompare(String(b))),
         [
+          ['audit_anchor_export', '23 * * * *', null],
           ['csv_prune', '40 3 * * *', 'Asia/Tokyo'],
           ['expire_lots', '10 0 * * *', 'Asia/Tokyo'],
           ['prune_expired_sessions', '17 * * * *', null],

@@ -77,8 +77,9 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
-  // Throttle counters are written outside the test's transaction (the
-  // limiter uses its own connection): start every test with none.
+  // Throttle counters are written on whatever connection is current (the
+  // test's transaction, or the pool for tests without one, whose rows
+  // stay): start every test with none.
   const clearThrottles = () => limiter.clear(['database'])
   suite.onGroup((group) => group.each.setup(clearThrottles))
   suite.onTest((test) => test.setup(clearThrottles))

@@ -1,5 +1,6 @@
 import limiter from '@adonisjs/limiter/services/main'
-import { errors } from '@adonisjs/limiter'
+import db from '@adonisjs/lucid/services/db'
+import { errors, Limiter } from '@adonisjs/limiter'
 import '#services/sqlite_limiter_connection'
 import { sha256Hex } from '#services/sha256'
 
@@ -209,10 +210,28 @@ export default class AttemptThrottle<Identity = SignInIdentity> {
   }
 
   #counter(rule: ThrottleRule<Identity>) {
-    return limiter.use({
-      requests: rule.requests,
-      duration: rule.duration,
-      blockDuration: rule.blockDuration,
-    })
+    // The limiter manager would keep a store bound to whatever connection
+    // was current when it first met these options: in tests, a global
+    // transaction that is later rolled back, whose raw connection the
+    // SQLite store then shares with live transactions. One store per
+    // connection object instead (in production there is only one).
+    const client = db.connection().getWriteClient()
+    let counters = countersByClient.get(client)
+    if (!counters) countersByClient.set(client, (counters = new Map()))
+    const options = `${rule.requests}/${rule.duration}/${rule.blockDuration}`
+    let counter = counters.get(options)
+    if (!counter) {
+      counter = new Limiter(
+        limiter.config.stores.database({
+          requests: rule.requests,
+          duration: rule.duration,
+          blockDuration: rule.blockDuration,
+        })
+      )
+      counters.set(options, counter)
+    }
+    return counter
   }
 }
+
+const countersByClient = new WeakMap<object, Map<string, Limiter>>()

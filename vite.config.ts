@@ -38,7 +38,8 @@ export default defineConfig({
     fs: {
       strict: true,
       allow: frontEndFolders,
-      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', '**/tmp/**', '*.sqlite3*'],
+      // The project's own tmp/ only: a checkout may itself sit under /tmp
+      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', `${root}/tmp/**`, '*.sqlite3*'],
     },
     watch: { ignored: ['**/tmp/**', '**/build/**'] },
     // Tests need no hot reload: without its WebSocket, test servers running

@@ -49,13 +49,25 @@ export default class SessionController {
     return response.redirect('/login')
   }
 
-  /** GET /login/link/:token: signs in once (staff go on to their second factor) */
+  /**
+   * GET /login/link/:token: only a page with a button (mail scanners open
+   * links), or one saying the link no longer works; nothing is used up
+   * and no account is shown.
+   */
+  async showLink({ inertia, params }: HttpContext) {
+    return inertia.render('auth/sign_in_link', {
+      usable: await SignInLink.isUsable(String(params.token)),
+    })
+  }
+
+  /** POST /login/link/:token: signs in once (staff go on to their second factor) */
   async useLink(ctx: HttpContext) {
     const { params, response, session, i18n } = ctx
-    const user = await SignInLink.use(String(params.token), httpAuditSource(ctx))
+    const token = String(params.token)
+    const user = await SignInLink.use(token, httpAuditSource(ctx))
     if (!user) {
       session.flash('error', i18n.t('errors.invalid_link'))
-      return response.redirect('/login')
+      return response.redirect(`/login/link/${encodeURIComponent(token)}`)
     }
     return this.#proceed(ctx, user)
   }

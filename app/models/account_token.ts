@@ -83,6 +83,17 @@ export default class AccountToken extends BaseModel {
     return secret
   }
 
+  /** Whether a token would still work, without using it up */
+  static async isUsable(secret: string, purpose: TokenPurpose) {
+    const token = await this.query()
+      .where('token_hash', hashToken(secret))
+      .where('purpose', purpose)
+      .whereNull('used_at')
+      .where('expires_at', '>', DateTime.now().toSQL())
+      .first()
+    return token !== null
+  }
+
   /**
    * Marks a usable token used and returns it, in the caller's transaction.
    * The UPDATE guarded by "used_at IS NULL" makes a token work once, even

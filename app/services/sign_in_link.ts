@@ -45,6 +45,14 @@ export default class SignInLink {
   }
 
   /**
+   * Whether the link would still sign in, without using it: opening the
+   * link (a mail scanner or previewer may) only shows its button.
+   */
+  static async isUsable(secret: string) {
+    return AccountToken.isUsable(secret, 'sign_in_link')
+  }
+
+  /**
    * The account the link signs in, once; null for an unknown, used or
    * expired link, or an account disabled since.
    */

@@ -8,7 +8,14 @@ import AccountInvitation from '#services/account_invitation'
 import Municipality from '#models/municipality'
 import Provider from '#models/provider'
 
-const PUBLIC_PAGES = ['/login', '/register', '/forgot-password', '/no-such-page']
+const PUBLIC_PAGES = [
+  '/login',
+  '/register',
+  '/forgot-password',
+  '/no-such-page',
+  // A sign-in link that no longer works (its live page has one button)
+  '/login/link/no-such-link',
+]
 
 /** The link of an invitation to Aozora's staff in Minato, as its mail carries it */
 async function invitationLink() {

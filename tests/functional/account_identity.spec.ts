@@ -167,17 +167,32 @@ test.group('A sign-in link when the account rule trips', (group) => {
     assert.equal(mail.subject, 'ログイン用のリンク')
     const link = linkIn(mail)
 
-    const signedIn = await owner.get(link)
+    // Opening the link (twice, as a mail scanner and then the owner) only
+    // shows the page with its button; the button signs in
+    for (let opened = 0; opened < 2; opened++) {
+      const page = await owner.get(link)
+      page.assertStatus(200)
+      assert.equal(page.body().component, 'auth/sign_in_link')
+      assert.isTrue(page.body().props.usable)
+    }
+    const signedIn = await owner.post(link)
     signedIn.assertHeader('location', '/')
     const home = await owner.get('/')
     home.assertStatus(200)
 
-    // The link works once
+    // The link works once: a second press is refused with the message
     const again = new BrowserSession(client, { ip: '192.0.2.78' })
-    const reused = await again.get(link)
-    reused.assertHeader('location', '/login')
-    const invalid = await again.get('/login')
-    assert.match(invalid.body().flash.error, /このリンクは使えません/)
+    const dead = await again.get(link)
+    assert.equal(dead.body().component, 'auth/sign_in_link')
+    assert.isFalse(dead.body().props.usable)
+    const reused = await again.post(link)
+    reused.assertHeader('location', link)
+    const refusedAgain = await again.get(link)
+    assert.equal(
+      refusedAgain.body().flash.error,
+      'このリンクは使えません。有効期限が切れているか、すでに使われています。'
+    )
+    assert.isFalse(refusedAgain.body().props.usable)
     const stillOut = await again.get('/')
     stillOut.assertHeader('location', '/login')
 
@@ -188,7 +203,10 @@ test.group('A sign-in link when the account rule trips', (group) => {
     blocked.assertHeader('location', '/login')
   }).timeout(180_000)
 
-  test('a staff member signing in by link still gives the second factor', async ({ client }) => {
+  test('a staff member signing in by link still gives the second factor', async ({
+    client,
+    assert,
+  }) => {
     const staff = new BrowserSession(client, { ip: '192.0.2.79' })
     await staff.signIn('staff@minato.example', DEMO_PASSWORD)
     await staff.post('/logout')
@@ -196,10 +214,70 @@ test.group('A sign-in link when the account rule trips', (group) => {
     await staff.get('/login')
     await staff.post('/login/link', { email: 'staff@minato.example' })
     const link = linkIn(await waitForMail('staff@minato.example', since))
-    const pending = await staff.get(link)
+    await staff.get(link)
+    const pending = await staff.post(link)
     pending.assertHeader('location', '/two-factor')
     const home = await staff.get('/')
     home.assertHeader('location', '/login')
+    const challenge = await staff.get('/two-factor')
+    assert.equal(challenge.body().component, 'auth/two_factor_challenge')
+  }).timeout(60_000)
+
+  test('opening the link signs nobody in and shows no account; only its button does', async ({
+    client,
+    assert,
+  }) => {
+    const owner = new BrowserSession(client, { ip: '192.0.2.81' })
+    const since = new Date()
+    await owner.get('/login')
+    await owner.post('/login/link', { email: 'hanako@example.jp' })
+    const link = linkIn(await waitForMail('hanako@example.jp', since))
+
+    // A link previewer opens it: nothing is signed in, nothing revealed
+    const scanner = new BrowserSession(client, { ip: '203.0.113.9' })
+    for (let opened = 0; opened < 2; opened++) {
+      const page = await scanner.get(link)
+      page.assertStatus(200)
+      assert.isTrue(page.body().props.usable)
+      assert.notMatch(JSON.stringify(page.body().props), /hanako|花子|@example/i)
+    }
+    const scannerHome = await scanner.get('/')
+    scannerHome.assertHeader('location', '/login')
+
+    // A press without the page's CSRF token does nothing
+    const forged = new BrowserSession(client, { ip: '203.0.113.10' })
+    await forged.post(link)
+    const forgedHome = await forged.get('/')
+    forgedHome.assertHeader('location', '/login')
+    const stillUsable = await forged.get(link)
+    assert.isTrue(stillUsable.body().props.usable)
+
+    // The owner's press still works
+    await owner.get(link)
+    const signedIn = await owner.post(link)
+    signedIn.assertHeader('location', '/')
+    const home = await owner.get('/')
+    home.assertStatus(200)
+  }).timeout(60_000)
+
+  test('an unknown link shows that it cannot be used and offers a new one', async ({
+    client,
+    assert,
+  }) => {
+    const browser = new BrowserSession(client, { ip: '192.0.2.82' })
+    const page = await browser.get('/login/link/no-such-link')
+    page.assertStatus(200)
+    assert.equal(page.body().component, 'auth/sign_in_link')
+    assert.isFalse(page.body().props.usable)
+    const pressed = await browser.post('/login/link/no-such-link')
+    pressed.assertHeader('location', '/login/link/no-such-link')
+    const refused = await browser.get('/login/link/no-such-link')
+    assert.match(refused.body().flash.error, /このリンクは使えません/)
+    // Asking for a new link from that page gets the usual answer
+    const requested = await browser.post('/login/link', { email: 'nobody@example.jp' })
+    requested.assertHeader('location', '/login')
+    const sent = await browser.get('/login')
+    assert.match(sent.body().flash.notice, /ログイン用のリンクをメールで送りました/)
   }).timeout(60_000)
 
   test('an unknown address gets the same answer and no mail; requests are throttled', async ({

@@ -5,6 +5,10 @@ process.env.NODE_ENV = 'test'
 // Vite may take NODE_ENV from the .env file `npm start` writes; this one it
 // leaves alone, so test servers never open the hot-reload WebSocket.
 process.env.TOMONI_TEST_SERVER = '1'
+// Vite's dev server still opens its WebSocket (24678 by default); one port
+// per test server port, so that runs side by side (another PORT) do not
+// connect their pages to each other's socket.
+process.env.VITE_HMR_PORT ??= String(Number(process.env.PORT ?? 3334) + 20000)
 
 import 'reflect-metadata'
 import { prettyPrintError } from '@adonisjs/core'

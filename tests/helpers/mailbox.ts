@@ -21,6 +21,16 @@ export async function waitForMail(address: string, since: Date, timeoutMs = 10_0
 }
 
 /**
+ * The moment to count mails from, once mail queued by earlier steps has been
+ * written (a mail queued before it but written after would count otherwise).
+ */
+export async function mailboxSettled() {
+  await queue.drain()
+  await sleep(300)
+  return new Date()
+}
+
+/**
  * Whether any mail reached an address since `since` (after the queue settles).
  */
 export async function mailsSince(address: string, since: Date) {

@@ -2,9 +2,19 @@ import { errors as vineErrors } from '@vinejs/vine'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 
-/** NUL, and UTF-16 surrogates without their other half */
-// eslint-disable-next-line no-control-regex -- NUL is what this looks for
-const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const NUL = '\u0000'
+
+/** UTF-16 surrogates without their other half */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/** NUL and lone surrogates: the characters refused here */
+function isSafe(text: string) {
+  return !text.includes(NUL) && text.isWellFormed()
+}
+
+function withoutUnsafe(text: string) {
+  return text.replaceAll(NUL, '').replace(LONE_SURROGATE, '')
+}
 
 type Found = { field: string }
 
@@ -41,10 +51,9 @@ export default class UnsafeCharactersMiddleware {
 /** A copy without unsafe characters; records where they were */
 function clean(value: unknown, path: string, found: Found[]): unknown {
   if (typeof value === 'string') {
-    UNSAFE.lastIndex = 0
-    if (!UNSAFE.test(value)) return value
+    if (isSafe(value)) return value
     found.push({ field: path })
-    return value.replace(UNSAFE, '')
+    return withoutUnsafe(value)
   }
   if (Array.isArray(value)) {
     return value.map((item, index) => clean(item, join(path, String(index)), found))
@@ -52,7 +61,7 @@ function clean(value: unknown, path: string, found: Found[]): unknown {
   if (isPlainObject(value)) {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => {
-        const safeKey = clean(key, join(path, key.replace(UNSAFE, '')), found) as string
+        const safeKey = clean(key, join(path, withoutUnsafe(key)), found) as string
         return [safeKey, clean(item, join(path, safeKey), found)]
       })
     )

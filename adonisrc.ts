@@ -4,16 +4,14 @@ export default defineConfig({
   experimental: {},
 
   /*
-  | Application commands live in app/commands; packages bring their own.
+  | The app's ace commands sit in their modules (`*_command.ts`) and are
+  | listed in start/commands.ts: Ace's folder loader reads one folder only.
   */
-  directories: {
-    commands: 'app/commands',
-    providers: 'app/providers',
-  },
   commands: [
     () => import('@adonisjs/core/commands'),
     () => import('@adonisjs/lucid/commands'),
     () => import('@adonisjs/inertia/commands'),
+    () => import('#start/commands'),
   ],
 
   providers: [
@@ -50,20 +48,30 @@ export default defineConfig({
     suites: [
       {
         name: 'unit',
-        files: ['tests/unit/**/*.spec.{ts,js}', 'plugins/*/tests/unit/**/*.spec.{ts,js}'],
+        files: [
+          'tests/unit/**/*.spec.{ts,js}',
+          'app/*/tests/unit/**/*.spec.{ts,js}',
+          'database/tests/unit/**/*.spec.{ts,js}',
+          'plugins/*/tests/unit/**/*.spec.{ts,js}',
+        ],
         timeout: 10_000,
       },
       {
         name: 'functional',
         files: [
           'tests/functional/**/*.spec.{ts,js}',
+          'app/*/tests/functional/**/*.spec.{ts,js}',
           'plugins/*/tests/functional/**/*.spec.{ts,js}',
         ],
         timeout: 30_000,
       },
       {
         name: 'browser',
-        files: ['tests/browser/**/*.spec.{ts,js}', 'plugins/*/tests/browser/**/*.spec.{ts,js}'],
+        files: [
+          'tests/browser/**/*.spec.{ts,js}',
+          'app/*/tests/browser/**/*.spec.{ts,js}',
+          'plugins/*/tests/browser/**/*.spec.{ts,js}',
+        ],
         timeout: 60_000,
       },
     ],

@@ -1,5 +1,4 @@
-import type { ApiClient } from '@japa/api-client'
-import type { ApiResponse } from '@japa/api-client'
+import type { ApiClient, ApiRequest, ApiResponse } from '@japa/api-client'
 import env from '#start/env'
 import { nextTotpCode } from '#tests/helpers/totp'
 
@@ -78,7 +77,7 @@ export default class BrowserSession {
   }
 
   async send(method: Method, url: string, body?: Record<string, unknown>, inertia = true) {
-    let request = this.client[method](url).redirects(0)
+    let request: ApiRequest = this.client[method](url).redirects(0)
     // Raw values, as a browser sends them (Japa's own jar would re-sign them).
     if (this.cookies.size > 0) {
       request = request.header(

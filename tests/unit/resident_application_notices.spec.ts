@@ -332,7 +332,8 @@ test.group('Withdrawing while staff decide', (group) => {
     await db.from('ledger_lots').whereIn('resident_id', created).delete()
     await db.from('applications').whereIn('resident_id', created).delete()
     await db.from('children').whereIn('resident_id', created).delete()
-    const users = db.from('residents').whereIn('id', created).select('user_id')
+    const owners = await db.from('residents').whereIn('id', created).select('user_id')
+    const users = owners.map((row) => row.user_id).filter((id) => id !== null)
     await db.from('residents').whereIn('id', created).delete()
     await db.from('users').whereIn('id', users).delete()
     created.length = 0

@@ -1,0 +1,26 @@
+/*
+|--------------------------------------------------------------------------
+| The app's ace commands
+|--------------------------------------------------------------------------
+|
+| Each command sits in its module as `*_command.ts`; Ace's folder loader
+| reads one folder only, so they are listed here.
+|
+*/
+import { ListLoader } from '@adonisjs/core/ace'
+import type { CommandMetaData } from '@adonisjs/core/types/ace'
+import AuditVerify from '../app/commands/audit_verify.js'
+import LedgerVerify from '../app/commands/ledger_verify.js'
+import MakePlugin from '../app/commands/make_plugin.js'
+import QueueWork from '../app/commands/queue_work.js'
+import ResidentsImport from '../app/commands/residents_import.js'
+
+const loader = new ListLoader([AuditVerify, LedgerVerify, MakePlugin, QueueWork, ResidentsImport])
+
+export function getMetaData() {
+  return loader.getMetaData()
+}
+
+export function getCommand(metaData: CommandMetaData) {
+  return loader.getCommand(metaData)
+}

@@ -2,7 +2,7 @@ import Municipality from '#models/municipality'
 import Resident from '#models/resident'
 import db from '@adonisjs/lucid/services/db'
 import { CLAIM_CODE_DAYS, normalizeClaimCode } from '#services/resident_claims'
-import { sha256Hex } from '#services/sha256'
+import { sha256Hex } from '#shared/sha256'
 
 /** The start code the demo prints for 鈴木 一郎 (MN-000103, registered by staff, no account yet) */
 export const DEMO_CLAIM_CODE = 'MNAT-DEMA-2345'

@@ -1,5 +1,5 @@
 import type { I18n } from '@adonisjs/i18n'
-import Refusal, { type RefusalValues } from '#services/refusal'
+import Refusal, { type RefusalValues } from '#shared/refusal'
 
 export type ApplicationRefusalCode =
   'not_found' | 'already_open' | 'already_decided' | 'reason_required' | 'reason_too_long'

@@ -12,10 +12,10 @@ import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import PluginForm from '#plugin_host/plugin_form'
 import type { DateRule, FormField, LocalizedText } from '#plugin_host/define_plugin'
-import { affectedRows } from '#services/affected_rows'
+import { affectedRows } from '#shared/affected_rows'
 import { staffEvent } from '#services/staff_action'
 import ResidentNotices from '#services/resident_notices'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 import ApplicationRefusal from './application_refusal.js'
 
 export const REASON_MAX_LENGTH = 500

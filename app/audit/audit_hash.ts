@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { sha256Hex } from '#services/sha256'
+import { sha256Hex } from '#shared/sha256'
 
 /**
  * How a link of the chain is computed: keyed (HMAC-SHA256 with

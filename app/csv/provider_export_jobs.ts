@@ -9,7 +9,7 @@ import CsvJob from '#models/csv_job'
 import queue from '#services/queue'
 import CsvExportJob from '#jobs/csv_export_job'
 import ProviderHistory from '#services/provider_history'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 /** What the provider console's export form sends (already checked for shape) */
 export type ProviderExportForm = {

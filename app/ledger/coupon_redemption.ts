@@ -8,9 +8,9 @@ import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import ResidentNotices, { type ResidentNoticeKind } from '#services/resident_notices'
-import { localizedText } from '#services/localized_text'
-import { formatCalendarDate } from '#services/calendar_date'
-import { sha256Hex } from '#services/sha256'
+import { localizedText } from '#shared/localized_text'
+import { formatCalendarDate } from '#shared/calendar_date'
+import { sha256Hex } from '#shared/sha256'
 
 export type RedeemInput = ProgramRef & {
   municipalityId: number

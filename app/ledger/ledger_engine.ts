@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { isUniqueViolation } from '#services/unique_violation'
+import { isUniqueViolation } from '#shared/unique_violation'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import { planDebit, type LotSpendLimit } from '#ledger/debit_plan'
 import { HELD_OR_SPENT, windowCountedMinutes } from '#ledger/ledger_counts'
-import { affectedRows } from '#services/affected_rows'
-import { sha256Hex } from '#services/sha256'
+import { affectedRows } from '#shared/affected_rows'
+import { sha256Hex } from '#shared/sha256'
 
 export type EntryKind =
   'grant' | 'reserve' | 'redeem' | 'release' | 'cancel' | 'expire' | 'revoke' | 'adjust'

@@ -7,8 +7,8 @@ import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import CouponRedemption from '#ledger/coupon_redemption'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import type { ProgramManifest } from '#plugin_host/define_plugin'
-import { affectedRows } from '#services/affected_rows'
-import { sha256Hex } from '#services/sha256'
+import { affectedRows } from '#shared/affected_rows'
+import { sha256Hex } from '#shared/sha256'
 
 /** How long a visit QR can be scanned */
 export const VISIT_TOKEN_MINUTES = 10

@@ -4,8 +4,8 @@ import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import User from '#models/user'
-import { affectedRows } from '#services/affected_rows'
-import { sha256Hex } from '#services/sha256'
+import { affectedRows } from '#shared/affected_rows'
+import { sha256Hex } from '#shared/sha256'
 
 export type TokenPurpose =
   'verify_email' | 'reset_password' | 'change_email' | 'invitation' | 'sign_in_link'

@@ -4,7 +4,7 @@ import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Resident from '#models/resident'
 import Child from '#models/child'
 import User from '#models/user'
-import { jsonColumn } from '#models/json_column'
+import { jsonColumn } from '#shared/json_column'
 
 export type ApplicationStatus = 'submitted' | 'approved' | 'rejected' | 'withdrawn'
 

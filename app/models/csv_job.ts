@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
-import { jsonColumn } from '#models/json_column'
+import { jsonColumn } from '#shared/json_column'
 
 export type CsvJobStatus = 'queued' | 'running' | 'done' | 'failed'
 

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { compose } from '@adonisjs/core/helpers'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
-import { withLocalizedName } from '#models/mixins/with_localized_name'
+import { withLocalizedName } from '#shared/with_localized_name'
 import Provider from '#models/provider'
 
 /**

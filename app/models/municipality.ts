@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { compose } from '@adonisjs/core/helpers'
-import { withLocalizedName } from '#models/mixins/with_localized_name'
+import { withLocalizedName } from '#shared/with_localized_name'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import Membership from '#models/membership'

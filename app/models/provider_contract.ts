@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Provider from '#models/provider'
-import { jsonColumn } from '#models/json_column'
+import { jsonColumn } from '#shared/json_column'
 
 /**
  * A provider's contract with a municipality for one program: the services

@@ -1,3 +1,4 @@
+import type { LocalizedText } from '#shared/localized_text'
 import type { HttpRouterService } from '@adonisjs/core/types'
 import type { JobLoader } from '#queue/types'
 import type { Role } from '#models/membership'
@@ -8,7 +9,7 @@ import type { Role } from '#models/membership'
  */
 export const CORE_CONTRACT_VERSION = '1.0.0'
 
-export type LocalizedText = { ja: string; en: string }
+export type { LocalizedText }
 
 export type PluginRoutes = (router: HttpRouterService) => void
 

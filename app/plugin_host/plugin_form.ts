@@ -2,7 +2,7 @@ import vine from '@vinejs/vine'
 import { DateTime } from 'luxon'
 import type { MessagesProviderContact } from '@vinejs/vine/types'
 import type { FormField } from '#plugin_host/define_plugin'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 const DEFAULT_TEXT_LENGTH = { text: 200, textarea: 2000 }
 

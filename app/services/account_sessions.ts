@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { affectedRows } from '#services/affected_rows'
+import { affectedRows } from '#shared/affected_rows'
 
 /**
  * Ends every server-side session of an account at once (disable, password

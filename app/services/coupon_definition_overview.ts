@@ -8,7 +8,7 @@ import type {
   LocalizedText,
   ProgramManifest,
 } from '#plugin_host/define_plugin'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 export type WindowView = {
   key: string

@@ -4,8 +4,8 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import CouponIssuance, { type IssueInput, type IssuedLot } from '#ledger/coupon_issuance'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
-import { formatCalendarDate } from '#services/calendar_date'
-import { localizedText } from '#services/localized_text'
+import { formatCalendarDate } from '#shared/calendar_date'
+import { localizedText } from '#shared/localized_text'
 import ResidentNotices from '#services/resident_notices'
 
 /**

@@ -10,7 +10,7 @@ import Provider from '#models/provider'
 import type User from '#models/user'
 import AccountInvitation from '#services/account_invitation'
 import InvitationRefusal, { type InvitationRefusalCode } from '#services/invitation_refusal'
-import { affectedRows } from '#services/affected_rows'
+import { affectedRows } from '#shared/affected_rows'
 import { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
 
 export type AcceptanceSource = { source: AuditSource; destination: string | null }

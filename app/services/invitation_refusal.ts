@@ -1,4 +1,4 @@
-import Refusal from '#services/refusal'
+import Refusal from '#shared/refusal'
 
 export type InvitationRefusalCode =
   | 'invalid'

@@ -7,7 +7,7 @@ import AccountInvitation from '#services/account_invitation'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditEventInput, AuditOutcome, AuditSource } from '#audit/audit_event_input'
 import Membership from '#models/membership'
-import Refusal from '#services/refusal'
+import Refusal from '#shared/refusal'
 
 export type OperatorAction = { actorUserId: number; source: AuditSource; destination: string }
 

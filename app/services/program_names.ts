@@ -1,6 +1,6 @@
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 import WindowKey from '#ledger/window_key'
 
 /**

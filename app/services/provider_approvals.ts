@@ -4,7 +4,7 @@ import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
 import type { StaffAction } from '#ledger/coupon_definitions'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 /** What the provider sees of a visit's state */
 export type ApprovalState = 'waiting' | 'approved' | 'rejected' | 'corrected' | 'cancelled'

@@ -1,4 +1,4 @@
-import Refusal from '#services/refusal'
+import Refusal from '#shared/refusal'
 
 export type ProviderRefusalCode =
   'unknown_program' | 'unknown_service' | 'no_services' | 'invalid_selection'

@@ -4,7 +4,7 @@ import ProgramCatalog from '#ledger/program_catalog'
 import VisitTokens, { type VisitDetails } from '#ledger/visit_tokens'
 import type { StaffAction } from '#ledger/coupon_definitions'
 import type Facility from '#models/facility'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 import { staffEvent } from '#services/staff_action'
 import { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
 

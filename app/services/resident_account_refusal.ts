@@ -1,4 +1,4 @@
-import Refusal from '#services/refusal'
+import Refusal from '#shared/refusal'
 
 /**
  * Why the resident app refused to link, register or change a record:

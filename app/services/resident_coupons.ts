@@ -4,7 +4,7 @@ import CouponDefinitions from '#ledger/coupon_definitions'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
 import WindowKey from '#ledger/window_key'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 import type { LocalizedText } from '#plugin_host/define_plugin'
 
 export type CouponLot = {

@@ -10,7 +10,7 @@ import Resident from '#models/resident'
 import Child from '#models/child'
 import ResidentRefusal from '#services/resident_refusal'
 import { staffEvent } from '#services/staff_action'
-import { isUniqueViolation } from '#services/unique_violation'
+import { isUniqueViolation } from '#shared/unique_violation'
 import {
   checkChildDates,
   normalizeResidentNumber,

@@ -1,4 +1,4 @@
-import Refusal from '#services/refusal'
+import Refusal from '#shared/refusal'
 import type { ChildDateRefusal } from '#validators/rules/resident_fields'
 
 export type ResidentRefusalCode = 'resident_number_taken' | ChildDateRefusal

@@ -3,7 +3,7 @@ import CouponBalances from '#ledger/coupon_balances'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import Facility from '#models/facility'
 import Provider from '#models/provider'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 export type VisitFacts = ProgramRef & {
   service: string

@@ -3,7 +3,7 @@ import User from '#models/user'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
 import AttemptThrottle, { LOGIN_RULES } from '#services/attempt_throttle'
-import { sha256Hex } from '#services/sha256'
+import { sha256Hex } from '#shared/sha256'
 
 export type SignInResult =
   | { status: 'signed_in'; user: User }

@@ -6,8 +6,8 @@ import db from '@adonisjs/lucid/services/db'
 import encryption from '@adonisjs/core/services/encryption'
 import User from '#models/user'
 import Membership, { type Role } from '#models/membership'
-import { affectedRows } from '#services/affected_rows'
-import { sha256Hex } from '#services/sha256'
+import { affectedRows } from '#shared/affected_rows'
+import { sha256Hex } from '#shared/sha256'
 
 const STAFF_ROLES: Role[] = [
   'platform_operator',

@@ -1,6 +1,6 @@
 import vine from '@vinejs/vine'
 import { MEMO_MAX_LENGTH } from '#services/provider_memos'
-import { MONTH, exportEncodingField, exportFormatField } from '#validators/rules/usage_fields'
+import { MONTH, exportEncodingField, exportFormatField } from '#shared/usage_field_rules'
 
 /**
  * The monthly history's filters: a month, one of the provider's

@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { codeField, programKeyField } from '#validators/rules/usage_fields'
+import { codeField, programKeyField } from '#shared/usage_field_rules'
 
 /**
  * Start a visit (provider console): the program as "<plugin id>/<program

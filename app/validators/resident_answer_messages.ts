@@ -1,7 +1,7 @@
 import type { I18n } from '@adonisjs/i18n'
 import type { FieldContext, MessagesProviderContact } from '@vinejs/vine/types'
 import type { FormField } from '#plugin_host/define_plugin'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 const CHOICES = new Set<FormField['type']>(['choice', 'multi_choice', 'boolean', 'rating'])
 

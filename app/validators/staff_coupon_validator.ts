@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { codeField, programKeyField } from '#validators/rules/usage_fields'
+import { codeField, programKeyField } from '#shared/usage_field_rules'
 
 const reason = vine.string().trim().minLength(1).maxLength(300)
 

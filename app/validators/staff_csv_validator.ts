@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { exportEncodingField, exportFormatField } from '#validators/rules/usage_fields'
+import { exportEncodingField, exportFormatField } from '#shared/usage_field_rules'
 
 /**
  * The resident CSV upload: a file is required; its size and content are

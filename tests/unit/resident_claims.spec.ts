@@ -15,7 +15,7 @@ import ResidentClaims, {
 } from '#services/resident_claims'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
-import { sha256Hex } from '#services/sha256'
+import { sha256Hex } from '#shared/sha256'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import { events } from '#tests/helpers/staff_console'
 import { minato, staffOf } from '#tests/helpers/programs'

@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import CouponIssuance from '#ledger/coupon_issuance'
 import VisitTokens, { VISIT_TOKEN_MINUTES, type VisitDetails } from '#ledger/visit_tokens'
 import LedgerVerifier from '#ledger/ledger_verifier'
-import { sha256Hex } from '#services/sha256'
+import { sha256Hex } from '#shared/sha256'
 import { HOUR, refusalCodeOf, residentWithChildren, staffOf } from '#tests/helpers/programs'
 
 const program = { pluginId: 'postpartum_support', programCode: 'postpartum' }

@@ -12,7 +12,7 @@ import MunicipalityAdmin, {
   UnknownPluginError,
 } from '#services/municipality_admin'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 /**
  * The operator console: municipalities (tenants) and their plugins.

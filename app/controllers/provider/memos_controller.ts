@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ProgramCatalog from '#ledger/program_catalog'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 import ProviderHistory from '#services/provider_history'
 import ProviderMemos, { MEMO_MAX_LENGTH, MemoRefusal } from '#services/provider_memos'
 import { displayTime } from '#csv/csv_job_view'

@@ -8,7 +8,7 @@ import Resident from '#models/resident'
 import Child from '#models/child'
 import ResidentCoupons from '#services/resident_coupons'
 import GrantNotices from '#services/grant_notices'
-import { formatCalendarDate } from '#services/calendar_date'
+import { formatCalendarDate } from '#shared/calendar_date'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {

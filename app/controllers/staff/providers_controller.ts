@@ -14,7 +14,7 @@ import {
   registerProviderValidator,
   updateProviderValidator,
 } from '#validators/provider_validator'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 
 /** Field names and messages of the providers screens */
 function messages(ctx: HttpContext) {

@@ -6,7 +6,7 @@ import { recordStaffEvent } from '#services/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { statisticsFiltersValidator } from '#validators/statistics_validator'
 import UsageStatistics from '#statistics/usage_statistics'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 import type { LocalizedText } from '#plugin_host/define_plugin'
 
 /**

@@ -15,7 +15,7 @@ import {
   cancelRedemptionValidator,
   usageFiltersValidator,
 } from '#validators/staff_coupon_validator'
-import { localizedText } from '#services/localized_text'
+import { localizedText } from '#shared/localized_text'
 import type { LocalizedText } from '#plugin_host/define_plugin'
 
 /**

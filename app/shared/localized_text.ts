@@ -1,4 +1,5 @@
-import type { LocalizedText } from '#plugin_host/define_plugin'
+/** A text in both languages the app speaks */
+export type LocalizedText = { ja: string; en: string }
 
 /** A plugin's or a program's text (name, label, help) in the reader's language */
 export function localizedText(text: LocalizedText, locale: string): string

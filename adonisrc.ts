@@ -34,7 +34,7 @@ export default defineConfig({
     () => import('@adonisjs/bouncer/bouncer_provider'),
     () => import('@adonisjs/limiter/limiter_provider'),
     () => import('@adonisjs/mail/mail_provider'),
-    () => import('#providers/queue_provider'),
+    () => import('#queue/queue_provider'),
     () => import('#providers/plugin_provider'),
   ],
 

@@ -12,7 +12,7 @@ import type { CommandMetaData } from '@adonisjs/core/types/ace'
 import AuditVerify from '../app/commands/audit_verify.js'
 import LedgerVerify from '../app/commands/ledger_verify.js'
 import MakePlugin from '../app/commands/make_plugin.js'
-import QueueWork from '../app/commands/queue_work.js'
+import QueueWork from '#queue/queue_work_command'
 import ResidentsImport from '../app/commands/residents_import.js'
 
 const loader = new ListLoader([AuditVerify, LedgerVerify, MakePlugin, QueueWork, ResidentsImport])

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { DbCheck } from '@adonisjs/lucid/database'
 import { HealthChecks } from '@adonisjs/core/health'
-import queue from '#services/queue'
+import queue from '#queue/queue'
 import { RedisPingCheck } from '#services/redis_ping_check'
 
 const redis = queue.redisConnection()

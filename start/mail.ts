@@ -3,7 +3,7 @@
 | in-process otherwise.
 */
 import mail from '@adonisjs/mail/services/main'
-import queue from '#services/queue'
+import queue from '#queue/queue'
 import SendMailJob from '#jobs/send_mail_job'
 
 mail.setMessenger((mailer) => ({

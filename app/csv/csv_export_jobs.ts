@@ -9,7 +9,7 @@ import UsageExports, { type ExportRequest } from '#csv/usage_exports'
 import Municipality from '#models/municipality'
 import Resident from '#models/resident'
 import type CsvJob from '#models/csv_job'
-import queue from '#services/queue'
+import queue from '#queue/queue'
 import CsvExportJob from '#jobs/csv_export_job'
 
 /** What the export form sends, checked by staff_csv_validator */

@@ -8,7 +8,7 @@ import type { ImportErrorCode, ImportIssue } from '#csv/import_issues'
 import ResidentImport, { type ImportReport } from '#csv/resident_import'
 import CsvJobs, { CsvJobFailure } from '#csv/csv_jobs'
 import CsvJob from '#models/csv_job'
-import queue from '#services/queue'
+import queue from '#queue/queue'
 import CsvImportPreviewJob from '#jobs/csv_import_preview_job'
 import CsvImportCommitJob from '#jobs/csv_import_commit_job'
 

@@ -1,4 +1,4 @@
-import type { BackoffOptions } from '#queue/types'
+export type BackoffOptions = { type: 'fixed' | 'exponential'; delay: number }
 
 /**
  * A unit of background work. Subclasses set a unique `jobName` (plugins
@@ -14,3 +14,12 @@ export abstract class Job<Payload = Record<string, never>> {
 }
 
 export type JobContext = { attempt: number; jobId: string }
+
+export type JobConstructor<Payload = any> = {
+  new (): Job<Payload>
+  jobName: string
+  attempts?: number
+  backoff?: BackoffOptions
+}
+
+export type JobLoader = () => Promise<{ default: JobConstructor }>

@@ -58,15 +58,22 @@ export default class QueueManager {
     return this.#loaders.has(name)
   }
 
+  /**
+   * Queues a job, given its class or its registered name. A service that
+   * the job itself imports dispatches by name, so the two never import each
+   * other.
+   */
   async dispatch<Payload>(
-    job: JobConstructor<Payload>,
+    jobOrName: JobConstructor<Payload> | string,
     payload: Payload,
     options: { delayMs?: number; jobId?: string } = {}
   ): Promise<DispatchResult> {
-    const name = job.jobName
-    if (!this.#loaders.has(name)) {
+    const name = typeof jobOrName === 'string' ? jobOrName : jobOrName.jobName
+    const loader = this.#loaders.get(name)
+    if (!loader) {
       throw new Error(`Job "${name}" is not registered with the queue`)
     }
+    const job = typeof jobOrName === 'string' ? await this.#jobClass(loader) : jobOrName
     const attempts = job.attempts ?? this.#config.defaults.attempts
     const backoff = job.backoff ?? this.#config.defaults.backoff
 
@@ -89,13 +96,18 @@ export default class QueueManager {
     return { id, driver: 'in_process' }
   }
 
+  async #jobClass(loader: JobLoader) {
+    const module = await loader()
+    return module.default
+  }
+
   /**
    * Runs one attempt of a job by name. Both drivers end up here.
    */
   async process(name: string, payload: unknown, context: { attempt: number; jobId: string }) {
     const loader = this.#loaders.get(name)
     if (!loader) throw new Error(`Job "${name}" is not registered with the queue`)
-    const { default: JobClass } = await loader()
+    const JobClass = await this.#jobClass(loader)
     await new JobClass().handle(payload, context)
   }
 

@@ -1,15 +1,6 @@
-import type { Job } from '#queue/job'
+import type { BackoffOptions, JobLoader } from '#queue/job'
 
-export type JobConstructor<Payload = any> = {
-  new (): Job<Payload>
-  jobName: string
-  attempts?: number
-  backoff?: BackoffOptions
-}
-
-export type JobLoader = () => Promise<{ default: JobConstructor }>
-
-export type BackoffOptions = { type: 'fixed' | 'exponential'; delay: number }
+export type { BackoffOptions, JobConstructor, JobLoader } from '#queue/job'
 
 export type QueueConfig = {
   redis: { host: string; port: number; password?: string; db: number } | null

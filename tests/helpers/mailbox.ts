@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import queue from '#services/queue'
+import queue from '#queue/queue'
 import Outbox, { type OutboxMessage } from '#mail/outbox'
 
 /**

@@ -56,6 +56,22 @@ test.group('Queue (in-process driver)', (group) => {
     assert.deepEqual(journal, [{ name: 'test:counting', attempt: 1, payload: { value: 7 } }])
   })
 
+  test('a job dispatched by its name keeps the attempts and backoff of its class', async ({
+    assert,
+  }) => {
+    const queue = await inProcessQueue()
+    await queue.dispatch('test:flaky', { failTimes: 2 })
+    await queue.drain()
+    assert.deepEqual(
+      journal.map((entry) => entry.attempt),
+      [1, 2, 3]
+    )
+    await assert.rejects(
+      () => queue.dispatch('test:unknown', {}),
+      'Job "test:unknown" is not registered with the queue'
+    )
+  })
+
   test('a failing job is retried until it succeeds', async ({ assert }) => {
     const queue = await inProcessQueue()
     await queue.dispatch(FlakyJob, { failTimes: 2 })

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
-import queue from '#services/queue'
+import queue from '#queue/queue'
 import Municipality from '#models/municipality'
 import RecordNoteJob from '#plugins/sample_program/jobs/record_note_job'
 import { Job } from '#queue/job'

@@ -4,7 +4,7 @@
 */
 import mail from '@adonisjs/mail/services/main'
 import queue from '#queue/queue'
-import SendMailJob from '#jobs/send_mail_job'
+import SendMailJob from '#mail/send_mail_job'
 
 mail.setMessenger((mailer) => ({
   async queue(mailMessage, config) {

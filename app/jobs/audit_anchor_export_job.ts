@@ -2,7 +2,7 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import mail from '@adonisjs/mail/services/main'
 import { Job } from '#queue/job'
 import AuditAnchors, { type AuditAnchor } from '#audit/audit_anchors'
-import AccountMail from '#mails/account_mail'
+import AccountMail from '#mail/account_mail'
 import env from '#start/env'
 
 /** One exported head per line: chain (municipality code) #sequence hash */

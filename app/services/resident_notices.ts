@@ -3,7 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import mail from '@adonisjs/mail/services/main'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { appUrl } from '#config/app'
-import AccountMail, { type AccountMailKind } from '#mails/account_mail'
+import AccountMail, { type AccountMailKind } from '#mail/account_mail'
 
 export type ResidentNoticeKind = Extract<
   AccountMailKind,

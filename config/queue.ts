@@ -33,7 +33,7 @@ const queueConfig: QueueConfig = {
     csv_import_preview: () => import('#jobs/csv_import_preview_job'),
     csv_import_commit: () => import('#jobs/csv_import_commit_job'),
     csv_export: () => import('#jobs/csv_export_job'),
-    csv_prune: () => import('#jobs/csv_prune_job'),
+    csv_prune: () => import('#csv/csv_prune_job'),
     audit_anchor_export: () => import('#jobs/audit_anchor_export_job'),
   },
   /*

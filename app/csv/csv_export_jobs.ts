@@ -8,7 +8,7 @@ import CsvJobs, { type CsvJobKind } from '#csv/csv_jobs'
 import UsageExports, { type ExportRequest } from '#csv/usage_exports'
 import Municipality from '#models/municipality'
 import Resident from '#models/resident'
-import type CsvJob from '#models/csv_job'
+import type CsvJob from '#csv/csv_job'
 import queue from '#queue/queue'
 import CsvExportJob from '#jobs/csv_export_job'
 

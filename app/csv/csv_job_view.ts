@@ -1,5 +1,5 @@
 import type { I18n } from '@adonisjs/i18n'
-import type CsvJob from '#models/csv_job'
+import type CsvJob from '#csv/csv_job'
 import type { ImportReport } from '#csv/resident_import'
 import CsvJobs, { PROVIDER_JOB_PREFIX } from '#csv/csv_jobs'
 import CsvImportJobs from '#csv/csv_import_jobs'

@@ -7,7 +7,7 @@ import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import type { I18n } from '@adonisjs/i18n'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import CsvJob from '#models/csv_job'
+import CsvJob from '#csv/csv_job'
 
 /** What a CSV job does; plugin exports are `export_plugin_<pluginId>` */
 export type CsvJobKind =

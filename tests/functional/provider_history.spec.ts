@@ -16,7 +16,7 @@ import {
   ledgerVisit,
   residentWithLot,
 } from '#tests/helpers/usage_fixtures'
-import CsvJob from '#models/csv_job'
+import CsvJob from '#csv/csv_job'
 
 /**
  * November 2026 in Minato: at Aozora's station a postpartum visit

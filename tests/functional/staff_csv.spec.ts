@@ -19,7 +19,7 @@ import {
 import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#models/municipality'
 import Resident from '#models/resident'
-import CsvJob from '#models/csv_job'
+import CsvJob from '#csv/csv_job'
 import User from '#models/user'
 import { chainKeyFor } from '#audit/audit_event_input'
 

@@ -10,7 +10,7 @@ import BrowserSession from '#tests/helpers/browser_session'
 import { signedIn } from '#tests/helpers/staff_console'
 import { settledCsvJob } from '#tests/helpers/csv_jobs'
 import CsvJobs from '#csv/csv_jobs'
-import CsvJob from '#models/csv_job'
+import CsvJob from '#csv/csv_job'
 
 /*
 | Files are accepted only by the resident CSV upload, only from signed-in

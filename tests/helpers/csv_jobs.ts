@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
-import CsvJob from '#models/csv_job'
+import CsvJob from '#csv/csv_job'
 
 /**
  * Waits until a CSV job has finished (done or failed), whichever queue

@@ -34,7 +34,7 @@ const queueConfig: QueueConfig = {
     csv_import_commit: () => import('#jobs/csv_import_commit_job'),
     csv_export: () => import('#jobs/csv_export_job'),
     csv_prune: () => import('#csv/csv_prune_job'),
-    audit_anchor_export: () => import('#jobs/audit_anchor_export_job'),
+    audit_anchor_export: () => import('#audit/audit_anchor_export_job'),
   },
   /*
   | Recurring jobs per job name: a cron pattern in the server's time zone,

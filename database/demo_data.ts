@@ -13,7 +13,7 @@ import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
 import { seedDemoApplications } from '#database/demo_applications'
 import { seedDemoClaimCode } from '#database/demo_claim_code'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 
 /**
  * One municipality, its staff, one provider with staff, a few residents.

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import i18nManager from '@adonisjs/i18n/services/main'
 import AuditTrail from '#audit/audit_trail'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import type { CsvEncoding } from '#csv/csv_export'
 import CsvJobs, { PROVIDER_JOB_PREFIX, type CsvJobKind } from '#csv/csv_jobs'
 import type { ExportRequest } from '#csv/usage_exports'

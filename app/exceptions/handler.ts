@@ -3,7 +3,7 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
-import TenantRecordNotFound from '#tenancy/tenant_record_not_found'
+import TenantRecordNotFound from '#audit/tenant_record_not_found'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { HttpError, StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 

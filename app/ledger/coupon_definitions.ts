@@ -1,15 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
-import type { AuditSource } from '#audit/audit_event_input'
+import type { StaffAction } from '#audit/staff_action'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
-
-export type StaffAction = {
-  actorUserId: number | null
-  actorRole: string | null
-  source: AuditSource
-  destination?: string | null
-}
 
 /**
  * Which coupon definition a municipality issues new grants under. Lots keep

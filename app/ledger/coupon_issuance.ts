@@ -6,7 +6,8 @@ import LedgerEngine from '#ledger/ledger_engine'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import EntitlementCalendar from '#ledger/entitlement_calendar'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
-import CouponDefinitions, { type StaffAction } from '#ledger/coupon_definitions'
+import CouponDefinitions from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import WindowKey from '#ledger/window_key'
 import type {
   CouponDefinition,

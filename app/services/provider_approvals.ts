@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import { localizedText } from '#shared/localized_text'
 
 /** What the provider sees of a visit's state */

@@ -1,8 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import AuditTrail from '#audit/audit_trail'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import ProviderHistory from '#services/provider_history'
-import { staffEvent } from '#services/staff_action'
+import { staffEvent } from '#audit/staff_action'
 import ProviderResidentLookup from '#services/provider_resident_lookup'
 
 /** Longest memo body, in characters */

@@ -12,8 +12,8 @@ import ProviderRegistry, {
   type StaffInvitationInput,
 } from '#services/provider_registry'
 import ProviderStaffRefusal from '#services/provider_staff_refusal'
-import { staffEvent } from '#services/staff_action'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import { staffEvent } from '#audit/staff_action'
+import type { StaffAction } from '#audit/staff_action'
 
 /** One person on a provider's staff in one municipality, as the admin's list shows them */
 export type ProviderStaffMember = {

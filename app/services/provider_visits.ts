@@ -2,10 +2,10 @@ import db from '@adonisjs/lucid/services/db'
 import AuditTrail from '#audit/audit_trail'
 import ProgramCatalog from '#ledger/program_catalog'
 import VisitTokens, { type VisitDetails } from '#ledger/visit_tokens'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import type Facility from '#models/facility'
 import { localizedText } from '#shared/localized_text'
-import { staffEvent } from '#services/staff_action'
+import { staffEvent } from '#audit/staff_action'
 import { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
 
 /** A program the provider may start visits for here, with the services its contract names */

@@ -1,12 +1,12 @@
 import db from '@adonisjs/lucid/services/db'
 import AuditTrail from '#audit/audit_trail'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import Resident from '#models/resident'
 import Child from '#models/child'
 import ResidentDirectory, { CHILD_COLUMNS, type ChildFields } from '#services/resident_directory'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
-import { staffEvent } from '#services/staff_action'
+import { staffEvent } from '#audit/staff_action'
 
 /** What a resident may change about themselves (the 利用者ID and staff's notes are staff's) */
 export type OwnFields = {

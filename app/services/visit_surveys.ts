@@ -2,10 +2,10 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { MessagesProviderContact } from '@vinejs/vine/types'
 import AuditTrail from '#audit/audit_trail'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import type { FormField } from '#plugin_host/define_plugin'
 import PluginForm from '#plugin_host/plugin_form'
-import { staffEvent } from '#services/staff_action'
+import { staffEvent } from '#audit/staff_action'
 import VisitSurveyRefusal from '#services/visit_survey_refusal'
 
 export type SurveyResponse = {

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
-import TenantRecordNotFound from '#tenancy/tenant_record_not_found'
+import TenantRecordNotFound from '#audit/tenant_record_not_found'
 
 /**
  * How an id route parameter names a row of one municipality: the table

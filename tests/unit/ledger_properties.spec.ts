@@ -10,7 +10,7 @@ import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerEngine from '#ledger/ledger_engine'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import LedgerVerifier from '#ledger/ledger_verifier'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import { HOUR, nextKey, residentWithChildren, staffOf } from '#tests/helpers/programs'
 
 /*

@@ -20,7 +20,7 @@ import {
   ledgerVisit,
   residentWithLot,
 } from '#tests/helpers/usage_fixtures'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 
 /**
  * November 2026 in Minato at Aozora's station: a postpartum helper visit

@@ -7,7 +7,7 @@ import Provider from '#models/provider'
 import User from '#models/user'
 import ProviderStaff from '#services/provider_staff'
 import ProviderStaffRefusal from '#services/provider_staff_refusal'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { StaffAction } from '#audit/staff_action'
 import { minato } from '#tests/helpers/programs'
 
 async function scope() {

@@ -12,7 +12,7 @@ import { localizedText } from '#shared/localized_text'
 import ProviderHistory, { HISTORY_STATUSES } from '#services/provider_history'
 import ProviderMemos from '#services/provider_memos'
 import { currentMonthInJapan } from '#services/usage_search'
-import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   providerExportValidator,

@@ -4,7 +4,7 @@ import { localizedText } from '#shared/localized_text'
 import ProviderHistory from '#services/provider_history'
 import ProviderMemos, { MEMO_MAX_LENGTH, MemoRefusal } from '#services/provider_memos'
 import { displayTime } from '#csv/csv_job_view'
-import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   providerMemoPageValidator,

@@ -3,7 +3,7 @@ import { manageProviderStaff } from '#abilities/main'
 import ProviderStaff from '#services/provider_staff'
 import ProviderStaffRefusal from '#services/provider_staff_refusal'
 import { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
-import { auditedNotFound, staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { inviteProviderStaffValidator } from '#validators/provider_validator'
 

@@ -8,7 +8,7 @@ import ProviderVisits, { type ProviderVisitToken } from '#services/provider_visi
 import ProviderResidentLookup from '#services/provider_resident_lookup'
 import AttemptThrottle, { type ThrottleRule } from '#services/attempt_throttle'
 import { visitLink } from '#services/visit_links'
-import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import { startVisitValidator } from '#validators/provider_visit_validator'
 

@@ -6,7 +6,7 @@ import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
 import type Application from '#models/application'
 import Child from '#models/child'
-import { recordStaffEvent, staffActionFrom } from '#services/staff_action'
+import { recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   applicationQueueValidator,

@@ -9,7 +9,7 @@ import Child from '#models/child'
 import ResidentCoupons from '#services/resident_coupons'
 import GrantNotices from '#services/grant_notices'
 import { formatCalendarDate } from '#shared/calendar_date'
-import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   issueCouponValidator,

@@ -13,7 +13,7 @@ import CsvImportJobs from '#csv/csv_import_jobs'
 import CsvExportJobs from '#csv/csv_export_jobs'
 import type { ExportRequest } from '#csv/usage_exports'
 import { DEFAULT_IMPORT_LIMITS } from '#csv/resident_import'
-import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 
 const MEGABYTE = 1024 * 1024
 

@@ -6,7 +6,7 @@ import LedgerRefusal from '#ledger/ledger_refusal'
 import CouponDefinitionOverview, {
   type ProgramDefinitions,
 } from '#services/coupon_definition_overview'
-import { staffActionFrom } from '#services/staff_action'
+import { staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   definitionsQueryValidator,

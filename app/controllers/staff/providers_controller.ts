@@ -5,7 +5,7 @@ import ProviderContract from '#models/provider_contract'
 import AccountInvitation from '#services/account_invitation'
 import ProviderRegistry, { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
 import ProviderRefusal from '#services/provider_refusal'
-import { staffActionFrom } from '#services/staff_action'
+import { staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   contractsValidator,

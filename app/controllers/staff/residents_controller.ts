@@ -6,7 +6,7 @@ import ResidentDirectory, { type ResidentFields } from '#services/resident_direc
 import ResidentRefusal from '#services/resident_refusal'
 import ResidentClaims from '#services/resident_claims'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
-import { auditedNotFound, staffActionFrom } from '#services/staff_action'
+import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#validators/staff_field_names'
 import {
   childFieldsFrom,

@@ -1,9 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import AuditTrail from '#audit/audit_trail'
-import type { AuditEventInput } from '#audit/audit_event_input'
-import type { StaffAction } from '#ledger/coupon_definitions'
+import type { AuditEventInput, AuditSource } from '#audit/audit_event_input'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
-import TenantRecordNotFound from '#tenancy/tenant_record_not_found'
+import TenantRecordNotFound from '#audit/tenant_record_not_found'
+
+/** Who acts, in which role, from where and on which screen */
+export type StaffAction = {
+  actorUserId: number | null
+  actorRole: string | null
+  source: AuditSource
+  destination?: string | null
+}
 
 /**
  * Who is acting, in which role, from where: what the ledger and the audit

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DbCheck } from '@adonisjs/lucid/database'
 import { HealthChecks } from '@adonisjs/core/health'
 import queue from '#queue/queue'
-import { RedisPingCheck } from '#services/redis_ping_check'
+import { RedisPingCheck } from '#http/redis_ping_check'
 
 const redis = queue.redisConnection()
 

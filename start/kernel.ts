@@ -5,30 +5,30 @@
 import router from '@adonisjs/core/services/router'
 import server from '@adonisjs/core/services/server'
 
-server.errorHandler(() => import('#exceptions/handler'))
+server.errorHandler(() => import('#http/exception_handler'))
 
 server.use([
-  () => import('#middleware/container_bindings_middleware'),
-  () => import('#middleware/privacy_headers_middleware'),
+  () => import('#http/container_bindings_middleware'),
+  () => import('#http/privacy_headers_middleware'),
   () => import('@adonisjs/static/static_middleware'),
   // The Vite dev server, for the front end's files only (never tmp/, code, settings)
-  () => import('#middleware/vite_assets_middleware'),
+  () => import('#http/vite_assets_middleware'),
 ])
 
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
   () => import('@adonisjs/session/session_middleware'),
   // Before shield, so that a refused CSRF token is explained in the user's language
-  () => import('#middleware/detect_user_locale_middleware'),
+  () => import('#http/detect_user_locale_middleware'),
   // Files only where a route takes them (app/services/uploads.ts); 415 elsewhere
-  () => import('#middleware/multipart_guard_middleware'),
+  () => import('#http/multipart_guard_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   // NUL and lone surrogates anywhere in body or query: refused for every route
-  () => import('#middleware/unsafe_characters_middleware'),
+  () => import('#http/unsafe_characters_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/session_lifetime_middleware'),
-  () => import('#middleware/initialize_bouncer_middleware'),
-  () => import('#middleware/inertia_middleware'),
+  () => import('#http/initialize_bouncer_middleware'),
+  () => import('#http/inertia_middleware'),
 ])
 
 export const middleware = router.named({
@@ -38,5 +38,5 @@ export const middleware = router.named({
   pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
   resident: () => import('#middleware/resident_middleware'),
   provider: () => import('#middleware/provider_middleware'),
-  localOnly: () => import('#middleware/local_request_middleware'),
+  localOnly: () => import('#http/local_request_middleware'),
 })

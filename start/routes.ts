@@ -9,9 +9,9 @@ import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
 const SessionController = () => import('#controllers/session_controller')
-const LocaleController = () => import('#controllers/locale_controller')
+const LocaleController = () => import('#http/locale_controller')
 const HomeController = () => import('#controllers/home_controller')
-const HealthController = () => import('#controllers/health_controller')
+const HealthController = () => import('#http/health_controller')
 const RegistrationController = () => import('#controllers/registration_controller')
 const PasswordResetController = () => import('#controllers/password_reset_controller')
 const AccountController = () => import('#controllers/account_controller')

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProviderApprovals, { type ApprovalOutcome } from '#services/provider_approvals'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   approvalQueueValidator,
   correctVisitValidator,

@@ -13,7 +13,7 @@ import ProviderHistory, { HISTORY_STATUSES } from '#services/provider_history'
 import ProviderMemos from '#services/provider_memos'
 import { currentMonthInJapan } from '#services/usage_search'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   providerExportValidator,
   providerHistoryFiltersValidator,

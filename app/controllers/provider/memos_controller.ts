@@ -5,7 +5,7 @@ import ProviderHistory from '#services/provider_history'
 import ProviderMemos, { MEMO_MAX_LENGTH, MemoRefusal } from '#services/provider_memos'
 import { displayTime } from '#csv/csv_job_view'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   providerMemoPageValidator,
   providerMemoValidator,

@@ -4,7 +4,7 @@ import ProviderStaff from '#services/provider_staff'
 import ProviderStaffRefusal from '#services/provider_staff_refusal'
 import { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import { inviteProviderStaffValidator } from '#validators/provider_validator'
 
 /**

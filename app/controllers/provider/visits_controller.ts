@@ -9,7 +9,7 @@ import ProviderResidentLookup from '#services/provider_resident_lookup'
 import AttemptThrottle, { type ThrottleRule } from '#services/attempt_throttle'
 import { visitLink } from '#services/visit_links'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import { startVisitValidator } from '#validators/provider_visit_validator'
 
 /** Which field of the start form a refusal belongs under */

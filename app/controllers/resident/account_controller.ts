@@ -5,7 +5,7 @@ import ResidentClaims, { type RequestOrigin } from '#services/resident_claims'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import { linkRecordValidator, startRecordValidator } from '#validators/resident_account_validator'
 import { childFieldsFrom } from '#validators/resident_validator'
 

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ProgramCatalog from '#ledger/program_catalog'
 import ResidentHistory from '#services/resident_history'
 import { localizedText } from '#shared/localized_text'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import { residentHistoryValidator } from '#validators/resident_history_validator'
 
 /**

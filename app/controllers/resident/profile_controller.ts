@@ -5,7 +5,7 @@ import ResidentProfile from '#services/resident_profile'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import { ownChildValidator, updateProfileValidator } from '#validators/resident_account_validator'
 import { childFieldsFrom } from '#validators/resident_validator'
 

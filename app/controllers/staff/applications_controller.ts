@@ -7,7 +7,7 @@ import ProgramCatalog from '#ledger/program_catalog'
 import type Application from '#models/application'
 import Child from '#models/child'
 import { recordStaffEvent, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   applicationQueueValidator,
   approveApplicationValidator,

@@ -10,7 +10,7 @@ import ResidentCoupons from '#services/resident_coupons'
 import GrantNotices from '#services/grant_notices'
 import { formatCalendarDate } from '#shared/calendar_date'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   issueCouponValidator,
   lotExpiryValidator,

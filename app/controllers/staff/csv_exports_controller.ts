@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
 import CsvExportJobs, { ExportFormRefusal } from '#csv/csv_export_jobs'
 import { staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import { csvExportValidator } from '#validators/staff_csv_validator'
 
 /**

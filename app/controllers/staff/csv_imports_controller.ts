@@ -3,8 +3,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
 import CsvImportJobs from '#csv/csv_import_jobs'
 import { staffActionFrom } from '#audit/staff_action'
-import Uploads from '#services/uploads'
-import { staffFieldNames } from '#validators/staff_field_names'
+import Uploads from '#http/uploads'
+import { staffFieldNames } from '#http/staff_field_names'
 import { csvImportValidator } from '#validators/staff_csv_validator'
 
 /**

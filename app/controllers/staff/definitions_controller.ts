@@ -7,7 +7,7 @@ import CouponDefinitionOverview, {
   type ProgramDefinitions,
 } from '#services/coupon_definition_overview'
 import { staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   definitionsQueryValidator,
   switchDefinitionValidator,

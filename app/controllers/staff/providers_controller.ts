@@ -6,7 +6,7 @@ import AccountInvitation from '#services/account_invitation'
 import ProviderRegistry, { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
 import ProviderRefusal from '#services/provider_refusal'
 import { staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   contractsValidator,
   facilityValidator,

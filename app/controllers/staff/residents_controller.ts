@@ -7,7 +7,7 @@ import ResidentRefusal from '#services/resident_refusal'
 import ResidentClaims from '#services/resident_claims'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   childFieldsFrom,
   createChildValidator,

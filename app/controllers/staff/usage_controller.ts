@@ -10,7 +10,7 @@ import UsageSearch, {
   currentMonthInJapan,
   type UsageFilters,
 } from '#services/usage_search'
-import { staffFieldNames } from '#validators/staff_field_names'
+import { staffFieldNames } from '#http/staff_field_names'
 import {
   cancelRedemptionValidator,
   usageFiltersValidator,

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
+import { LOCALE_COOKIE } from '#http/detect_user_locale_middleware'
 import type { SupportedLocale } from '#config/i18n'
 
 /**

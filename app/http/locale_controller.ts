@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { switchLocaleValidator } from '#validators/locale_validator'
-import { rememberLocale } from '#services/locale_preference'
+import { switchLocaleValidator } from '#http/locale_validator'
+import { rememberLocale } from '#http/locale_preference'
 
 export default class LocaleController {
   async update(ctx: HttpContext) {

@@ -5,7 +5,7 @@ import app from '@adonisjs/core/services/app'
 import i18nManager from '@adonisjs/i18n/services/main'
 import { pluginIds } from '#plugins/index'
 import { SUPPORTED_LOCALES } from '#config/i18n'
-import ClientMessages from '#services/client_messages'
+import ClientMessages from '#http/client_messages'
 
 /** Every file of the front end (pages, components, composables) */
 async function frontEndFiles(directory: string): Promise<string[]> {

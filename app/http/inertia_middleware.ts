@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
 import app from '@adonisjs/core/services/app'
-import ClientMessages from '#services/client_messages'
+import ClientMessages from '#http/client_messages'
 import { SUPPORTED_LOCALES } from '#config/i18n'
 
 /**

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import Uploads from '#services/uploads'
-import UnsupportedUploadException from '#exceptions/unsupported_upload_exception'
+import Uploads from '#http/uploads'
+import UnsupportedUploadException from '#http/unsupported_upload_exception'
 
 /**
  * Files only where a route takes them (UPLOAD_ROUTES): a multipart body

@@ -26,7 +26,7 @@ const queueConfig: QueueConfig = {
   | Core jobs, by name. Plugins add theirs through their manifest.
   */
   jobs: {
-    prune_expired_sessions: () => import('#jobs/prune_expired_sessions_job'),
+    prune_expired_sessions: () => import('#identity/prune_expired_sessions_job'),
     send_mail: () => import('#mail/send_mail_job'),
     expire_lots: () => import('#jobs/expire_lots_job'),
     // CSV imports and exports of the staff console (progress on csv_jobs)

@@ -26,14 +26,14 @@ router.use([
   // NUL and lone surrogates anywhere in body or query: refused for every route
   () => import('#http/unsafe_characters_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
-  () => import('#middleware/session_lifetime_middleware'),
+  () => import('#identity/session_lifetime_middleware'),
   () => import('#http/initialize_bouncer_middleware'),
   () => import('#http/inertia_middleware'),
 ])
 
 export const middleware = router.named({
-  auth: () => import('#middleware/auth_middleware'),
-  guest: () => import('#middleware/guest_middleware'),
+  auth: () => import('#identity/auth_middleware'),
+  guest: () => import('#identity/guest_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
   pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
   resident: () => import('#middleware/resident_middleware'),

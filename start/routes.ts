@@ -8,15 +8,15 @@ import { errors as httpErrors } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const SessionController = () => import('#controllers/session_controller')
+const SessionController = () => import('#identity/session_controller')
 const LocaleController = () => import('#http/locale_controller')
 const HomeController = () => import('#controllers/home_controller')
 const HealthController = () => import('#http/health_controller')
-const RegistrationController = () => import('#controllers/registration_controller')
-const PasswordResetController = () => import('#controllers/password_reset_controller')
-const AccountController = () => import('#controllers/account_controller')
+const RegistrationController = () => import('#identity/registration_controller')
+const PasswordResetController = () => import('#identity/password_reset_controller')
+const AccountController = () => import('#identity/account_controller')
 const OutboxController = () => import('#mail/outbox_controller')
-const TwoFactorController = () => import('#controllers/two_factor_controller')
+const TwoFactorController = () => import('#identity/two_factor_controller')
 const AuditEventsController = () => import('#controllers/audit_events_controller')
 const InvitationsController = () => import('#controllers/invitations_controller')
 const OperatorMunicipalitiesController = () =>

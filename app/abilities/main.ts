@@ -3,9 +3,9 @@
 | Record-level rules live in policies (app/policies).
 */
 import { Bouncer } from '@adonisjs/bouncer'
-import type User from '#models/user'
+import type User from '#identity/user'
 import type TenantContext from '#tenancy/tenant_context'
-import Membership from '#models/membership'
+import Membership from '#identity/membership'
 import type Resident from '#models/resident'
 import app from '@adonisjs/core/services/app'
 

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Membership from '#models/membership'
+import type Membership from '#identity/membership'
 import Resident from '#models/resident'
 import ResidentOverview from '#services/resident_overview'
 

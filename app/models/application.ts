@@ -3,7 +3,7 @@ import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Resident from '#models/resident'
 import Child from '#models/child'
-import User from '#models/user'
+import User from '#identity/user'
 import { jsonColumn } from '#shared/json_column'
 
 export type ApplicationStatus = 'submitted' | 'approved' | 'rejected' | 'withdrawn'

@@ -3,7 +3,7 @@ import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Municipality from '#models/municipality'
 import Provider from '#models/provider'
-import type { Role } from '#models/membership'
+import type { Role } from '#identity/membership'
 
 /**
  * An invitation to a role in a municipality (optionally at a provider),

@@ -3,7 +3,7 @@ import { compose } from '@adonisjs/core/helpers'
 import { withLocalizedName } from '#shared/with_localized_name'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
-import Membership from '#models/membership'
+import Membership from '#identity/membership'
 import Resident from '#models/resident'
 
 export default class Municipality extends compose(BaseModel, withLocalizedName) {

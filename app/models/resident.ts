@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Municipality from '#models/municipality'
-import User from '#models/user'
+import User from '#identity/user'
 import Child from '#models/child'
 
 export default class Resident extends BaseModel {

@@ -1,7 +1,7 @@
 import type { LocalizedText } from '#shared/localized_text'
 import type { HttpRouterService } from '@adonisjs/core/types'
 import type { JobLoader } from '#queue/types'
-import type { Role } from '#models/membership'
+import type { Role } from '#identity/membership'
 
 /**
  * The version of the plugin contract the core offers. A plugin states the

@@ -3,7 +3,7 @@ import semver from 'semver'
 import PluginManifestError from '#plugin_host/plugin_manifest_error'
 import { checkPrograms, checkForms } from '#plugin_host/program_manifest_rules'
 import { CSV_EXPORT_FIELDS, CSV_IMPORT_FIELDS } from '#csv/csv_fields'
-import { ROLES } from '#models/membership'
+import { ROLES } from '#identity/membership'
 import { CORE_CONTRACT_VERSION, type PluginManifest } from '#plugin_host/define_plugin'
 
 const localized = () =>

@@ -5,8 +5,8 @@ import mail from '@adonisjs/mail/services/main'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { appUrl } from '#config/app'
 import Invitation from '#models/invitation'
-import type { Role } from '#models/membership'
-import { hashToken } from '#models/account_token'
+import type { Role } from '#identity/membership'
+import { hashToken } from '#identity/account_token'
 
 export type InvitationInput = { email: string; fullName: string; locale: string }
 

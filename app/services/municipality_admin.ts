@@ -6,7 +6,7 @@ import AccountMail from '#mail/account_mail'
 import AccountInvitation from '#services/account_invitation'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditEventInput, AuditOutcome, AuditSource } from '#audit/audit_event_input'
-import Membership from '#models/membership'
+import Membership from '#identity/membership'
 import Refusal from '#shared/refusal'
 
 export type OperatorAction = { actorUserId: number; source: AuditSource; destination: string }

@@ -2,10 +2,10 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
-import Membership from '#models/membership'
-import User from '#models/user'
+import Membership from '#identity/membership'
+import User from '#identity/user'
 import AccountInvitation from '#services/account_invitation'
-import AccountSessions from '#services/account_sessions'
+import AccountSessions from '#identity/account_sessions'
 import ProviderRegistry, {
   PROVIDER_STAFF_ROLES,
   type ProviderStaffRole,

@@ -1,6 +1,6 @@
 import type Municipality from '#models/municipality'
-import type Membership from '#models/membership'
-import type { Role } from '#models/membership'
+import type Membership from '#identity/membership'
+import type { Role } from '#identity/membership'
 
 /**
  * The municipality a request acts in, and what the signed-in person may be

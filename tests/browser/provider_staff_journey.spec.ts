@@ -4,7 +4,7 @@ import type { Page } from 'playwright'
 import { signInInBrowser, signUpInBrowser } from '#tests/helpers/browser_sign_in'
 import { seriousViolations, VIEWPORTS, watchForProblems } from '#tests/helpers/browser_page'
 import { linkIn, waitForMail } from '#tests/helpers/mailbox'
-import User from '#models/user'
+import User from '#identity/user'
 
 const INVITEE = 'shinjin@aozora.example'
 const PASSWORD = 'あたらしい しごとの はじまり 2026'

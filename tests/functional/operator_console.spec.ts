@@ -8,8 +8,8 @@ import { chainKeyFor } from '#audit/audit_event_input'
 import { isLocalGovernmentCode } from '#validators/rules/local_government_code'
 import { waitForMail, linkIn, mailsSince } from '#tests/helpers/mailbox'
 import { DateTime } from 'luxon'
-import Membership from '#models/membership'
-import User from '#models/user'
+import Membership from '#identity/membership'
+import User from '#identity/user'
 import { pluginIds } from '#plugins/index'
 
 async function operator(client: any) {

@@ -10,8 +10,8 @@ import { hikari } from '#tests/helpers/other_provider'
 import type BrowserSession from '#tests/helpers/browser_session'
 import Facility from '#models/facility'
 import Provider from '#models/provider'
-import Membership from '#models/membership'
-import User from '#models/user'
+import Membership from '#identity/membership'
+import User from '#identity/user'
 
 const STAFF = '/m/minato/provider/staff'
 

@@ -20,7 +20,7 @@ import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#models/municipality'
 import Resident from '#models/resident'
 import CsvJob from '#csv/csv_job'
-import User from '#models/user'
+import User from '#identity/user'
 import { chainKeyFor } from '#audit/audit_event_input'
 
 const HEADER = '利用者ID,氏,名,氏（カナ）,名（カナ）,電話番号,子の出産予定日,子の生年月日,多胎'

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import Membership from '#models/membership'
+import Membership from '#identity/membership'
 import Provider from '#models/provider'
 import ProviderContract from '#models/provider_contract'
-import User from '#models/user'
+import User from '#identity/user'
 import { minato } from '#tests/helpers/programs'
 
 /** Another provider contracted in Minato (Hikari), with one member of staff */

@@ -1,7 +1,7 @@
 import Municipality from '#models/municipality'
 import { newResident } from '#tests/helpers/ledger_residents'
 import Child from '#models/child'
-import User from '#models/user'
+import User from '#identity/user'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import type { StaffAction } from '#audit/staff_action'
 import CouponRedemption, { type RedeemInput } from '#ledger/coupon_redemption'

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import Municipality from '#models/municipality'
-import User from '#models/user'
-import Membership, { type Role } from '#models/membership'
+import User from '#identity/user'
+import Membership, { type Role } from '#identity/membership'
 import { DEMO_PASSWORD } from '#database/demo_data'
 
 /**

@@ -1,7 +1,7 @@
 import { generate } from 'otplib'
 import { timeTravel } from '@japa/runner'
 import encryption from '@adonisjs/core/services/encryption'
-import User from '#models/user'
+import User from '#identity/user'
 
 const PERIOD = 30
 

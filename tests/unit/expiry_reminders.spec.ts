@@ -13,7 +13,7 @@ import QueueManager, { nextScheduledRun } from '#queue/queue_manager'
 import type { QueueConfig } from '#queue/types'
 import queue from '#queue/queue'
 import Resident from '#models/resident'
-import User from '#models/user'
+import User from '#identity/user'
 import { mailsSince, waitForMail } from '#tests/helpers/mailbox'
 import { appUrl } from '#config/app'
 

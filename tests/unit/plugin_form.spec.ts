@@ -5,9 +5,9 @@ import app from '@adonisjs/core/services/app'
 import PluginForm from '#plugin_host/plugin_form'
 import { usePluginPermission } from '#abilities/main'
 import TenantContext from '#tenancy/tenant_context'
-import Membership, { type Role } from '#models/membership'
+import Membership, { type Role } from '#identity/membership'
 import Municipality from '#models/municipality'
-import User from '#models/user'
+import User from '#identity/user'
 
 async function applicationForm(pluginId: string) {
   const host = await app.container.make('plugins')

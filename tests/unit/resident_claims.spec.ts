@@ -1,10 +1,10 @@
 import { test, timeTravel } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import User from '#models/user'
+import User from '#identity/user'
 import Resident from '#models/resident'
 import Child from '#models/child'
-import Membership from '#models/membership'
+import Membership from '#identity/membership'
 import ResidentClaims, {
   CLAIM_CODE_ALPHABET,
   CLAIM_CODE_DAYS,

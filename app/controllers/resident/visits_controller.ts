@@ -5,7 +5,7 @@ import ResidentVisits from '#services/resident_visits'
 import VisitSurveys from '#services/visit_surveys'
 import ApplicationPresenter from '#applications/application_presenter'
 import { localizedText } from '#shared/localized_text'
-import AttemptThrottle, { type ThrottleRule } from '#services/attempt_throttle'
+import AttemptThrottle, { type ThrottleRule } from '#identity/attempt_throttle'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { visitCredentialFrom } from '#validators/resident_visit_validator'
 

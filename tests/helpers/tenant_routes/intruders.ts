@@ -1,5 +1,5 @@
-import type { Role } from '#models/membership'
-import Membership from '#models/membership'
+import type { Role } from '#identity/membership'
+import Membership from '#identity/membership'
 import { createMember, createSecondTenant } from '#tests/helpers/tenants'
 import { providerWithStation } from '#tests/helpers/usage_fixtures'
 import { newResident } from '#tests/helpers/ledger_residents'

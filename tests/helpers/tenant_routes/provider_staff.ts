@@ -1,5 +1,5 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import User from '#models/user'
+import User from '#identity/user'
 
 /** Provider console: staff (provider administrators only) */
 export const rules: TenantRouteRules = {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { DateTime } from 'luxon'
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
 import CsvJobs from '#csv/csv_jobs'
-import User from '#models/user'
+import User from '#identity/user'
 
 const STAFF_CONSOLE = ['municipal_admin', 'municipal_staff'] as const
 

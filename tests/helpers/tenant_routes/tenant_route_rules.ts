@@ -1,5 +1,5 @@
 import type Municipality from '#models/municipality'
-import type { Role } from '#models/membership'
+import type { Role } from '#identity/membership'
 
 /**
  * For each tenant route (by name): the roles that may open it; for each

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import hash from '@adonisjs/core/services/hash'
-import User from '#models/user'
+import User from '#identity/user'
 
 test.group('Password hashing', () => {
   test('passwords are hashed with scrypt at N = 2^17 (ASVS 5.0 minimum)', async ({ assert }) => {

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { forgotPasswordValidator, resetPasswordValidator } from '#validators/account_validator'
-import PasswordReset from '#services/password_reset'
+import { forgotPasswordValidator, resetPasswordValidator } from '#identity/account_validator'
+import PasswordReset from '#identity/password_reset'
 import { httpAuditSource } from '#audit/http_audit_source'
 
 export default class PasswordResetController {

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import User from '#models/user'
+import User from '#identity/user'
 import BrowserSession from '#tests/helpers/browser_session'
 import { DEMO_PASSWORD } from '#database/demo_data'
 

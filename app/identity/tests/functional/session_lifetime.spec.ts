@@ -4,8 +4,8 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import BrowserSession from '#tests/helpers/browser_session'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import User from '#models/user'
-import AccountStatus from '#services/account_status'
+import User from '#identity/user'
+import AccountStatus from '#identity/account_status'
 
 async function signedIn(client: any, email = 'hanako@example.jp') {
   const browser = new BrowserSession(client)

@@ -7,7 +7,7 @@ import encryption from '@adonisjs/core/services/encryption'
 import BrowserSession from '#tests/helpers/browser_session'
 import { nextTotpCode } from '#tests/helpers/totp'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import User from '#models/user'
+import User from '#identity/user'
 
 async function passwordStep(browser: BrowserSession, email: string) {
   await browser.get('/login')

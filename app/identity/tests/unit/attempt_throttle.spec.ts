@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import AttemptThrottle, { LOGIN_RULES } from '#services/attempt_throttle'
+import AttemptThrottle, { LOGIN_RULES } from '#identity/attempt_throttle'
 
 const pairRule = LOGIN_RULES.find((rule) => rule.name === 'account_and_ip')!
 const accountRule = LOGIN_RULES.find((rule) => rule.name === 'account')!

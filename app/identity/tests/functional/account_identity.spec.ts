@@ -4,7 +4,7 @@ import BrowserSession from '#tests/helpers/browser_session'
 import { isolatedTests } from '#tests/helpers/isolated_tests'
 import { linkIn, mailboxSettled, mailsSince, waitForMail } from '#tests/helpers/mailbox'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import User from '#models/user'
+import User from '#identity/user'
 
 const NEW_PASSWORD = 'ひなたぼっこ する ねこ 2026'
 

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { registrationValidator, forgotPasswordValidator } from '#validators/account_validator'
-import Registration from '#services/registration'
+import { registrationValidator, forgotPasswordValidator } from '#identity/account_validator'
+import Registration from '#identity/registration'
 import { httpAuditSource } from '#audit/http_audit_source'
 
 export default class RegistrationController {

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import User from '#models/user'
+import User from '#identity/user'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
-import AccountSessions from '#services/account_sessions'
+import AccountSessions from '#identity/account_sessions'
 
 export type AccountAction = {
   actorUserId: number

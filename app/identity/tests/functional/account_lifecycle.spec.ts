@@ -5,7 +5,7 @@ import db from '@adonisjs/lucid/services/db'
 import BrowserSession from '#tests/helpers/browser_session'
 import { waitForMail, mailsSince, linkIn } from '#tests/helpers/mailbox'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import User from '#models/user'
+import User from '#identity/user'
 
 const NEW_PASSWORD = 'ひなたぼっこ する ねこ 2026'
 

@@ -2,17 +2,17 @@ import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
-import User from '#models/user'
-import AccountToken from '#models/account_token'
+import User from '#identity/user'
+import AccountToken from '#identity/account_token'
 import AccountMail from '#mail/account_mail'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
-import { accountLinks } from '#services/account_links'
+import { accountLinks } from '#identity/account_links'
 import AttemptThrottle, {
   REGISTRATION_ADDRESS_RULES,
   REGISTRATION_CLIENT_RULES,
   RESEND_RULES,
-} from '#services/attempt_throttle'
+} from '#identity/attempt_throttle'
 
 /**
  * Self-service sign-up. The answer is the same whether or not the address

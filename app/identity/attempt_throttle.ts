@@ -1,7 +1,7 @@
 import limiter from '@adonisjs/limiter/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { errors, Limiter } from '@adonisjs/limiter'
-import '#services/sqlite_limiter_connection'
+import '#identity/sqlite_limiter_connection'
 import { sha256Hex } from '#shared/sha256'
 
 /** Who is trying: an account and the address it signs in from, by default */

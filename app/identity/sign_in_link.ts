@@ -1,12 +1,12 @@
 import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
-import User from '#models/user'
-import AccountToken from '#models/account_token'
+import User from '#identity/user'
+import AccountToken from '#identity/account_token'
 import AccountMail from '#mail/account_mail'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
-import AttemptThrottle, { SIGN_IN_LINK_RULES } from '#services/attempt_throttle'
-import { accountLinks } from '#services/account_links'
+import AttemptThrottle, { SIGN_IN_LINK_RULES } from '#identity/attempt_throttle'
+import { accountLinks } from '#identity/account_links'
 
 /**
  * A one-time sign-in link by mail, offered when the account rule stops

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { secondFactorValidator } from '#validators/two_factor_validator'
-import SignInCompletion from '#services/sign_in_completion'
-import TwoFactor from '#services/two_factor'
-import AttemptThrottle, { SECOND_FACTOR_RULES } from '#services/attempt_throttle'
+import { secondFactorValidator } from '#identity/two_factor_validator'
+import SignInCompletion from '#identity/sign_in_completion'
+import TwoFactor from '#identity/two_factor'
+import AttemptThrottle, { SECOND_FACTOR_RULES } from '#identity/attempt_throttle'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 

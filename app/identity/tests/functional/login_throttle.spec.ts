@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import BrowserSession from '#tests/helpers/browser_session'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import User from '#models/user'
+import User from '#identity/user'
 
 async function failTimes(browser: BrowserSession, email: string, times: number) {
   for (let attempt = 0; attempt < times; attempt++) {

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { changeEmailValidator, changePasswordValidator } from '#validators/account_validator'
-import AccountSettings, { type SettingsResult } from '#services/account_settings'
+import { changeEmailValidator, changePasswordValidator } from '#identity/account_validator'
+import AccountSettings, { type SettingsResult } from '#identity/account_settings'
 import { httpAuditSource } from '#audit/http_audit_source'
 
 const REFUSAL_MESSAGES: Record<Exclude<SettingsResult, 'done'>, string> = {

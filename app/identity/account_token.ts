@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import User from '#models/user'
+import User from '#identity/user'
 import { affectedRows } from '#shared/affected_rows'
 import { sha256Hex } from '#shared/sha256'
 

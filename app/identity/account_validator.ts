@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { newPasswordSchema } from '#validators/password_rules'
+import { newPasswordSchema } from '#identity/password_rules'
 
 const email = () => vine.string().trim().toLowerCase().email().maxLength(254)
 

@@ -1,14 +1,14 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
-import User from '#models/user'
-import AccountToken from '#models/account_token'
+import User from '#identity/user'
+import AccountToken from '#identity/account_token'
 import AccountMail from '#mail/account_mail'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
-import AttemptThrottle, { RESET_RULES } from '#services/attempt_throttle'
-import AccountSessions from '#services/account_sessions'
-import { accountLinks } from '#services/account_links'
+import AttemptThrottle, { RESET_RULES } from '#identity/attempt_throttle'
+import AccountSessions from '#identity/account_sessions'
+import { accountLinks } from '#identity/account_links'
 
 /**
  * "Forgot my password": a single-use link by mail, valid for one hour.

@@ -1,8 +1,8 @@
 import { errors as authErrors } from '@adonisjs/auth'
-import User from '#models/user'
+import User from '#identity/user'
 import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
-import AttemptThrottle, { LOGIN_RULES } from '#services/attempt_throttle'
+import AttemptThrottle, { LOGIN_RULES } from '#identity/attempt_throttle'
 import { sha256Hex } from '#shared/sha256'
 
 export type SignInResult =

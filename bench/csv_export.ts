@@ -22,7 +22,7 @@ const megabytes = (bytes: number) => (bytes / MEGABYTE).toFixed(0)
 await withApp(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { default: i18nManager } = await import('@adonisjs/i18n/services/main')
-  const { default: Municipality } = await import('#models/municipality')
+  const { default: Municipality } = await import('#tenancy/municipality')
   const { default: UsageExports } = await import('#csv/usage_exports')
 
   const dialect = db.connection().dialect.name

@@ -18,7 +18,7 @@ await withApp(async () => {
   const { default: CouponIssuance } = await import('#ledger/coupon_issuance')
   const { default: CouponRedemption } = await import('#ledger/coupon_redemption')
   const { default: LedgerVerifier } = await import('#ledger/ledger_verifier')
-  const { default: Municipality } = await import('#models/municipality')
+  const { default: Municipality } = await import('#tenancy/municipality')
   const { default: Resident } = await import('#models/resident')
   const { default: Child } = await import('#models/child')
 

@@ -1,4 +1,4 @@
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import Resident from '#models/resident'
 import db from '@adonisjs/lucid/services/db'
 import { CLAIM_CODE_DAYS, normalizeClaimCode } from '#services/resident_claims'

@@ -34,9 +34,9 @@ router.use([
 export const middleware = router.named({
   auth: () => import('#identity/auth_middleware'),
   guest: () => import('#identity/guest_middleware'),
-  tenant: () => import('#middleware/tenant_middleware'),
+  tenant: () => import('#tenancy/tenant_middleware'),
   pluginEnabled: () => import('#middleware/plugin_enabled_middleware'),
   resident: () => import('#middleware/resident_middleware'),
-  provider: () => import('#middleware/provider_middleware'),
+  provider: () => import('#tenancy/provider_middleware'),
   localOnly: () => import('#http/local_request_middleware'),
 })

@@ -18,7 +18,7 @@ const AccountController = () => import('#identity/account_controller')
 const OutboxController = () => import('#mail/outbox_controller')
 const TwoFactorController = () => import('#identity/two_factor_controller')
 const AuditEventsController = () => import('#controllers/audit_events_controller')
-const InvitationsController = () => import('#controllers/invitations_controller')
+const InvitationsController = () => import('#tenancy/invitations_controller')
 const OperatorMunicipalitiesController = () =>
   import('#controllers/operator/municipalities_controller')
 

@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import AuditVerifier from '#audit/audit_verifier'
 import { chainKeyFor } from '#audit/audit_event_input'
 

@@ -1,14 +1,18 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type Membership from '#identity/membership'
 import Resident from '#models/resident'
+import Municipality from '#tenancy/municipality'
+import Provider from '#tenancy/provider'
 import ResidentOverview from '#services/resident_overview'
 
 /**
  * The screens each role has so far on the landing page; later consoles
  * add theirs.
  */
-function linksFor(membership: Membership): { label: string; href: string }[] {
-  const slug = membership.municipality?.slug
+function linksFor(
+  membership: Membership,
+  slug: string | undefined
+): { label: string; href: string }[] {
   if (membership.role === 'platform_operator') {
     return [{ label: 'ui.home.links.operator', href: '/operator/municipalities' }]
   }
@@ -34,9 +38,16 @@ function linksFor(membership: Membership): { label: string; href: string }[] {
 export default class HomeController {
   async show({ auth, inertia, i18n }: HttpContext) {
     const user = auth.getUserOrFail()
-    await user.load('memberships', (query) =>
-      query.whereNull('disabled_at').preload('municipality').preload('provider')
+    await user.load('memberships', (query) => query.whereNull('disabled_at'))
+    // Membership (identity) knows no municipality or provider (tenancy): their names by id
+    const municipalityRows = await Municipality.findMany(
+      user.memberships.flatMap((membership) => membership.municipalityId ?? [])
     )
+    const providerRows = await Provider.findMany(
+      user.memberships.flatMap((membership) => membership.providerId ?? [])
+    )
+    const municipalities = new Map(municipalityRows.map((row) => [row.id, row]))
+    const providers = new Map(providerRows.map((row) => [row.id, row]))
 
     // A resident's home: per municipality where the account holds its own
     // resident record (and the resident role), every program's hours.
@@ -63,9 +74,10 @@ export default class HomeController {
       memberships: user.memberships.map((membership) => ({
         id: membership.id,
         role: membership.role,
-        municipality: membership.municipality?.nameIn(i18n.locale) ?? null,
-        provider: membership.provider?.nameIn(i18n.locale) ?? null,
-        links: linksFor(membership),
+        municipality:
+          municipalities.get(membership.municipalityId ?? 0)?.nameIn(i18n.locale) ?? null,
+        provider: providers.get(membership.providerId ?? 0)?.nameIn(i18n.locale) ?? null,
+        links: linksFor(membership, municipalities.get(membership.municipalityId ?? 0)?.slug),
       })),
       residentAreas,
       // Signed up, but neither linked to a record nor given another role:

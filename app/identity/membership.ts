@@ -2,8 +2,6 @@ import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#identity/user'
-import Municipality from '#models/municipality'
-import Provider from '#models/provider'
 
 export const ROLES = [
   'platform_operator',
@@ -14,6 +12,10 @@ export const ROLES = [
   'resident',
 ] as const
 export type Role = (typeof ROLES)[number]
+
+export type ProviderStaffRole = 'provider_admin' | 'provider_staff'
+/** The roles of a provider's staff, the administrator first */
+export const PROVIDER_STAFF_ROLES: ProviderStaffRole[] = ['provider_admin', 'provider_staff']
 
 export default class Membership extends BaseModel {
   @column({ isPrimary: true })
@@ -37,12 +39,6 @@ export default class Membership extends BaseModel {
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
-
-  @belongsTo(() => Municipality)
-  declare municipality: BelongsTo<typeof Municipality>
-
-  @belongsTo(() => Provider)
-  declare provider: BelongsTo<typeof Provider>
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
-import Provider from '#models/provider'
+import Provider from '#tenancy/provider'
 import { jsonColumn } from '#shared/json_column'
 
 /**

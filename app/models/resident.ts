@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import User from '#identity/user'
 import Child from '#models/child'
 

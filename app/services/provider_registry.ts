@@ -2,18 +2,19 @@ import db from '@adonisjs/lucid/services/db'
 import ProgramCatalog from '#ledger/program_catalog'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import Provider from '#models/provider'
-import Facility from '#models/facility'
+import Provider from '#tenancy/provider'
+import Facility from '#tenancy/facility'
 import ProviderContract from '#models/provider_contract'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import AuditTrail from '#audit/audit_trail'
-import AccountInvitation from '#services/account_invitation'
+import AccountInvitation from '#tenancy/account_invitation'
 import ProviderStaffMail from '#mails/provider_staff_mail'
 import ProviderRefusal from '#services/provider_refusal'
 import { staffEvent } from '#audit/staff_action'
 import type { StaffAction } from '#audit/staff_action'
 import type { PluginManifest, ProgramManifest } from '#plugin_host/define_plugin'
 import i18nManager from '@adonisjs/i18n/services/main'
+import { PROVIDER_STAFF_ROLES, type ProviderStaffRole } from '#identity/membership'
 
 export type ProviderInput = { nameJa: string; nameEn: string; phone: string | null }
 export type FacilityInput = {
@@ -23,16 +24,15 @@ export type FacilityInput = {
   phone: string | null
 }
 /** The services of one program a provider is contracted for */
+export { PROVIDER_STAFF_ROLES, type ProviderStaffRole }
+
 export type ContractSelection = { pluginId: string; programCode: string; services: string[] }
-export type ProviderStaffRole = 'provider_admin' | 'provider_staff'
 export type StaffInvitationInput = {
   email: string
   fullName: string
   locale: string
   role: ProviderStaffRole
 }
-
-export const PROVIDER_STAFF_ROLES: ProviderStaffRole[] = ['provider_admin', 'provider_staff']
 
 /** A program a municipality may contract providers for */
 export type ContractableProgram = { plugin: PluginManifest; program: ProgramManifest }

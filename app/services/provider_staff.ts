@@ -4,7 +4,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import Membership from '#identity/membership'
 import User from '#identity/user'
-import AccountInvitation from '#services/account_invitation'
+import AccountInvitation from '#tenancy/account_invitation'
 import AccountSessions from '#identity/account_sessions'
 import ProviderRegistry, {
   PROVIDER_STAFF_ROLES,

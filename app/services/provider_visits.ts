@@ -3,10 +3,10 @@ import AuditTrail from '#audit/audit_trail'
 import ProgramCatalog from '#ledger/program_catalog'
 import VisitTokens, { type VisitDetails } from '#ledger/visit_tokens'
 import type { StaffAction } from '#audit/staff_action'
-import type Facility from '#models/facility'
+import type Facility from '#tenancy/facility'
 import { localizedText } from '#shared/localized_text'
 import { staffEvent } from '#audit/staff_action'
-import { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
+import { PROVIDER_STAFF_ROLES } from '#identity/membership'
 
 /** A program the provider may start visits for here, with the services its contract names */
 export type ContractedProgram = {

@@ -1,8 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import CouponBalances from '#ledger/coupon_balances'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
-import Facility from '#models/facility'
-import Provider from '#models/provider'
+import Facility from '#tenancy/facility'
+import Provider from '#tenancy/provider'
 import { localizedText } from '#shared/localized_text'
 
 export type VisitFacts = ProgramRef & {

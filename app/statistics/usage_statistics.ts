@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
-import Facility from '#models/facility'
+import Facility from '#tenancy/facility'
 import type { ProgramRef } from '#ledger/program_catalog'
 import { type Cell, hiddenRows, suppressRow } from '#statistics/small_cells'
 

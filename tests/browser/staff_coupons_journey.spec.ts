@@ -8,8 +8,8 @@ import { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
 import Child from '#models/child'
 import Resident from '#models/resident'
-import Provider from '#models/provider'
-import Facility from '#models/facility'
+import Provider from '#tenancy/provider'
+import Facility from '#tenancy/facility'
 import { minato, nextKey, staffOf } from '#tests/helpers/programs'
 
 async function textOf(locator: Locator) {

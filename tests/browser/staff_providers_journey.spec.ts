@@ -2,8 +2,8 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { seriousViolations } from '#tests/helpers/browser_page'
-import Provider from '#models/provider'
-import Facility from '#models/facility'
+import Provider from '#tenancy/provider'
+import Facility from '#tenancy/facility'
 
 /**
  * A member of staff registers a provider and its first facility in

@@ -8,8 +8,8 @@ import { detailsOf, events, lastAuditEventId, signedIn } from '#tests/helpers/st
 import { minato } from '#tests/helpers/programs'
 import { hikari } from '#tests/helpers/other_provider'
 import type BrowserSession from '#tests/helpers/browser_session'
-import Facility from '#models/facility'
-import Provider from '#models/provider'
+import Facility from '#tenancy/facility'
+import Provider from '#tenancy/provider'
 import Membership from '#identity/membership'
 import User from '#identity/user'
 

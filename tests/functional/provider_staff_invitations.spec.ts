@@ -8,7 +8,7 @@ import { minato } from '#tests/helpers/programs'
 import { hikari } from '#tests/helpers/other_provider'
 import Membership from '#identity/membership'
 import User from '#identity/user'
-import Invitation from '#models/invitation'
+import Invitation from '#tenancy/invitation'
 
 const STAFF = '/m/minato/provider/staff'
 

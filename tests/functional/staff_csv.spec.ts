@@ -17,7 +17,7 @@ import {
   usageResident,
 } from '#tests/helpers/usage_fixtures'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import Resident from '#models/resident'
 import CsvJob from '#csv/csv_job'
 import User from '#identity/user'

@@ -6,8 +6,8 @@ import type { ApiResponse } from '@japa/api-client'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
-import Provider from '#models/provider'
-import Facility from '#models/facility'
+import Provider from '#tenancy/provider'
+import Facility from '#tenancy/facility'
 import {
   HOUR,
   hoursLeftByService,

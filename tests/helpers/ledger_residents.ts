@@ -1,5 +1,5 @@
 import Resident from '#models/resident'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 
 let sequence = 0
 

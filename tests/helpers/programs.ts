@@ -1,4 +1,4 @@
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import { newResident } from '#tests/helpers/ledger_residents'
 import Child from '#models/child'
 import User from '#identity/user'

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import CouponRedemption from '#ledger/coupon_redemption'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import User from '#identity/user'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import { nextKey, staffOf } from '#tests/helpers/programs'

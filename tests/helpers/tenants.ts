@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import User from '#identity/user'
 import Membership, { type Role } from '#identity/membership'
 import { DEMO_PASSWORD } from '#database/demo_data'

@@ -1,10 +1,10 @@
 import LedgerEngine from '#ledger/ledger_engine'
-import Facility from '#models/facility'
-import Provider from '#models/provider'
+import Facility from '#tenancy/facility'
+import Provider from '#tenancy/provider'
 import ProviderContract from '#models/provider_contract'
 import type Resident from '#models/resident'
 import { newResident } from '#tests/helpers/ledger_residents'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 
 let sequence = 0
 

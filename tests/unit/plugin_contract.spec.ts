@@ -15,7 +15,7 @@ import { validatePluginManifest } from '#plugin_host/plugin_manifest_validator'
 import { pluginFolderMismatches } from '#plugin_host/plugin_folders'
 import PluginScaffolder from '#plugin_host/plugin_scaffolder'
 import PluginScaffoldError from '#plugin_host/plugin_scaffold_error'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import { pluginRegistry } from '#plugins/index'
 
 const run = promisify(execFile)

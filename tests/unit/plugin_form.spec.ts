@@ -6,7 +6,7 @@ import PluginForm from '#plugin_host/plugin_form'
 import { usePluginPermission } from '#abilities/main'
 import TenantContext from '#tenancy/tenant_context'
 import Membership, { type Role } from '#identity/membership'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import User from '#identity/user'
 
 async function applicationForm(pluginId: string) {

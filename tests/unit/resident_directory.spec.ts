@@ -11,7 +11,7 @@ import ResidentDirectory, {
 import ResidentRefusal from '#services/resident_refusal'
 import Resident from '#models/resident'
 import Child from '#models/child'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import { minato, staffOf } from '#tests/helpers/programs'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import {

@@ -13,7 +13,7 @@ import { importIssueText, importReportText } from '#csv/import_messages'
 import { parseJapaneseDate } from '#csv/japanese_dates'
 import Resident from '#models/resident'
 import Child from '#models/child'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import { minato, staffOf } from '#tests/helpers/programs'
 import { createSecondTenant } from '#tests/helpers/tenants'
 

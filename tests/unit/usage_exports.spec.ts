@@ -8,7 +8,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import i18nManager from '@adonisjs/i18n/services/main'
 import UsageExports, { type ExportRequest, monthRange } from '#csv/usage_exports'
 import type { CsvEncoding } from '#csv/csv_export'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import { minato } from '#tests/helpers/programs'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import {

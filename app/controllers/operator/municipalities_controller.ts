@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import app from '@adonisjs/core/services/app'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import { operatePlatform } from '#abilities/main'
 import {
   createMunicipalityValidator,

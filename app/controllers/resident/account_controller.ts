@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import ResidentClaims, { type RequestOrigin } from '#services/resident_claims'
 import ResidentAccountRefusal from '#services/resident_account_refusal'
 import ResidentRefusal from '#services/resident_refusal'

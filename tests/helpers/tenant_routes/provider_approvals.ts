@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import Resident from '#models/resident'
 import LedgerEngine from '#ledger/ledger_engine'
 import LedgerRefusal from '#ledger/ledger_refusal'

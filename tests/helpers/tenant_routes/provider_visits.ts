@@ -1,8 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import type Municipality from '#models/municipality'
-import Facility from '#models/facility'
-import Provider from '#models/provider'
+import type Municipality from '#tenancy/municipality'
+import Facility from '#tenancy/facility'
+import Provider from '#tenancy/provider'
 import VisitTokens from '#ledger/visit_tokens'
 import { todayInJapan } from '#ledger/coupon_issuance'
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import Resident from '#models/resident'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'

@@ -1,6 +1,6 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import Provider from '#models/provider'
-import Facility from '#models/facility'
+import Provider from '#tenancy/provider'
+import Facility from '#tenancy/facility'
 
 const STAFF_CONSOLE = ['municipal_admin', 'municipal_staff'] as const
 

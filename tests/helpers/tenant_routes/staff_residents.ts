@@ -1,5 +1,5 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import Resident from '#models/resident'
 import Child from '#models/child'
 

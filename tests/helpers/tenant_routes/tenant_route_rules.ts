@@ -1,4 +1,4 @@
-import type Municipality from '#models/municipality'
+import type Municipality from '#tenancy/municipality'
 import type { Role } from '#identity/membership'
 
 /**

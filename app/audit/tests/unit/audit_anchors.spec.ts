@@ -15,7 +15,7 @@ import AuditAnchorExportJob from '#audit/audit_anchor_export_job'
 import queueConfig from '#config/queue'
 import env from '#start/env'
 import { mailsSince, waitForMail } from '#tests/helpers/mailbox'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import { asTamperingAdmin } from '#tests/helpers/audit_tampering'
 
 let codeCounter = 930000

@@ -5,8 +5,8 @@ import ace from '@adonisjs/core/services/ace'
 import AuditTrail from '#audit/audit_trail'
 import AuditVerifier from '#audit/audit_verifier'
 import { chainKeyFor, type AuditEventInput } from '#audit/audit_event_input'
-import Municipality from '#models/municipality'
-import Provider from '#models/provider'
+import Municipality from '#tenancy/municipality'
+import Provider from '#tenancy/provider'
 import { asTamperingAdmin } from '#tests/helpers/audit_tampering'
 
 let codeCounter = 900000

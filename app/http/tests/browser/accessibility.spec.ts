@@ -4,9 +4,9 @@ import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { seriousViolations } from '#tests/helpers/browser_page'
 import db from '@adonisjs/lucid/services/db'
-import AccountInvitation from '#services/account_invitation'
-import Municipality from '#models/municipality'
-import Provider from '#models/provider'
+import AccountInvitation from '#tenancy/account_invitation'
+import Municipality from '#tenancy/municipality'
+import Provider from '#tenancy/provider'
 
 const PUBLIC_PAGES = [
   '/login',

@@ -6,7 +6,7 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import QueueManager from '#queue/queue_manager'
 import type { QueueConfig } from '#queue/types'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import RecordNoteJob from '#plugins/sample_program/jobs/record_note_job'
 
 /**

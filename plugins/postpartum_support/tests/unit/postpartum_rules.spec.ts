@@ -8,7 +8,7 @@ import CouponDefinitions from '#ledger/coupon_definitions'
 import LedgerEngine from '#ledger/ledger_engine'
 import LedgerVerifier from '#ledger/ledger_verifier'
 import ace from '@adonisjs/core/services/ace'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import {
   HOUR,

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import BrowserSession from '#tests/helpers/browser_session'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import { createSecondTenant } from '#tests/helpers/tenants'

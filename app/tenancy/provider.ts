@@ -3,24 +3,17 @@ import { compose } from '@adonisjs/core/helpers'
 import { withLocalizedName } from '#shared/with_localized_name'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
-import Membership from '#identity/membership'
-import Resident from '#models/resident'
+import Facility from '#tenancy/facility'
 
-export default class Municipality extends compose(BaseModel, withLocalizedName) {
+export default class Provider extends compose(BaseModel, withLocalizedName) {
   @column({ isPrimary: true })
   declare id: number
 
   @column()
-  declare code: string
+  declare phone: string | null
 
-  @column()
-  declare slug: string
-
-  @hasMany(() => Membership)
-  declare memberships: HasMany<typeof Membership>
-
-  @hasMany(() => Resident)
-  declare residents: HasMany<typeof Resident>
+  @hasMany(() => Facility)
+  declare facilities: HasMany<typeof Facility>
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

@@ -4,7 +4,7 @@ import type { BaseMail } from '@adonisjs/mail'
 import mail from '@adonisjs/mail/services/main'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { appUrl } from '#config/app'
-import Invitation from '#models/invitation'
+import Invitation from '#tenancy/invitation'
 import type { Role } from '#identity/membership'
 import { hashToken } from '#identity/account_token'
 

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import AccountInvitation from '#services/account_invitation'
-import InvitationAcceptance from '#services/invitation_acceptance'
-import InvitationRefusal from '#services/invitation_refusal'
+import AccountInvitation from '#tenancy/account_invitation'
+import InvitationAcceptance from '#tenancy/invitation_acceptance'
+import InvitationRefusal from '#tenancy/invitation_refusal'
 import TwoFactor from '#identity/two_factor'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
-import Municipality from '#models/municipality'
+import Municipality from '#tenancy/municipality'
 import Membership from '#identity/membership'
 import TenantContext from '#tenancy/tenant_context'
 import AuditTrail from '#audit/audit_trail'

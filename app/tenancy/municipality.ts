@@ -3,21 +3,20 @@ import { compose } from '@adonisjs/core/helpers'
 import { withLocalizedName } from '#shared/with_localized_name'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
-import Facility from '#models/facility'
-import ProviderContract from '#models/provider_contract'
+import Membership from '#identity/membership'
 
-export default class Provider extends compose(BaseModel, withLocalizedName) {
+export default class Municipality extends compose(BaseModel, withLocalizedName) {
   @column({ isPrimary: true })
   declare id: number
 
   @column()
-  declare phone: string | null
+  declare code: string
 
-  @hasMany(() => Facility)
-  declare facilities: HasMany<typeof Facility>
+  @column()
+  declare slug: string
 
-  @hasMany(() => ProviderContract)
-  declare contracts: HasMany<typeof ProviderContract>
+  @hasMany(() => Membership)
+  declare memberships: HasMany<typeof Membership>
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import Provider from '#models/provider'
+import Provider from '#tenancy/provider'
 import { workInProviderConsole } from '#abilities/main'
 
 /**

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
-import Municipality from '#models/municipality'
-import Provider from '#models/provider'
+import Municipality from '#tenancy/municipality'
+import Provider from '#tenancy/provider'
 import type { Role } from '#identity/membership'
 
 /**

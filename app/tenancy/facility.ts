@@ -3,7 +3,7 @@ import { compose } from '@adonisjs/core/helpers'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { withLocalizedName } from '#shared/with_localized_name'
-import Provider from '#models/provider'
+import Provider from '#tenancy/provider'
 
 /**
  * A provider's site (施設): where visits start and what usage reports are

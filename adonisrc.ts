@@ -35,7 +35,7 @@ export default defineConfig({
     () => import('@adonisjs/limiter/limiter_provider'),
     () => import('@adonisjs/mail/mail_provider'),
     () => import('#queue/queue_provider'),
-    () => import('#providers/plugin_provider'),
+    () => import('#plugin_host/plugin_provider'),
   ],
 
   preloads: [() => import('#start/routes'), () => import('#start/kernel')],

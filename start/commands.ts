@@ -11,7 +11,7 @@ import { ListLoader } from '@adonisjs/core/ace'
 import type { CommandMetaData } from '@adonisjs/core/types/ace'
 import AuditVerify from '../app/commands/audit_verify.js'
 import LedgerVerify from '../app/commands/ledger_verify.js'
-import MakePlugin from '../app/commands/make_plugin.js'
+import MakePlugin from '#plugin_host/make_plugin_command'
 import QueueWork from '#queue/queue_work_command'
 import ResidentsImport from '../app/commands/residents_import.js'
 

@@ -11,6 +11,12 @@ export const CORE_CONTRACT_VERSION = '1.0.0'
 
 export type { LocalizedText }
 
+/*
+| The plugin host's public API: plugins import this file only. Plugin jobs
+| extend Job from here.
+*/
+export { Job, type JobContext } from '#queue/job'
+
 export type PluginRoutes = (router: HttpRouterService) => void
 
 /**

@@ -4,7 +4,7 @@ import type { PluginManifest } from '#plugin_host/define_plugin'
 import PluginManifestError from '#plugin_host/plugin_manifest_error'
 import { validatePluginManifest } from '#plugin_host/plugin_manifest_validator'
 
-type Registry = Record<string, () => Promise<{ default: PluginManifest }>>
+export type PluginRegistry = Record<string, () => Promise<{ default: PluginManifest }>>
 
 /**
  * Loads every registered plugin, validates its manifest, and wires its
@@ -22,7 +22,7 @@ export default class PluginHost {
     return this.#plugins.get(id)
   }
 
-  async load(registry: Registry) {
+  async load(registry: PluginRegistry) {
     for (const [key, loader] of Object.entries(registry)) {
       const module = await loader()
       const manifest = await validatePluginManifest(key, module.default)

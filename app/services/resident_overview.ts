@@ -1,13 +1,12 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import i18nManager from '@adonisjs/i18n/services/main'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import { REMINDER_DAYS } from '#ledger/expiry_reminders'
 import type { ProgramRef } from '#ledger/program_catalog'
 import ProgramNames from '#services/program_names'
 import ResidentHistory, { type VisitItem } from '#services/resident_history'
 import ResidentCoupons, { type CouponLot, type ProgramCoupons } from '#services/resident_coupons'
-import { DEFAULT_LOCALE } from '#config/i18n'
+import { pluginRules } from '#plugin_host/plugin_rules'
 
 /**
  * Hours that end within this many days are "expiring soon": the same
@@ -176,21 +175,8 @@ export default class ResidentOverview {
             a.validTo.localeCompare(b.validTo) ||
             a.id - b.id
         ),
-      rules: ResidentOverview.rulesOf(ref.pluginId),
+      rules: pluginRules(ref.pluginId),
     }
-  }
-
-  /**
-   * The plugin's rules in plain words, as translation keys
-   * (`<plugin>.rules.items.*`, in the order the plugin wrote them).
-   */
-  static rulesOf(pluginId: string) {
-    const prefix = `${pluginId}.rules.items.`
-    const items = Object.keys(i18nManager.getTranslationsFor(DEFAULT_LOCALE)).filter((key) =>
-      key.startsWith(prefix)
-    )
-    if (items.length === 0) return null
-    return { title: `${pluginId}.rules.title`, items }
   }
 
   #held(program: ProgramCoupons, today: string): HeldProgram {

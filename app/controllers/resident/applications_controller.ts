@@ -6,10 +6,10 @@ import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
 import type Application from '#models/application'
 import PluginForm from '#plugin_host/plugin_form'
 import ResidentCoupons from '#services/resident_coupons'
-import ResidentOverview from '#services/resident_overview'
+import { pluginRules } from '#plugin_host/plugin_rules'
 import { localizedText } from '#shared/localized_text'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
-import { ResidentAnswerMessages } from '#validators/resident_answer_messages'
+import { ResidentAnswerMessages } from '#plugin_host/plugin_answer_messages'
 import ProgramApplications from '#applications/program_applications'
 import ApplicationRefusal from '#applications/application_refusal'
 import ApplicationPresenter from '#applications/application_presenter'
@@ -221,7 +221,7 @@ export default class ApplicationsController {
 
   /** The plugin's plain-words rules (<plugin>.rules.items.*), in its order */
   #rules(ctx: HttpContext, pluginId: string): string[] {
-    return (ResidentOverview.rulesOf(pluginId)?.items ?? []).map((key) => ctx.i18n.t(key))
+    return (pluginRules(pluginId)?.items ?? []).map((key) => ctx.i18n.t(key))
   }
 
   /** One application as the resident's list and its own page show it */

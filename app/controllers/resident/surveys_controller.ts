@@ -5,7 +5,7 @@ import ResidentVisits from '#services/resident_visits'
 import VisitSurveys from '#services/visit_surveys'
 import VisitSurveyRefusal from '#services/visit_survey_refusal'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
-import { ResidentAnswerMessages } from '#validators/resident_answer_messages'
+import { ResidentAnswerMessages } from '#plugin_host/plugin_answer_messages'
 import { surveyChoiceValidator } from '#validators/resident_visit_validator'
 
 /**

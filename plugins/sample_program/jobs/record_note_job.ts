@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { Job } from '#queue/job'
+import { Job } from '#plugin_host/define_plugin'
 
 export default class RecordNoteJob extends Job<{ municipalityId: number; body: string }> {
   static jobName = 'sample_program:record_note'

@@ -1,5 +1,5 @@
 import type { ApplicationService } from '@adonisjs/core/types'
-import PluginHost from '#plugin_host/plugin_host'
+import PluginHost, { type PluginRegistry } from '#plugin_host/plugin_host'
 
 declare module '@adonisjs/core/types' {
   interface ContainerBindings {
@@ -20,9 +20,8 @@ export default class PluginProvider {
   }
 
   async boot() {
-    const { pluginRegistry } = await import('#plugins/index')
     const host = await this.app.container.make('plugins')
-    await host.load(pluginRegistry)
+    await host.load(this.app.config.get<PluginRegistry>('plugins.registry'))
     host.registerJobs(await this.app.container.make('queue'))
   }
 

@@ -38,7 +38,11 @@ export default defineConfig({
     () => import('#plugin_host/plugin_provider'),
   ],
 
-  preloads: [() => import('#start/routes'), () => import('#start/kernel')],
+  preloads: [
+    () => import('#start/routes'),
+    () => import('#start/kernel'),
+    () => import('#start/events'),
+  ],
 
   /*
   | Suites pick up core tests and every plugin's tests. Patterns use

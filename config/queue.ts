@@ -28,7 +28,7 @@ const queueConfig: QueueConfig = {
   jobs: {
     prune_expired_sessions: () => import('#identity/prune_expired_sessions_job'),
     send_mail: () => import('#mail/send_mail_job'),
-    expire_lots: () => import('#jobs/expire_lots_job'),
+    expire_lots: () => import('#ledger/expire_lots_job'),
     // CSV imports and exports of the staff console (progress on csv_jobs)
     csv_import_preview: () => import('#jobs/csv_import_preview_job'),
     csv_import_commit: () => import('#jobs/csv_import_commit_job'),

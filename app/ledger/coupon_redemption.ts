@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import i18nManager from '@adonisjs/i18n/services/main'
+import emitter from '@adonisjs/core/services/emitter'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import LedgerEngine from '#ledger/ledger_engine'
@@ -7,9 +7,7 @@ import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import type { StaffAction } from '#audit/staff_action'
-import ResidentNotices, { type ResidentNoticeKind } from '#services/resident_notices'
-import { localizedText } from '#shared/localized_text'
-import { formatCalendarDate } from '#shared/calendar_date'
+import type { RedemptionDecision } from '#ledger/ledger_events'
 import { sha256Hex } from '#shared/sha256'
 
 export type RedeemInput = ProgramRef & {
@@ -61,7 +59,7 @@ export default class CouponRedemption {
       municipalityId,
       redemptionId,
       by,
-      { kind: 'redemption_approved' },
+      { decision: 'approved' },
       (trx) => LedgerEngine.post(redemptionId, by.actorUserId, trx)
     )
   }
@@ -77,7 +75,7 @@ export default class CouponRedemption {
       municipalityId,
       redemptionId,
       by,
-      { kind: 'redemption_rejected', reason },
+      { decision: 'rejected', reason },
       (trx) => LedgerEngine.release(redemptionId, by.actorUserId, reason, trx)
     )
   }
@@ -93,7 +91,7 @@ export default class CouponRedemption {
       municipalityId,
       redemptionId,
       by,
-      { kind: 'redemption_cancelled', reason },
+      { decision: 'cancelled', reason },
       (trx) => LedgerEngine.cancel(redemptionId, by.actorUserId, reason, trx)
     )
   }
@@ -174,7 +172,7 @@ export default class CouponRedemption {
     municipalityId: number,
     redemptionId: number,
     by: StaffAction,
-    notice: { kind: ResidentNoticeKind; reason?: string },
+    notice: { decision: RedemptionDecision; reason?: string },
     work: (trx: TransactionClientContract) => Promise<unknown>
   ) {
     return db.transaction(async (trx) => {
@@ -203,40 +201,30 @@ export default class CouponRedemption {
   }
 
   /**
-   * Tells the resident what became of their visit, in their language,
-   * once the change commits (a rolled back decision sends nothing).
+   * Tells whoever listens (the visits module mails the resident) what
+   * became of the visit, inside the transaction: a listener defers its
+   * work to the commit, so a rolled back decision sends nothing.
    */
   static async #notify(
     redemption: Record<string, any>,
-    notice: { kind: ResidentNoticeKind; reason?: string },
+    notice: { decision: RedemptionDecision; reason?: string },
     trx: TransactionClientContract
   ) {
-    const { program } = await ProgramCatalog.find({
-      pluginId: redemption.plugin_id,
-      programCode: redemption.program_code,
-    })
-    const municipality = await trx
-      .from('municipalities')
-      .where('id', redemption.municipality_id)
-      .select('slug')
-      .firstOrFail()
-    const service = ProgramCatalog.serviceName(program, redemption.service)
-    const visitDate = String(redemption.visit_date)
-    const hours = Math.round((Number(redemption.minutes) / 60) * 100) / 100
-    await ResidentNotices.send(
-      Number(redemption.resident_id),
-      {
-        kind: notice.kind,
-        values: (locale) => ({
-          service: localizedText(service, locale),
-          visitDate: formatCalendarDate(i18nManager.locale(locale), visitDate),
-          hours: String(hours),
-          reason: notice.reason ?? '',
-        }),
-        path: `/m/${municipality.slug}/my/visits/${redemption.id}`,
+    await emitter.emit('ledger:redemption_decided', {
+      redemption: {
+        id: Number(redemption.id),
+        municipalityId: Number(redemption.municipality_id),
+        residentId: Number(redemption.resident_id),
+        pluginId: String(redemption.plugin_id),
+        programCode: String(redemption.program_code),
+        service: String(redemption.service),
+        visitDate: String(redemption.visit_date),
+        minutes: Number(redemption.minutes),
       },
-      trx
-    )
+      decision: notice.decision,
+      reason: notice.reason ?? null,
+      trx,
+    })
   }
 
   static async #audit(

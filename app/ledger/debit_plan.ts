@@ -1,5 +1,16 @@
 import type LedgerRefusal from '#ledger/ledger_refusal'
-import type { LotRow } from '#ledger/ledger_engine'
+
+/** A lot as the engine reads it (ledger_lots), locked, in deduction order */
+export type LotRow = {
+  id: number
+  services: string
+  child_id: number | null
+  window_key: string | null
+  definition_version: string
+  valid_from: string
+  valid_to: string
+  available_minutes: number
+}
 
 /** The most one lot may pay; lots in one pool (a window's sub-cap) share it */
 export type LotSpendLimit = { minutes: number; pool?: string; refusal?: LedgerRefusal }

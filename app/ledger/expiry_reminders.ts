@@ -6,7 +6,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
-import CouponExpiryMail from '#mails/coupon_expiry_mail'
+import CouponExpiryMail from '#ledger/coupon_expiry_mail'
 import { appUrl } from '#config/app'
 
 /** Days before a lot's last day when its holder is reminded */

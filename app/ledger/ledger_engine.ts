@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { isUniqueViolation } from '#shared/unique_violation'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import LedgerRefusal from '#ledger/ledger_refusal'
-import { planDebit, type LotSpendLimit } from '#ledger/debit_plan'
+import { planDebit, type LotRow, type LotSpendLimit } from '#ledger/debit_plan'
 import { HELD_OR_SPENT, windowCountedMinutes } from '#ledger/ledger_counts'
 import { affectedRows } from '#shared/affected_rows'
 import { sha256Hex } from '#shared/sha256'
@@ -57,16 +57,7 @@ export type ReserveInput = {
   actorUserId?: number | null
 }
 
-export type LotRow = {
-  id: number
-  services: string
-  child_id: number | null
-  window_key: string | null
-  definition_version: string
-  valid_from: string
-  valid_to: string
-  available_minutes: number
-}
+export type { LotRow }
 
 /**
  * Program rules the engine applies inside the redemption's transaction,

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { ProgramRef } from '#ledger/program_catalog'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
-import ProgramNames from '#services/program_names'
+import ProgramNames from '#ledger/program_names'
 import { visitPlaces, withVisitPlaces } from '#services/visit_places'
 import { VISIT_COLUMNS } from '#services/visit_residents'
 

@@ -3,7 +3,7 @@ import { workInStaffConsole } from '#abilities/main'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import Resident from '#models/resident'
-import ResidentCoupons from '#services/resident_coupons'
+import ResidentCoupons from '#ledger/resident_coupons'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import UsageSearch, {
   USAGE_PAGE_SIZE,

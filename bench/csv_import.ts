@@ -84,7 +84,7 @@ async function withMemory<T>(work: () => Promise<T>) {
 await withApp(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { default: Municipality } = await import('#tenancy/municipality')
-  const { default: ResidentImport } = await import('#csv/resident_import')
+  const { default: ResidentImport } = await import('#residents/resident_import')
 
   const municipality = await Municipality.create({
     code: '999996',

@@ -19,8 +19,8 @@ await withApp(async () => {
   const { default: CouponRedemption } = await import('#ledger/coupon_redemption')
   const { default: LedgerVerifier } = await import('#ledger/ledger_verifier')
   const { default: Municipality } = await import('#tenancy/municipality')
-  const { default: Resident } = await import('#models/resident')
-  const { default: Child } = await import('#models/child')
+  const { default: Resident } = await import('#residents/resident')
+  const { default: Child } = await import('#residents/child')
 
   const municipality = await Municipality.create({
     code: '999997',

@@ -30,8 +30,8 @@ const queueConfig: QueueConfig = {
     send_mail: () => import('#mail/send_mail_job'),
     expire_lots: () => import('#ledger/expire_lots_job'),
     // CSV imports and exports of the staff console (progress on csv_jobs)
-    csv_import_preview: () => import('#jobs/csv_import_preview_job'),
-    csv_import_commit: () => import('#jobs/csv_import_commit_job'),
+    csv_import_preview: () => import('#residents/csv_import_preview_job'),
+    csv_import_commit: () => import('#residents/csv_import_commit_job'),
     csv_export: () => import('#jobs/csv_export_job'),
     csv_prune: () => import('#csv/csv_prune_job'),
     audit_anchor_export: () => import('#audit/audit_anchor_export_job'),

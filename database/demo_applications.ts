@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import Application from '#models/application'
-import Child from '#models/child'
+import Child from '#residents/child'
 import Municipality from '#tenancy/municipality'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import ProgramApplications, { type SubmitInput } from '#applications/program_applications'
 

@@ -1,7 +1,7 @@
 import Municipality from '#tenancy/municipality'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import db from '@adonisjs/lucid/services/db'
-import { CLAIM_CODE_DAYS, normalizeClaimCode } from '#services/resident_claims'
+import { CLAIM_CODE_DAYS, normalizeClaimCode } from '#residents/resident_claims'
 import { sha256Hex } from '#shared/sha256'
 
 /** The start code the demo prints for 鈴木 一郎 (MN-000103, registered by staff, no account yet) */

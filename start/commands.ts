@@ -13,7 +13,7 @@ import AuditVerify from '../app/commands/audit_verify.js'
 import LedgerVerify from '#ledger/ledger_verify_command'
 import MakePlugin from '#plugin_host/make_plugin_command'
 import QueueWork from '#queue/queue_work_command'
-import ResidentsImport from '../app/commands/residents_import.js'
+import ResidentsImport from '#residents/residents_import_command'
 
 const loader = new ListLoader([AuditVerify, LedgerVerify, MakePlugin, QueueWork, ResidentsImport])
 

@@ -36,7 +36,7 @@ export const middleware = router.named({
   guest: () => import('#identity/guest_middleware'),
   tenant: () => import('#tenancy/tenant_middleware'),
   pluginEnabled: () => import('#plugin_host/plugin_enabled_middleware'),
-  resident: () => import('#middleware/resident_middleware'),
+  resident: () => import('#residents/resident_middleware'),
   provider: () => import('#tenancy/provider_middleware'),
   localOnly: () => import('#http/local_request_middleware'),
 })

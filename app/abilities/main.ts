@@ -6,7 +6,7 @@ import { Bouncer } from '@adonisjs/bouncer'
 import type User from '#identity/user'
 import type TenantContext from '#tenancy/tenant_context'
 import Membership from '#identity/membership'
-import type Resident from '#models/resident'
+import type Resident from '#residents/resident'
 import app from '@adonisjs/core/services/app'
 
 /**

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type Membership from '#identity/membership'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import Municipality from '#tenancy/municipality'
 import Provider from '#tenancy/provider'
 import ResidentOverview from '#services/resident_overview'

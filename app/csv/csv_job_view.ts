@@ -1,8 +1,8 @@
 import type { I18n } from '@adonisjs/i18n'
 import type CsvJob from '#csv/csv_job'
-import type { ImportReport } from '#csv/resident_import'
+import type { ImportReport } from '#residents/resident_import'
 import CsvJobs, { PROVIDER_JOB_PREFIX } from '#csv/csv_jobs'
-import CsvImportJobs from '#csv/csv_import_jobs'
+import CsvImportJobs from '#residents/csv_import_jobs'
 import type { ExportRequest } from '#csv/usage_exports'
 
 const TIME_ZONE = 'Asia/Tokyo'

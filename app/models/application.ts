@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
-import Resident from '#models/resident'
-import Child from '#models/child'
+import Resident from '#residents/resident'
+import Child from '#residents/child'
 import User from '#identity/user'
 import { jsonColumn } from '#shared/json_column'
 

@@ -6,7 +6,7 @@ import type { StaffAction } from '#audit/staff_action'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 import { formatCalendarDate } from '#shared/calendar_date'
 import { localizedText } from '#shared/localized_text'
-import ResidentNotices from '#services/resident_notices'
+import ResidentNotices from '#residents/resident_notices'
 
 /**
  * Hours staff issue directly (the staff coupon screen) and the mail that

@@ -8,7 +8,7 @@ import { todayInJapan } from '#ledger/coupon_issuance'
 import type { StaffAction } from '#audit/staff_action'
 import { staffEvent } from '#audit/staff_action'
 import ProviderVisits, { parseList } from '#services/provider_visits'
-import { normalizeResidentNumber } from '#validators/rules/resident_fields'
+import { normalizeResidentNumber } from '#residents/resident_field_rules'
 
 /** 利用者ID as a provider may type it: letters, digits, "_" and "-" */
 const RESIDENT_NUMBER = /^[0-9A-Za-z][0-9A-Za-z_-]*$/

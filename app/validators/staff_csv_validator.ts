@@ -2,17 +2,6 @@ import vine from '@vinejs/vine'
 import { exportEncodingField, exportFormatField } from '#shared/usage_field_rules'
 
 /**
- * The resident CSV upload: a file is required; its size and content are
- * checked by the import engine's rules (CsvImportJobs.refusalOf), so the
- * reasons are the engine's translated ones.
- */
-export const csvImportValidator = vine.compile(
-  vine.object({
-    file: vine.file(),
-  })
-)
-
-/**
  * An export request. What each format needs (a month, a resident) and
  * whether a facility belongs to this municipality is checked by
  * CsvExportJobs.requestFrom.

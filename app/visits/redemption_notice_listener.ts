@@ -1,7 +1,7 @@
 import i18nManager from '@adonisjs/i18n/services/main'
 import type { RedemptionDecided } from '#ledger/ledger_events'
 import ProgramCatalog from '#ledger/program_catalog'
-import ResidentNotices, { type ResidentNoticeKind } from '#services/resident_notices'
+import ResidentNotices, { type ResidentNoticeKind } from '#residents/resident_notices'
 import { formatCalendarDate } from '#shared/calendar_date'
 import { localizedText } from '#shared/localized_text'
 

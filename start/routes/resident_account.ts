@@ -9,9 +9,9 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const AccountController = () => import('#controllers/resident/account_controller')
-const ProfileController = () => import('#controllers/resident/profile_controller')
-const ResidentsController = () => import('#controllers/staff/residents_controller')
+const AccountController = () => import('#residents/resident_account_controller')
+const ProfileController = () => import('#residents/resident_profile_controller')
+const ResidentsController = () => import('#residents/staff_residents_controller')
 
 router
   .group(() => {

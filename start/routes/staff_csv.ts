@@ -8,7 +8,7 @@ import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
 const CsvJobsController = () => import('#controllers/staff/csv_jobs_controller')
-const CsvImportsController = () => import('#controllers/staff/csv_imports_controller')
+const CsvImportsController = () => import('#residents/staff_resident_imports_controller')
 const CsvExportsController = () => import('#controllers/staff/csv_exports_controller')
 
 router

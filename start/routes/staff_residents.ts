@@ -6,7 +6,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const ResidentsController = () => import('#controllers/staff/residents_controller')
+const ResidentsController = () => import('#residents/staff_residents_controller')
 
 router
   .group(() => {

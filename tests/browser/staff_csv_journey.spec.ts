@@ -4,7 +4,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import type { Page } from 'playwright'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, watchForProblems } from '#tests/helpers/browser_page'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import { minato } from '#tests/helpers/programs'
 import {
   HOME_HELP,

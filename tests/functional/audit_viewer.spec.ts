@@ -6,7 +6,7 @@ import BrowserSession from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#tenancy/municipality'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import AuditTrail from '#audit/audit_trail'
 import { chainKeyFor } from '#audit/audit_event_input'
 

@@ -20,7 +20,7 @@ import {
   POSTPARTUM as POSTPARTUM_PROGRAM,
   providerWithStation,
 } from '#tests/helpers/usage_fixtures'
-import type Resident from '#models/resident'
+import type Resident from '#residents/resident'
 import {
   aozoraVisit,
   aozoraVisitDetails,

@@ -18,7 +18,7 @@ import {
 } from '#tests/helpers/usage_fixtures'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#tenancy/municipality'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import CsvJob from '#csv/csv_job'
 import User from '#identity/user'
 import { chainKeyFor } from '#audit/audit_event_input'

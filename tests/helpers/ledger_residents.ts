@@ -1,4 +1,4 @@
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import type Municipality from '#tenancy/municipality'
 
 let sequence = 0

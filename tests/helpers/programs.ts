@@ -1,6 +1,6 @@
 import Municipality from '#tenancy/municipality'
 import { newResident } from '#tests/helpers/ledger_residents'
-import Child from '#models/child'
+import Child from '#residents/child'
 import User from '#identity/user'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import type { StaffAction } from '#audit/staff_action'

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type Municipality from '#tenancy/municipality'
 import type Facility from '#tenancy/facility'
-import type Resident from '#models/resident'
+import type Resident from '#residents/resident'
 import { POSTPARTUM, type Program } from '#tests/helpers/usage_fixtures'
 import { newResident } from '#tests/helpers/ledger_residents'
 

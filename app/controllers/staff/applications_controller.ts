@@ -5,7 +5,7 @@ import { usePluginPermission, workInStaffConsole } from '#abilities/main'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
 import type Application from '#models/application'
-import Child from '#models/child'
+import Child from '#residents/child'
 import { recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import {

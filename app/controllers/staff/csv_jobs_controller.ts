@@ -9,10 +9,10 @@ import { httpAuditSource } from '#audit/http_audit_source'
 import { csvDownloadHeaders, type CsvEncoding } from '#csv/csv_export'
 import CsvJobs from '#csv/csv_jobs'
 import CsvJobView from '#csv/csv_job_view'
-import CsvImportJobs from '#csv/csv_import_jobs'
+import CsvImportJobs from '#residents/csv_import_jobs'
 import CsvExportJobs from '#csv/csv_export_jobs'
 import type { ExportRequest } from '#csv/usage_exports'
-import { DEFAULT_IMPORT_LIMITS } from '#csv/resident_import'
+import { DEFAULT_IMPORT_LIMITS } from '#residents/resident_import'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 
 const MEGABYTE = 1024 * 1024

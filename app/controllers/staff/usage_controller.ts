@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import ResidentCoupons from '#ledger/resident_coupons'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import UsageSearch, {

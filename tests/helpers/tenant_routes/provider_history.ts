@@ -7,7 +7,7 @@ import Membership from '#identity/membership'
 import type Municipality from '#tenancy/municipality'
 import Provider from '#tenancy/provider'
 import ProviderContract from '#models/provider_contract'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import User from '#identity/user'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import {

@@ -1,6 +1,6 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import Resident from '#models/resident'
-import Child from '#models/child'
+import Resident from '#residents/resident'
+import Child from '#residents/child'
 
 /** Resident app: account */
 export const rules: TenantRouteRules = {

@@ -1,6 +1,6 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
 import Application from '#models/application'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import ProgramApplications from '#applications/program_applications'
 
 const resident: TenantRouteRules['roles'][string] = ['resident']

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
 import type Municipality from '#tenancy/municipality'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
 import { nextKey, residentWithChildren, staffOf } from '#tests/helpers/programs'

@@ -1,7 +1,7 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
 import type Municipality from '#tenancy/municipality'
-import Resident from '#models/resident'
-import Child from '#models/child'
+import Resident from '#residents/resident'
+import Child from '#residents/child'
 
 const STAFF = ['municipal_admin', 'municipal_staff'] as const
 

@@ -5,7 +5,7 @@ import ace from '@adonisjs/core/services/ace'
 import LedgerEngine, { type GrantInput, type ReserveInput } from '#ledger/ledger_engine'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import LedgerVerifier from '#ledger/ledger_verifier'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 
 const HOUR = 60
 let keyCounter = 0

@@ -2,8 +2,8 @@ import vine from '@vinejs/vine'
 import {
   RESIDENT_FIELD_MAX_LENGTH as MAX,
   residentNumberRule,
-} from '#validators/rules/resident_fields'
-import { childFields, nameFields, phoneField, text } from '#validators/resident_validator'
+} from '#residents/resident_field_rules'
+import { childFields, nameFields, phoneField, text } from '#residents/resident_validator'
 
 /*
 | The resident app's forms: linking a record, registering for the first

@@ -4,8 +4,8 @@ import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import i18nManager from '@adonisjs/i18n/services/main'
 import Municipality from '#tenancy/municipality'
-import ResidentImport, { DEFAULT_IMPORT_LIMITS } from '#csv/resident_import'
-import { importReportText } from '#csv/import_messages'
+import ResidentImport, { DEFAULT_IMPORT_LIMITS } from '#residents/resident_import'
+import { importReportText } from '#residents/resident_import_messages'
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '#config/i18n'
 
 const MEGABYTE = 1024 * 1024

@@ -1,5 +1,5 @@
 import { Job } from '#queue/job'
-import CsvImportJobs from '#csv/csv_import_jobs'
+import CsvImportJobs from '#residents/csv_import_jobs'
 
 /**
  * The all-or-nothing commit of a checked resident CSV upload (kind

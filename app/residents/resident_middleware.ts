@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 import { actAsResident } from '#abilities/main'
 
 /**

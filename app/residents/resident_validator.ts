@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import type { ChildFields } from '#services/resident_directory'
+import type { ChildFields } from '#residents/resident_directory'
 import {
   HOUSEHOLD_NOTES_MAX_LENGTH,
   RESIDENT_FIELD_MAX_LENGTH as MAX,
@@ -8,7 +8,7 @@ import {
   noLineBreakRule,
   phoneRule,
   residentNumberRule,
-} from '#validators/rules/resident_fields'
+} from '#residents/resident_field_rules'
 
 /*
 | The staff forms for residents and children. Values are read by the same

@@ -1,13 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
 import Municipality from '#tenancy/municipality'
-import ResidentClaims, { type RequestOrigin } from '#services/resident_claims'
-import ResidentAccountRefusal from '#services/resident_account_refusal'
-import ResidentRefusal from '#services/resident_refusal'
+import ResidentClaims, { type RequestOrigin } from '#residents/resident_claims'
+import ResidentAccountRefusal from '#residents/resident_account_refusal'
+import ResidentRefusal from '#residents/resident_refusal'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { staffFieldNames } from '#http/staff_field_names'
-import { linkRecordValidator, startRecordValidator } from '#validators/resident_account_validator'
-import { childFieldsFrom } from '#validators/resident_validator'
+import { linkRecordValidator, startRecordValidator } from '#residents/resident_account_validator'
+import { childFieldsFrom } from '#residents/resident_validator'
 
 /** Under which field of the form each refusal is shown */
 const LINK_FIELDS: Record<string, string> = {

@@ -3,7 +3,7 @@ import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import Municipality from '#tenancy/municipality'
 import User from '#identity/user'
-import Child from '#models/child'
+import Child from '#residents/child'
 
 export default class Resident extends BaseModel {
   @column({ isPrimary: true })

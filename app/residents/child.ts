@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
-import Resident from '#models/resident'
+import Resident from '#residents/resident'
 
 /**
  * A resident's child, or the child they expect. Program windows count from

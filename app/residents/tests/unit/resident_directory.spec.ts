@@ -7,10 +7,10 @@ import ResidentDirectory, {
   type ResidentFields,
   queryDigest,
   queryKind,
-} from '#services/resident_directory'
-import ResidentRefusal from '#services/resident_refusal'
-import Resident from '#models/resident'
-import Child from '#models/child'
+} from '#residents/resident_directory'
+import ResidentRefusal from '#residents/resident_refusal'
+import Resident from '#residents/resident'
+import Child from '#residents/child'
 import type Municipality from '#tenancy/municipality'
 import { minato, staffOf } from '#tests/helpers/programs'
 import { createSecondTenant } from '#tests/helpers/tenants'
@@ -20,7 +20,7 @@ import {
   checkPhone,
   checkResidentNumber,
   searchKana,
-} from '#validators/rules/resident_fields'
+} from '#residents/resident_field_rules'
 
 const TODAY = '2026-06-15'
 

@@ -1,5 +1,5 @@
 import { Job } from '#queue/job'
-import CsvImportJobs from '#csv/csv_import_jobs'
+import CsvImportJobs from '#residents/csv_import_jobs'
 
 /**
  * The dry run of a resident CSV upload (kind resident_import_preview):

@@ -2,8 +2,8 @@ import { test, timeTravel } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import User from '#identity/user'
-import Resident from '#models/resident'
-import Child from '#models/child'
+import Resident from '#residents/resident'
+import Child from '#residents/child'
 import Membership from '#identity/membership'
 import ResidentClaims, {
   CLAIM_CODE_ALPHABET,
@@ -12,9 +12,9 @@ import ResidentClaims, {
   normalizeClaimCode,
   type RequestOrigin,
   type SelfRegistration,
-} from '#services/resident_claims'
-import ResidentAccountRefusal from '#services/resident_account_refusal'
-import ResidentRefusal from '#services/resident_refusal'
+} from '#residents/resident_claims'
+import ResidentAccountRefusal from '#residents/resident_account_refusal'
+import ResidentRefusal from '#residents/resident_refusal'
 import { sha256Hex } from '#shared/sha256'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import { events } from '#tests/helpers/staff_console'

@@ -6,9 +6,9 @@ import env from '#start/env'
 import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#audit/staff_action'
 import { todayInJapan } from '#ledger/coupon_issuance'
-import Resident from '#models/resident'
-import Child from '#models/child'
-import ResidentRefusal from '#services/resident_refusal'
+import Resident from '#residents/resident'
+import Child from '#residents/child'
+import ResidentRefusal from '#residents/resident_refusal'
 import { staffEvent } from '#audit/staff_action'
 import { isUniqueViolation } from '#shared/unique_violation'
 import {
@@ -16,7 +16,7 @@ import {
   normalizeResidentNumber,
   phoneDigits,
   searchKana,
-} from '#validators/rules/resident_fields'
+} from '#residents/resident_field_rules'
 
 /** What staff enter for a resident (already checked and normalized by the form's rules) */
 export type ResidentFields = {

@@ -1,6 +1,6 @@
 import type { I18n } from '@adonisjs/i18n'
 import type { ImportIssue } from '#csv/import_issues'
-import type { ImportReport } from '#csv/resident_import'
+import type { ImportReport } from '#residents/resident_import'
 
 /**
  * A problem in the reader's language, placed as the spreadsheet shows it:

@@ -5,12 +5,10 @@ import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#audit/staff_action'
 import { CsvReadError, decodeCsvBytes } from '#csv/csv_decoding'
 import type { ImportErrorCode, ImportIssue } from '#csv/import_issues'
-import ResidentImport, { type ImportReport } from '#csv/resident_import'
+import ResidentImport, { type ImportReport } from '#residents/resident_import'
 import CsvJobs, { CsvJobFailure } from '#csv/csv_jobs'
 import CsvJob from '#csv/csv_job'
 import queue from '#queue/queue'
-import CsvImportPreviewJob from '#jobs/csv_import_preview_job'
-import CsvImportCommitJob from '#jobs/csv_import_commit_job'
 
 /** The engine's names for the reasons bytes are not a CSV file at all */
 const READ_REFUSALS: Record<CsvReadError['reason'], ImportErrorCode> = {
@@ -79,7 +77,7 @@ export default class CsvImportJobs {
       )
       return created
     })
-    await queue.dispatch(CsvImportPreviewJob, {
+    await queue.dispatch('csv_import_preview', {
       csvJobId: job.id,
     })
     return job
@@ -142,7 +140,7 @@ export default class CsvImportJobs {
     })
     preview.result = { ...preview.result, commitJobId: job.id }
     await preview.save()
-    await queue.dispatch(CsvImportCommitJob, {
+    await queue.dispatch('csv_import_commit', {
       csvJobId: job.id,
     })
     return { job }

@@ -13,7 +13,7 @@ import {
   checkResidentNumber,
   hasLineBreak,
   readYesNo,
-} from '#validators/rules/resident_fields'
+} from '#residents/resident_field_rules'
 import type ImportIssues from '#csv/import_issues'
 import type { ImportErrorCode, ImportIssue } from '#csv/import_issues'
 

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
-import CsvImportJobs from '#csv/csv_import_jobs'
+import CsvImportJobs from '#residents/csv_import_jobs'
 import { staffActionFrom } from '#audit/staff_action'
 import Uploads from '#http/uploads'
 import { staffFieldNames } from '#http/staff_field_names'
-import { csvImportValidator } from '#validators/staff_csv_validator'
+import { csvImportValidator } from '#residents/resident_import_validator'
 
 /**
  * Uploading a resident CSV: a file that is no CSV at all (too large,

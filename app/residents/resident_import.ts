@@ -10,7 +10,7 @@ import ResidentCsvReader, {
   type ChildFacts,
   type ResidentCsv,
   type ResidentRow,
-} from '#csv/resident_csv_reader'
+} from '#residents/resident_csv_reader'
 
 export type ImportReport = {
   encoding: CsvSourceEncoding | null

@@ -2,10 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as vineErrors } from '@vinejs/vine'
 import { workInStaffConsole } from '#abilities/main'
-import ResidentDirectory, { type ResidentFields } from '#services/resident_directory'
-import ResidentRefusal from '#services/resident_refusal'
-import ResidentClaims from '#services/resident_claims'
-import ResidentAccountRefusal from '#services/resident_account_refusal'
+import ResidentDirectory, { type ResidentFields } from '#residents/resident_directory'
+import ResidentRefusal from '#residents/resident_refusal'
+import ResidentClaims from '#residents/resident_claims'
+import ResidentAccountRefusal from '#residents/resident_account_refusal'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import {
@@ -15,7 +15,7 @@ import {
   residentSearchValidator,
   updateChildValidator,
   updateResidentValidator,
-} from '#validators/resident_validator'
+} from '#residents/resident_validator'
 
 type ResidentInput = {
   resident_number: string

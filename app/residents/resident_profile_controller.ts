@@ -1,13 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as vineErrors } from '@vinejs/vine'
-import ResidentProfile from '#services/resident_profile'
-import ResidentAccountRefusal from '#services/resident_account_refusal'
-import ResidentRefusal from '#services/resident_refusal'
+import ResidentProfile from '#residents/resident_profile'
+import ResidentAccountRefusal from '#residents/resident_account_refusal'
+import ResidentRefusal from '#residents/resident_refusal'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import { ownChildValidator, updateProfileValidator } from '#validators/resident_account_validator'
-import { childFieldsFrom } from '#validators/resident_validator'
+import { ownChildValidator, updateProfileValidator } from '#residents/resident_account_validator'
+import { childFieldsFrom } from '#residents/resident_validator'
 
 /**
  * The resident's own profile (/m/<slug>/my/profile): name, kana, phone,

@@ -1,5 +1,5 @@
 import Refusal from '#shared/refusal'
-import type { ChildDateRefusal } from '#validators/rules/resident_fields'
+import type { ChildDateRefusal } from '#residents/resident_field_rules'
 
 export type ResidentRefusalCode = 'resident_number_taken' | ChildDateRefusal
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
-import Application from '#models/application'
+import Application from '#applications/application'
 import Child from '#residents/child'
 import Municipality from '#tenancy/municipality'
 import Resident from '#residents/resident'

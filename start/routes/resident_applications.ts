@@ -7,7 +7,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const ApplicationsController = () => import('#controllers/resident/applications_controller')
+const ApplicationsController = () => import('#applications/resident_applications_controller')
 
 const ID = /^[a-z0-9_]{1,64}$/
 

@@ -7,7 +7,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const ApplicationsController = () => import('#controllers/staff/applications_controller')
+const ApplicationsController = () => import('#applications/staff_applications_controller')
 
 router
   .group(() => {

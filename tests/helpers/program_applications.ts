@@ -1,4 +1,4 @@
-import Application from '#models/application'
+import Application from '#applications/application'
 import ProgramApplications from '#applications/program_applications'
 import type { Household } from '#tests/helpers/programs'
 

@@ -1,5 +1,5 @@
 import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route_rules'
-import Application from '#models/application'
+import Application from '#applications/application'
 import Resident from '#residents/resident'
 import ProgramApplications from '#applications/program_applications'
 

@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { usePluginPermission, workInStaffConsole } from '#abilities/main'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
-import type Application from '#models/application'
+import type Application from '#applications/application'
 import Child from '#residents/child'
 import { recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
@@ -12,7 +12,7 @@ import {
   applicationQueueValidator,
   approveApplicationValidator,
   rejectApplicationValidator,
-} from '#validators/staff_applications_validator'
+} from '#applications/staff_applications_validator'
 import ProgramApplications, {
   APPLICATION_STATUSES,
   QUEUE_PAGE_SIZE,

@@ -6,13 +6,13 @@ import type { I18n } from '@adonisjs/i18n'
 import { csvStream, type CsvEncoding } from '#csv/csv_export'
 import type { CsvExportField } from '#csv/csv_fields'
 import Copayment from '#ledger/copayment'
-import { visitPlaces, withVisitPlaces } from '#services/visit_places'
+import { visitPlaces, withVisitPlaces } from '#visits/visit_places'
 import {
   VISIT_COLUMNS,
   type VisitResident,
   visitResident,
   withVisitResidents,
-} from '#services/visit_residents'
+} from '#visits/visit_residents'
 import type {
   CsvSpec,
   LocalizedText,

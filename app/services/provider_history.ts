@@ -7,7 +7,7 @@ import {
   type VisitResident,
   visitResident,
   withVisitResidents,
-} from '#services/visit_residents'
+} from '#visits/visit_residents'
 
 export type VisitStatus = 'posted' | 'reserved' | 'released' | 'cancelled'
 

@@ -3,7 +3,7 @@ import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#audit/staff_action'
 import ProviderHistory from '#services/provider_history'
 import { staffEvent } from '#audit/staff_action'
-import ProviderResidentLookup from '#services/provider_resident_lookup'
+import ProviderResidentLookup from '#visits/provider_resident_lookup'
 
 /** Longest memo body, in characters */
 export const MEMO_MAX_LENGTH = 1000

@@ -2,8 +2,8 @@ import db from '@adonisjs/lucid/services/db'
 import type { ProgramRef } from '#ledger/program_catalog'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import ProgramNames from '#ledger/program_names'
-import { visitPlaces, withVisitPlaces } from '#services/visit_places'
-import { VISIT_COLUMNS } from '#services/visit_residents'
+import { visitPlaces, withVisitPlaces } from '#visits/visit_places'
+import { VISIT_COLUMNS } from '#visits/visit_residents'
 
 export const HISTORY_PAGE_SIZE = 50
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { type VisitResident, visitResident } from '#services/visit_residents'
+import { type VisitResident, visitResident } from '#visits/visit_residents'
 
 export type UsageFilters = {
   /** The ward's resident ID (利用者ID), exactly */

@@ -8,7 +8,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const ApprovalsController = () => import('#controllers/provider/approvals_controller')
+const ApprovalsController = () => import('#visits/provider_approvals_controller')
 
 router
   .group(() => {

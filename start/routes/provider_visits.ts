@@ -8,7 +8,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const VisitsController = () => import('#controllers/provider/visits_controller')
+const VisitsController = () => import('#visits/provider_visits_controller')
 
 // Where to work, for staff of providers in several municipalities.
 router.get('/provider', [VisitsController, 'choose']).as('provider.choose').use(middleware.auth())

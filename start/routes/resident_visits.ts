@@ -7,8 +7,8 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const VisitsController = () => import('#controllers/resident/visits_controller')
-const SurveysController = () => import('#controllers/resident/surveys_controller')
+const VisitsController = () => import('#visits/resident_visits_controller')
+const SurveysController = () => import('#visits/resident_surveys_controller')
 
 // A short address for "use a visit": the account's own municipality's scan page.
 router.get('/scan', [VisitsController, 'chooseScan']).as('my.scan').use(middleware.auth())

@@ -5,7 +5,7 @@ import Resident from '#residents/resident'
 import User from '#identity/user'
 import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import LedgerEngine from '#ledger/ledger_engine'
-import VisitTokens, { type VisitDetails } from '#ledger/visit_tokens'
+import VisitTokens, { type VisitDetails } from '#visits/visit_tokens'
 import { minato, staffOf } from '#tests/helpers/programs'
 import { aozoraStation } from '#tests/helpers/usage_fixtures'
 

@@ -3,7 +3,7 @@ import type { TenantRouteRules } from '#tests/helpers/tenant_routes/tenant_route
 import type Municipality from '#tenancy/municipality'
 import Facility from '#tenancy/facility'
 import Provider from '#tenancy/provider'
-import VisitTokens from '#ledger/visit_tokens'
+import VisitTokens from '#visits/visit_tokens'
 import { todayInJapan } from '#ledger/coupon_issuance'
 
 const providerStaff: TenantRouteRules['roles'][string] = ['provider_admin', 'provider_staff']

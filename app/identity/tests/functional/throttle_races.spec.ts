@@ -4,7 +4,7 @@ import BrowserSession from '#tests/helpers/browser_session'
 import { isolatedTests } from '#tests/helpers/isolated_tests'
 import { nextTotpCode } from '#tests/helpers/totp'
 import { DEMO_PASSWORD } from '#database/demo_data'
-import VisitTokens from '#ledger/visit_tokens'
+import VisitTokens from '#visits/visit_tokens'
 
 let before = 0
 

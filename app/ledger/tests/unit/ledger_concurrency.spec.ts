@@ -7,7 +7,7 @@ import Resident from '#residents/resident'
 import ProgramCatalog from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import CouponIssuance from '#ledger/coupon_issuance'
-import VisitTokens from '#ledger/visit_tokens'
+import VisitTokens from '#visits/visit_tokens'
 import { residentWithChildren, staffOf } from '#tests/helpers/programs'
 
 const PROGRAM = 'concurrency_probe'

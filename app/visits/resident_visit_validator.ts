@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import type { VisitCredential } from '#ledger/visit_tokens'
+import type { VisitCredential } from '#visits/visit_tokens'
 
 /** A visit token as the QR carries it (base64url, 256 bits) */
 export const VISIT_TOKEN_PATTERN = /^[\w-]{20,100}$/

@@ -1,13 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import LedgerRefusal from '#ledger/ledger_refusal'
-import ProviderApprovals, { type ApprovalOutcome } from '#services/provider_approvals'
+import ProviderApprovals, { type ApprovalOutcome } from '#visits/provider_approvals'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import {
   approvalQueueValidator,
   correctVisitValidator,
   rejectVisitValidator,
-} from '#validators/provider_approvals_validator'
+} from '#visits/provider_approvals_validator'
 
 const PURPOSE = 'visit_approval'
 

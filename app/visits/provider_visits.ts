@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import AuditTrail from '#audit/audit_trail'
 import ProgramCatalog from '#ledger/program_catalog'
-import VisitTokens, { type VisitDetails } from '#ledger/visit_tokens'
+import VisitTokens, { type VisitDetails } from '#visits/visit_tokens'
 import type { StaffAction } from '#audit/staff_action'
 import type Facility from '#tenancy/facility'
 import { localizedText } from '#shared/localized_text'

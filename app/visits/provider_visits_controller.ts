@@ -4,13 +4,13 @@ import QRCode from 'qrcode'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import type Facility from '#tenancy/facility'
-import ProviderVisits, { type ProviderVisitToken } from '#services/provider_visits'
-import ProviderResidentLookup from '#services/provider_resident_lookup'
+import ProviderVisits, { type ProviderVisitToken } from '#visits/provider_visits'
+import ProviderResidentLookup from '#visits/provider_resident_lookup'
 import AttemptThrottle, { type ThrottleRule } from '#identity/attempt_throttle'
-import { visitLink } from '#services/visit_links'
+import { visitLink } from '#visits/visit_links'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import { startVisitValidator } from '#validators/provider_visit_validator'
+import { startVisitValidator } from '#visits/provider_visit_validator'
 
 /** Which field of the start form a refusal belongs under */
 const START_FIELDS: Partial<Record<LedgerRefusalCode, string>> = {

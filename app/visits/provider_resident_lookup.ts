@@ -7,7 +7,7 @@ import CouponBalances from '#ledger/coupon_balances'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import type { StaffAction } from '#audit/staff_action'
 import { staffEvent } from '#audit/staff_action'
-import ProviderVisits, { parseList } from '#services/provider_visits'
+import ProviderVisits, { parseList } from '#visits/provider_visits'
 import { normalizeResidentNumber } from '#residents/resident_field_rules'
 
 /** 利用者ID as a provider may type it: letters, digits, "_" and "-" */

@@ -1,12 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import PluginForm from '#plugin_host/plugin_form'
-import ResidentVisits from '#services/resident_visits'
-import VisitSurveys from '#services/visit_surveys'
-import VisitSurveyRefusal from '#services/visit_survey_refusal'
+import ResidentVisits from '#visits/resident_visits'
+import VisitSurveys from '#visits/visit_surveys'
+import VisitSurveyRefusal from '#visits/visit_survey_refusal'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { ResidentAnswerMessages } from '#plugin_host/plugin_answer_messages'
-import { surveyChoiceValidator } from '#validators/resident_visit_validator'
+import { surveyChoiceValidator } from '#visits/resident_visit_validator'
 
 /**
  * The short survey after an approved visit (questions from the visit's

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type { Locator } from 'playwright'
-import VisitTokens from '#ledger/visit_tokens'
+import VisitTokens from '#visits/visit_tokens'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, seriousViolations, watchForProblems } from '#tests/helpers/browser_page'
 import { staffOf } from '#tests/helpers/programs'

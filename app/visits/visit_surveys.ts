@@ -6,7 +6,7 @@ import type { StaffAction } from '#audit/staff_action'
 import type { FormField } from '#plugin_host/define_plugin'
 import PluginForm from '#plugin_host/plugin_form'
 import { staffEvent } from '#audit/staff_action'
-import VisitSurveyRefusal from '#services/visit_survey_refusal'
+import VisitSurveyRefusal from '#visits/visit_survey_refusal'
 
 export type SurveyResponse = {
   status: 'answered' | 'declined'

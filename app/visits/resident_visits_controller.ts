@@ -1,13 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
-import VisitTokens, { type VisitCredential } from '#ledger/visit_tokens'
-import ResidentVisits from '#services/resident_visits'
-import VisitSurveys from '#services/visit_surveys'
+import VisitTokens, { type VisitCredential } from '#visits/visit_tokens'
+import ResidentVisits from '#visits/resident_visits'
+import VisitSurveys from '#visits/visit_surveys'
 import ApplicationPresenter from '#applications/application_presenter'
 import { localizedText } from '#shared/localized_text'
 import AttemptThrottle, { type ThrottleRule } from '#identity/attempt_throttle'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
-import { visitCredentialFrom } from '#validators/resident_visit_validator'
+import { visitCredentialFrom } from '#visits/resident_visit_validator'
 
 /**
  * Wrong short codes per account: an 8-digit code lives 10 minutes, so a

@@ -10,7 +10,7 @@ import { idMatcher } from '#start/route_matchers'
 
 const SessionController = () => import('#identity/session_controller')
 const LocaleController = () => import('#http/locale_controller')
-const HomeController = () => import('#controllers/home_controller')
+const HomeController = () => import('#home/home_controller')
 const HealthController = () => import('#http/health_controller')
 const RegistrationController = () => import('#identity/registration_controller')
 const PasswordResetController = () => import('#identity/password_reset_controller')

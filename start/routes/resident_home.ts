@@ -5,8 +5,8 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 
-const ResidentProgramsController = () => import('#controllers/resident/programs_controller')
-const ResidentHistoryController = () => import('#controllers/resident/history_controller')
+const ResidentProgramsController = () => import('#home/resident_programs_controller')
+const ResidentHistoryController = () => import('#home/resident_history_controller')
 
 router
   .group(() => {

@@ -3,7 +3,7 @@ import type Membership from '#identity/membership'
 import Resident from '#residents/resident'
 import Municipality from '#tenancy/municipality'
 import Provider from '#tenancy/provider'
-import ResidentOverview from '#services/resident_overview'
+import ResidentOverview from '#home/resident_overview'
 
 /**
  * The screens each role has so far on the landing page; later consoles

@@ -1,9 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ProgramCatalog from '#ledger/program_catalog'
-import ResidentHistory from '#services/resident_history'
+import ResidentHistory from '#home/resident_history'
 import { localizedText } from '#shared/localized_text'
 import { staffFieldNames } from '#http/staff_field_names'
-import { residentHistoryValidator } from '#validators/resident_history_validator'
+import { residentHistoryValidator } from '#home/resident_history_validator'
 
 /**
  * The resident's own history: visits (waiting, approved, rejected,

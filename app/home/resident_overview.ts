@@ -4,7 +4,7 @@ import { todayInJapan } from '#ledger/coupon_issuance'
 import { REMINDER_DAYS } from '#ledger/expiry_reminders'
 import type { ProgramRef } from '#ledger/program_catalog'
 import ProgramNames from '#ledger/program_names'
-import ResidentHistory, { type VisitItem } from '#services/resident_history'
+import ResidentHistory, { type VisitItem } from '#home/resident_history'
 import ResidentCoupons, { type CouponLot, type ProgramCoupons } from '#ledger/resident_coupons'
 import { pluginRules } from '#plugin_host/plugin_rules'
 

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
-import ResidentOverview from '#services/resident_overview'
+import ResidentOverview from '#home/resident_overview'
 
 /**
  * One program's page for the resident: hours left per service, the

@@ -23,7 +23,7 @@ await withApp(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { default: i18nManager } = await import('@adonisjs/i18n/services/main')
   const { default: Municipality } = await import('#tenancy/municipality')
-  const { default: UsageExports } = await import('#csv/usage_exports')
+  const { default: UsageExports } = await import('#usage/usage_exports')
 
   const dialect = db.connection().dialect.name
   const now = new Date().toISOString().replace('T', ' ').slice(0, 19)

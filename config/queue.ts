@@ -32,7 +32,7 @@ const queueConfig: QueueConfig = {
     // CSV imports and exports of the staff console (progress on csv_jobs)
     csv_import_preview: () => import('#residents/csv_import_preview_job'),
     csv_import_commit: () => import('#residents/csv_import_commit_job'),
-    csv_export: () => import('#jobs/csv_export_job'),
+    csv_export: () => import('#usage/csv_export_job'),
     csv_prune: () => import('#csv/csv_prune_job'),
     audit_anchor_export: () => import('#audit/audit_anchor_export_job'),
   },

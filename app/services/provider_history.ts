@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import Copayment from '#ledger/copayment'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
-import { monthRange } from '#csv/usage_exports'
+import { monthRange } from '#usage/usage_exports'
 import {
   VISIT_COLUMNS,
   type VisitResident,

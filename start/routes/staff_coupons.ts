@@ -7,7 +7,7 @@ import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
 const CouponsController = () => import('#controllers/staff/coupons_controller')
-const UsageController = () => import('#controllers/staff/usage_controller')
+const UsageController = () => import('#usage/staff_usage_controller')
 
 router
   .group(() => {

@@ -7,9 +7,9 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const CsvJobsController = () => import('#controllers/staff/csv_jobs_controller')
+const CsvJobsController = () => import('#usage/staff_csv_jobs_controller')
 const CsvImportsController = () => import('#residents/staff_resident_imports_controller')
-const CsvExportsController = () => import('#controllers/staff/csv_exports_controller')
+const CsvExportsController = () => import('#usage/staff_csv_exports_controller')
 
 router
   .group(() => {

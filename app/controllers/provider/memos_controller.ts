@@ -3,7 +3,7 @@ import ProgramCatalog from '#ledger/program_catalog'
 import { localizedText } from '#shared/localized_text'
 import ProviderHistory from '#services/provider_history'
 import ProviderMemos, { MEMO_MAX_LENGTH, MemoRefusal } from '#services/provider_memos'
-import { displayTime } from '#csv/csv_job_view'
+import { displayTime } from '#usage/csv_job_view'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import {

@@ -1,9 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
-import CsvExportJobs, { ExportFormRefusal } from '#csv/csv_export_jobs'
+import CsvExportJobs, { ExportFormRefusal } from '#usage/csv_export_jobs'
 import { staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import { csvExportValidator } from '#validators/staff_csv_validator'
+import { csvExportValidator } from '#usage/staff_csv_validator'
 
 /**
  * Starting an export: checked against this municipality (a month, one of

@@ -1,5 +1,5 @@
 import { Job } from '#queue/job'
-import CsvExportJobs from '#csv/csv_export_jobs'
+import CsvExportJobs from '#usage/csv_export_jobs'
 
 /**
  * A usage export (kinds export_facility_month, export_resident_history,

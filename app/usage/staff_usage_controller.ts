@@ -9,12 +9,9 @@ import UsageSearch, {
   USAGE_PAGE_SIZE,
   currentMonthInJapan,
   type UsageFilters,
-} from '#services/usage_search'
+} from '#usage/usage_search'
 import { staffFieldNames } from '#http/staff_field_names'
-import {
-  cancelRedemptionValidator,
-  usageFiltersValidator,
-} from '#validators/staff_coupon_validator'
+import { cancelRedemptionValidator, usageFiltersValidator } from '#usage/staff_usage_validator'
 import { localizedText } from '#shared/localized_text'
 import type { LocalizedText } from '#plugin_host/define_plugin'
 

@@ -5,12 +5,11 @@ import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#audit/staff_action'
 import type { CsvEncoding } from '#csv/csv_export'
 import CsvJobs, { type CsvJobKind } from '#csv/csv_jobs'
-import UsageExports, { type ExportRequest } from '#csv/usage_exports'
+import UsageExports, { type ExportRequest } from '#usage/usage_exports'
 import Municipality from '#tenancy/municipality'
 import Resident from '#residents/resident'
 import type CsvJob from '#csv/csv_job'
 import queue from '#queue/queue'
-import CsvExportJob from '#jobs/csv_export_job'
 
 /** What the export form sends, checked by staff_csv_validator */
 export type ExportForm = {
@@ -198,7 +197,7 @@ export default class CsvExportJobs {
       )
       return created
     })
-    await queue.dispatch(CsvExportJob, { csvJobId: job.id })
+    await queue.dispatch('csv_export', { csvJobId: job.id })
     return job
   }
 

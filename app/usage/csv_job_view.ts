@@ -3,7 +3,7 @@ import type CsvJob from '#csv/csv_job'
 import type { ImportReport } from '#residents/resident_import'
 import CsvJobs, { PROVIDER_JOB_PREFIX } from '#csv/csv_jobs'
 import CsvImportJobs from '#residents/csv_import_jobs'
-import type { ExportRequest } from '#csv/usage_exports'
+import type { ExportRequest } from '#usage/usage_exports'
 
 const TIME_ZONE = 'Asia/Tokyo'
 

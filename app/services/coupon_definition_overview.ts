@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { I18n } from '@adonisjs/i18n'
 import CouponDefinitions from '#ledger/coupon_definitions'
-import ProviderRegistry from '#services/provider_registry'
+import ProviderRegistry from '#providers/provider_registry'
 import type {
   CouponDefinition,
   DateRule,

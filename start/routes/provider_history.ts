@@ -7,8 +7,8 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const HistoryController = () => import('#controllers/provider/history_controller')
-const MemosController = () => import('#controllers/provider/memos_controller')
+const HistoryController = () => import('#providers/provider_history_controller')
+const MemosController = () => import('#providers/provider_memos_controller')
 
 router
   .group(() => {

@@ -5,7 +5,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const StaffController = () => import('#controllers/provider/staff_controller')
+const StaffController = () => import('#providers/provider_staff_controller')
 
 router
   .group(() => {

@@ -6,7 +6,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const ProvidersController = () => import('#controllers/staff/providers_controller')
+const ProvidersController = () => import('#providers/staff_providers_controller')
 const DefinitionsController = () => import('#controllers/staff/definitions_controller')
 const StatisticsController = () => import('#controllers/staff/statistics_controller')
 

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import Membership from '#identity/membership'
 import Provider from '#tenancy/provider'
-import ProviderContract from '#models/provider_contract'
+import ProviderContract from '#providers/provider_contract'
 import User from '#identity/user'
 import { minato } from '#tests/helpers/programs'
 

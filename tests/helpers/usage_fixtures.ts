@@ -1,7 +1,7 @@
 import LedgerEngine from '#ledger/ledger_engine'
 import Facility from '#tenancy/facility'
 import Provider from '#tenancy/provider'
-import ProviderContract from '#models/provider_contract'
+import ProviderContract from '#providers/provider_contract'
 import type Resident from '#residents/resident'
 import { newResident } from '#tests/helpers/ledger_residents'
 import type Municipality from '#tenancy/municipality'

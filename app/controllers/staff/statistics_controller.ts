@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { workInStaffConsole } from '#abilities/main'
-import ProviderRegistry from '#services/provider_registry'
+import ProviderRegistry from '#providers/provider_registry'
 import { recordStaffEvent } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import { statisticsFiltersValidator } from '#validators/statistics_validator'

@@ -1,11 +1,11 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { manageProviderStaff } from '#abilities/main'
-import ProviderStaff from '#services/provider_staff'
-import ProviderStaffRefusal from '#services/provider_staff_refusal'
-import { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
+import ProviderStaff from '#providers/provider_staff'
+import ProviderStaffRefusal from '#providers/provider_staff_refusal'
+import { PROVIDER_STAFF_ROLES } from '#providers/provider_registry'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import { inviteProviderStaffValidator } from '#validators/provider_validator'
+import { inviteProviderStaffValidator } from '#providers/provider_validator'
 
 /**
  * A provider administrator's staff screen (/m/<slug>/provider/staff): the

@@ -7,8 +7,7 @@ import CsvJobs, { PROVIDER_JOB_PREFIX, type CsvJobKind } from '#csv/csv_jobs'
 import type { ExportRequest } from '#usage/usage_exports'
 import CsvJob from '#csv/csv_job'
 import queue from '#queue/queue'
-import CsvExportJob from '#usage/csv_export_job'
-import ProviderHistory from '#services/provider_history'
+import ProviderHistory from '#providers/provider_history'
 import { localizedText } from '#shared/localized_text'
 
 /** What the provider console's export form sends (already checked for shape) */
@@ -135,7 +134,7 @@ export default class ProviderExportJobs {
       )
       return created
     })
-    await queue.dispatch(CsvExportJob, { csvJobId: job.id })
+    await queue.dispatch('csv_export', { csvJobId: job.id })
     return job
   }
 

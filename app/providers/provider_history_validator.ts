@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { MEMO_MAX_LENGTH } from '#services/provider_memos'
+import { MEMO_MAX_LENGTH } from '#providers/provider_memos'
 import { MONTH, exportEncodingField, exportFormatField } from '#shared/usage_field_rules'
 
 /**

@@ -6,18 +6,18 @@ import AuditTrail from '#audit/audit_trail'
 import { csvDownloadHeaders, type CsvEncoding } from '#csv/csv_export'
 import CsvJobs from '#csv/csv_jobs'
 import CsvJobView from '#usage/csv_job_view'
-import ProviderExportJobs, { ProviderExportRefusal } from '#csv/provider_export_jobs'
+import ProviderExportJobs, { ProviderExportRefusal } from '#providers/provider_export_jobs'
 import type CsvJob from '#csv/csv_job'
 import { localizedText } from '#shared/localized_text'
-import ProviderHistory, { HISTORY_STATUSES } from '#services/provider_history'
-import ProviderMemos from '#services/provider_memos'
+import ProviderHistory, { HISTORY_STATUSES } from '#providers/provider_history'
+import ProviderMemos from '#providers/provider_memos'
 import { currentMonthInJapan } from '#usage/usage_search'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import {
   providerExportValidator,
   providerHistoryFiltersValidator,
-} from '#validators/provider_history_validator'
+} from '#providers/provider_history_validator'
 
 /**
  * The provider console's monthly history (月次実績) per facility and

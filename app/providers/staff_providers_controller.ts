@@ -1,10 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { workInStaffConsole } from '#abilities/main'
 import Facility from '#tenancy/facility'
-import ProviderContract from '#models/provider_contract'
+import ProviderContract from '#providers/provider_contract'
 import AccountInvitation from '#tenancy/account_invitation'
-import ProviderRegistry, { PROVIDER_STAFF_ROLES } from '#services/provider_registry'
-import ProviderRefusal from '#services/provider_refusal'
+import ProviderRegistry, { PROVIDER_STAFF_ROLES } from '#providers/provider_registry'
+import ProviderRefusal from '#providers/provider_refusal'
 import { staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import {
@@ -13,7 +13,7 @@ import {
   inviteProviderStaffValidator,
   registerProviderValidator,
   updateProviderValidator,
-} from '#validators/provider_validator'
+} from '#providers/provider_validator'
 import { localizedText } from '#shared/localized_text'
 
 /** Field names and messages of the providers screens */

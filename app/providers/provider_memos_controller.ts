@@ -1,15 +1,15 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ProgramCatalog from '#ledger/program_catalog'
 import { localizedText } from '#shared/localized_text'
-import ProviderHistory from '#services/provider_history'
-import ProviderMemos, { MEMO_MAX_LENGTH, MemoRefusal } from '#services/provider_memos'
+import ProviderHistory from '#providers/provider_history'
+import ProviderMemos, { MEMO_MAX_LENGTH, MemoRefusal } from '#providers/provider_memos'
 import { displayTime } from '#usage/csv_job_view'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import {
   providerMemoPageValidator,
   providerMemoValidator,
-} from '#validators/provider_history_validator'
+} from '#providers/provider_history_validator'
 
 /** Memos shown on the list at most (newest first) */
 const LIST_LIMIT = 100

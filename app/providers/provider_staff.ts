@@ -10,8 +10,8 @@ import ProviderRegistry, {
   PROVIDER_STAFF_ROLES,
   type ProviderStaffRole,
   type StaffInvitationInput,
-} from '#services/provider_registry'
-import ProviderStaffRefusal from '#services/provider_staff_refusal'
+} from '#providers/provider_registry'
+import ProviderStaffRefusal from '#providers/provider_staff_refusal'
 import { staffEvent } from '#audit/staff_action'
 import type { StaffAction } from '#audit/staff_action'
 

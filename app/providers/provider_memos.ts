@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import AuditTrail from '#audit/audit_trail'
 import type { StaffAction } from '#audit/staff_action'
-import ProviderHistory from '#services/provider_history'
+import ProviderHistory from '#providers/provider_history'
 import { staffEvent } from '#audit/staff_action'
 import ProviderResidentLookup from '#visits/provider_resident_lookup'
 

@@ -6,7 +6,7 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
-const CouponsController = () => import('#controllers/staff/coupons_controller')
+const CouponsController = () => import('#coupons/staff_coupons_controller')
 const UsageController = () => import('#usage/staff_usage_controller')
 
 router

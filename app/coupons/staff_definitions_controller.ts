@@ -5,13 +5,10 @@ import CouponDefinitions from '#ledger/coupon_definitions'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import CouponDefinitionOverview, {
   type ProgramDefinitions,
-} from '#services/coupon_definition_overview'
+} from '#coupons/coupon_definition_overview'
 import { staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import {
-  definitionsQueryValidator,
-  switchDefinitionValidator,
-} from '#validators/definition_validator'
+import { definitionsQueryValidator, switchDefinitionValidator } from '#coupons/definition_validator'
 
 export const SWITCH_PERMISSION = 'switch_definition'
 

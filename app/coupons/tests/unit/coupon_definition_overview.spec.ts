@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import i18nManager from '@adonisjs/i18n/services/main'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import LedgerEngine from '#ledger/ledger_engine'
-import CouponDefinitionOverview from '#services/coupon_definition_overview'
+import CouponDefinitionOverview from '#coupons/coupon_definition_overview'
 import { minato, residentWithChildren, staffOf } from '#tests/helpers/programs'
 
 const POSTPARTUM = { pluginId: 'postpartum_support', programCode: 'postpartum' }

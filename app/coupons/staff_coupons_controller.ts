@@ -7,7 +7,7 @@ import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import Resident from '#residents/resident'
 import Child from '#residents/child'
 import ResidentCoupons from '#ledger/resident_coupons'
-import GrantNotices from '#services/grant_notices'
+import GrantNotices from '#coupons/grant_notices'
 import { formatCalendarDate } from '#shared/calendar_date'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
@@ -15,7 +15,7 @@ import {
   issueCouponValidator,
   lotExpiryValidator,
   revokeLotValidator,
-} from '#validators/staff_coupon_validator'
+} from '#coupons/staff_coupon_validator'
 
 /** Which field of the issue form a refusal belongs under */
 const ISSUE_FIELDS: Partial<Record<LedgerRefusalCode, string>> = {

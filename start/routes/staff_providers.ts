@@ -8,7 +8,7 @@ import { idMatcher } from '#start/route_matchers'
 
 const ProvidersController = () => import('#providers/staff_providers_controller')
 const DefinitionsController = () => import('#coupons/staff_definitions_controller')
-const StatisticsController = () => import('#controllers/staff/statistics_controller')
+const StatisticsController = () => import('#statistics/staff_statistics_controller')
 
 const code = { match: /^[a-z0-9_]+$/ }
 

@@ -9,7 +9,7 @@
 */
 import { ListLoader } from '@adonisjs/core/ace'
 import type { CommandMetaData } from '@adonisjs/core/types/ace'
-import AuditVerify from '../app/commands/audit_verify.js'
+import AuditVerify from '#operator/audit_verify_command'
 import LedgerVerify from '#ledger/ledger_verify_command'
 import MakePlugin from '#plugin_host/make_plugin_command'
 import QueueWork from '#queue/queue_work_command'

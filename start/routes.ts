@@ -20,7 +20,7 @@ const TwoFactorController = () => import('#identity/two_factor_controller')
 const AuditEventsController = () => import('#controllers/audit_events_controller')
 const InvitationsController = () => import('#tenancy/invitations_controller')
 const OperatorMunicipalitiesController = () =>
-  import('#controllers/operator/municipalities_controller')
+  import('#operator/operator_municipalities_controller')
 
 router.get('/health/live', [HealthController, 'live']).as('health.live')
 router.get('/health/ready', [HealthController, 'ready']).as('health.ready')

@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { localGovernmentCodeRule } from '#validators/rules/local_government_code'
+import { localGovernmentCodeRule } from '#operator/local_government_code_rules'
 
 export const createMunicipalityValidator = vine.compile(
   vine.object({

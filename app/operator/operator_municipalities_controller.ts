@@ -6,11 +6,11 @@ import {
   createMunicipalityValidator,
   municipalityPluginsValidator,
   inviteAdminValidator,
-} from '#validators/municipality_validator'
+} from '#operator/municipality_validator'
 import MunicipalityAdmin, {
   MunicipalityAdminRefusal,
   UnknownPluginError,
-} from '#services/municipality_admin'
+} from '#operator/municipality_admin'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { localizedText } from '#shared/localized_text'
 

@@ -17,7 +17,7 @@ const PasswordResetController = () => import('#identity/password_reset_controlle
 const AccountController = () => import('#identity/account_controller')
 const OutboxController = () => import('#mail/outbox_controller')
 const TwoFactorController = () => import('#identity/two_factor_controller')
-const AuditEventsController = () => import('#controllers/audit_events_controller')
+const AuditEventsController = () => import('#audit_viewer/staff_audit_events_controller')
 const InvitationsController = () => import('#tenancy/invitations_controller')
 const OperatorMunicipalitiesController = () =>
   import('#operator/operator_municipalities_controller')

@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { usePluginPermission, workInStaffConsole } from '#abilities/main'
+import PluginPermissionPolicy from '#plugin_host/plugin_permission_policy'
+import ConsolePolicy from '#tenancy/console_policy'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
 import type Application from '#applications/application'
@@ -45,7 +46,7 @@ const REFUSAL_FIELD: Partial<Record<LedgerRefusalCode, 'units' | 'copayment_tier
 export default class ApplicationsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const filters = await request.validateUsing(applicationQueueValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_applications.fields'),
     })
@@ -99,7 +100,7 @@ export default class ApplicationsController {
 
   async show(ctx: HttpContext) {
     const { bouncer, params, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const application = await ProgramApplications.find(tenant.municipalityId, params.application)
     await recordStaffEvent(ctx, {
       action: 'application.viewed',
@@ -155,12 +156,12 @@ export default class ApplicationsController {
 
   async approve(ctx: HttpContext) {
     const { bouncer, params, request, response, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const application = await ProgramApplications.find(tenant.municipalityId, params.application)
     // Approving issues coupons: the plugin's "issue" permission, when it declares one.
     const { plugin, program } = await ProgramCatalog.find(application)
     if (plugin.permissions?.some((permission) => permission.key === 'issue')) {
-      await bouncer.authorize(usePluginPermission, tenant, plugin.id, 'issue')
+      await bouncer.with(PluginPermissionPolicy).authorize('use', tenant, plugin.id, 'issue')
     }
     const input = await request.validateUsing(approveApplicationValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_applications.fields'),
@@ -202,7 +203,7 @@ export default class ApplicationsController {
 
   async reject(ctx: HttpContext) {
     const { bouncer, params, request, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const application = await ProgramApplications.find(tenant.municipalityId, params.application)
     const { reason } = await request.validateUsing(rejectApplicationValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_applications.fields'),

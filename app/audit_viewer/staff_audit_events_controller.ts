@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
-import { readAuditTrail } from '#abilities/main'
+import AuditTrailPolicy from '#audit_viewer/audit_trail_policy'
 import { auditExportValidator, auditFiltersValidator } from '#audit_viewer/audit_validator'
 import AuditSearch, { AUDIT_TIME_ZONE, type AuditFilters } from '#audit_viewer/audit_search'
 import AuditTrail from '#audit/audit_trail'
@@ -31,7 +31,7 @@ function toFilters(input: {
 export default class AuditEventsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant } = ctx
-    await bouncer.authorize(readAuditTrail, tenant)
+    await bouncer.with(AuditTrailPolicy).authorize('read', tenant)
     const input = await request.validateUsing(auditFiltersValidator)
     const filters = toFilters(input)
     const search = new AuditSearch(tenant.municipalityId, filters)
@@ -55,7 +55,7 @@ export default class AuditEventsController {
 
   async export(ctx: HttpContext) {
     const { bouncer, request, response, tenant } = ctx
-    await bouncer.authorize(readAuditTrail, tenant)
+    await bouncer.with(AuditTrailPolicy).authorize('read', tenant)
     const input = await request.validateUsing(auditExportValidator)
     const filters = toFilters(input)
     const encoding = input.encoding ?? 'utf8_bom'

@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
-import { usePluginPermission, workInStaffConsole } from '#abilities/main'
+import PluginPermissionPolicy from '#plugin_host/plugin_permission_policy'
+import ConsolePolicy from '#tenancy/console_policy'
 import CouponAdministration from '#ledger/coupon_administration'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import Resident from '#residents/resident'
@@ -53,7 +54,7 @@ const EXPIRY_FIELDS: Partial<Record<LedgerRefusalCode, string>> = {
 export default class CouponsController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const resident = await this.#resident(ctx)
     const coupons = new ResidentCoupons(tenant.municipalityId, i18n.locale)
     const programs = await coupons.of(resident.id)
@@ -88,7 +89,7 @@ export default class CouponsController {
 
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const resident = await this.#resident(ctx)
     const input = await request.validateUsing(issueCouponValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),
@@ -97,7 +98,7 @@ export default class CouponsController {
     // A plugin that declares who may issue its coupons is asked too.
     const host = await app.container.make('plugins')
     if (host.get(pluginId)?.permissions?.some((permission) => permission.key === 'issue')) {
-      await bouncer.authorize(usePluginPermission, tenant, pluginId, 'issue')
+      await bouncer.with(PluginPermissionPolicy).authorize('use', tenant, pluginId, 'issue')
     }
     try {
       // Tells the resident by mail once the grant commits.
@@ -127,7 +128,7 @@ export default class CouponsController {
 
   async revoke(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const lotId = Number(ctx.params.lot)
     const { reason } = await request.validateUsing(revokeLotValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),
@@ -155,7 +156,7 @@ export default class CouponsController {
 
   async expiry(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const lotId = Number(ctx.params.lot)
     const input = await request.validateUsing(lotExpiryValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),

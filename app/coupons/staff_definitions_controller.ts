@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
-import { usePluginPermission, workInStaffConsole } from '#abilities/main'
+import PluginPermissionPolicy from '#plugin_host/plugin_permission_policy'
+import ConsolePolicy from '#tenancy/console_policy'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import CouponDefinitionOverview, {
@@ -22,7 +23,7 @@ export const SWITCH_PERMISSION = 'switch_definition'
 export default class DefinitionsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const query = await request.validateUsing(definitionsQueryValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_definitions.fields'),
     })
@@ -32,19 +33,18 @@ export default class DefinitionsController {
     for (const program of programs) {
       views.push({
         ...program,
-        canSwitch: await bouncer.allows(
-          usePluginPermission,
-          tenant,
-          program.pluginId,
-          SWITCH_PERMISSION
-        ),
+        canSwitch: await bouncer
+          .with(PluginPermissionPolicy)
+          .allows('use', tenant, program.pluginId, SWITCH_PERMISSION),
       })
     }
 
     let confirmation = null
     if (query.confirm) {
       const program = this.#program(programs, query.plugin!, query.program!)
-      await bouncer.authorize(usePluginPermission, tenant, program.pluginId, SWITCH_PERMISSION)
+      await bouncer
+        .with(PluginPermissionPolicy)
+        .authorize('use', tenant, program.pluginId, SWITCH_PERMISSION)
       const from = program.definitions.find((definition) => definition.isDefault)!
       const to = program.definitions.find((definition) => definition.version === query.confirm)
       if (!to || to.isDefault) throw new lucidErrors.E_ROW_NOT_FOUND()
@@ -68,10 +68,12 @@ export default class DefinitionsController {
 
   async switch(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, params, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const programs = await new CouponDefinitionOverview(i18n).programs(tenant.municipalityId)
     const program = this.#program(programs, String(params.plugin), String(params.program))
-    await bouncer.authorize(usePluginPermission, tenant, program.pluginId, SWITCH_PERMISSION)
+    await bouncer
+      .with(PluginPermissionPolicy)
+      .authorize('use', tenant, program.pluginId, SWITCH_PERMISSION)
     const input = await request.validateUsing(switchDefinitionValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_definitions.fields'),
     })

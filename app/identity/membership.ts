@@ -17,6 +17,19 @@ export type ProviderStaffRole = 'provider_admin' | 'provider_staff'
 /** The roles of a provider's staff, the administrator first */
 export const PROVIDER_STAFF_ROLES: ProviderStaffRole[] = ['provider_admin', 'provider_staff']
 
+/** The roles that must sign in with a second factor (TOTP): everyone but residents */
+export const SECOND_FACTOR_ROLES: Role[] = [
+  'platform_operator',
+  'municipal_admin',
+  'municipal_staff',
+  ...PROVIDER_STAFF_ROLES,
+]
+
+/** An account that holds no role but resident (or none at all) */
+export function hasOnlyResidentRoles(memberships: { role: Role }[]) {
+  return memberships.every((membership) => membership.role === 'resident')
+}
+
 export default class Membership extends BaseModel {
   @column({ isPrimary: true })
   declare id: number

@@ -5,17 +5,10 @@ import QRCode from 'qrcode'
 import db from '@adonisjs/lucid/services/db'
 import encryption from '@adonisjs/core/services/encryption'
 import User from '#identity/user'
-import Membership, { type Role } from '#identity/membership'
+import Membership, { SECOND_FACTOR_ROLES } from '#identity/membership'
 import { affectedRows } from '#shared/affected_rows'
 import { sha256Hex } from '#shared/sha256'
 
-const STAFF_ROLES: Role[] = [
-  'platform_operator',
-  'municipal_admin',
-  'municipal_staff',
-  'provider_admin',
-  'provider_staff',
-]
 const RECOVERY_CODE_COUNT = 10
 const ISSUER = 'Tomoni'
 
@@ -41,7 +34,7 @@ export default class TwoFactor {
   static async requiredFor(user: User) {
     const staff = await Membership.query()
       .where('user_id', user.id)
-      .whereIn('role', STAFF_ROLES)
+      .whereIn('role', SECOND_FACTOR_ROLES)
       .first()
     return staff !== null
   }

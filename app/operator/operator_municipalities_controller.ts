@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import app from '@adonisjs/core/services/app'
 import Municipality from '#tenancy/municipality'
-import { operatePlatform } from '#abilities/main'
+import PlatformPolicy from '#operator/platform_policy'
 import {
   createMunicipalityValidator,
   municipalityPluginsValidator,
@@ -21,7 +21,7 @@ import { localizedText } from '#shared/localized_text'
 export default class MunicipalitiesController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, i18n } = ctx
-    await bouncer.authorize(operatePlatform)
+    await bouncer.with(PlatformPolicy).authorize('operate')
     const plugins = await app.container.make('plugins')
     const municipalities = await Municipality.query().orderBy('code')
     const enabled = await MunicipalityAdmin.enabledPlugins(municipalities.map(({ id }) => id))
@@ -42,7 +42,7 @@ export default class MunicipalitiesController {
 
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, auth, i18n } = ctx
-    await bouncer.authorize(operatePlatform)
+    await bouncer.with(PlatformPolicy).authorize('operate')
     const input = await request.validateUsing(createMunicipalityValidator)
     const municipality = await MunicipalityAdmin.create(
       { code: input.code, slug: input.slug, nameJa: input.name_ja, nameEn: input.name_en },
@@ -61,7 +61,7 @@ export default class MunicipalitiesController {
 
   async updatePlugins(ctx: HttpContext) {
     const { bouncer, request, response, session, auth, i18n, params } = ctx
-    await bouncer.authorize(operatePlatform)
+    await bouncer.with(PlatformPolicy).authorize('operate')
     const { plugins } = await request.validateUsing(municipalityPluginsValidator)
     const municipality = await Municipality.findOrFail(params.id)
     try {
@@ -87,7 +87,7 @@ export default class MunicipalitiesController {
 
   async inviteAdmin(ctx: HttpContext) {
     const { bouncer, request, response, session, auth, i18n, params } = ctx
-    await bouncer.authorize(operatePlatform)
+    await bouncer.with(PlatformPolicy).authorize('operate')
     const input = await request.validateUsing(inviteAdminValidator)
     const municipality = await Municipality.findOrFail(params.id)
     try {

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { manageProviderStaff } from '#abilities/main'
+import ProviderStaffPolicy from '#providers/provider_staff_policy'
 import ProviderStaff from '#providers/provider_staff'
 import ProviderStaffRefusal from '#providers/provider_staff_refusal'
 import { PROVIDER_STAFF_ROLES } from '#providers/provider_registry'
@@ -17,7 +17,7 @@ import { inviteProviderStaffValidator } from '#providers/provider_validator'
 export default class StaffController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, provider, auth, i18n } = ctx
-    await bouncer.authorize(manageProviderStaff, tenant)
+    await bouncer.with(ProviderStaffPolicy).authorize('manage', tenant)
     return inertia.render('provider/staff/index', {
       provider: { name: provider.nameIn(i18n.locale) },
       staff: await ProviderStaff.list(this.#scope(ctx), auth.getUserOrFail().id),
@@ -28,7 +28,7 @@ export default class StaffController {
 
   async store(ctx: HttpContext) {
     const { bouncer, request, tenant, session, i18n, response } = ctx
-    await bouncer.authorize(manageProviderStaff, tenant)
+    await bouncer.with(ProviderStaffPolicy).authorize('manage', tenant)
     const input = await request.validateUsing(inviteProviderStaffValidator, {
       messagesProvider: staffFieldNames(ctx, 'provider_staff.fields'),
     })
@@ -59,7 +59,7 @@ export default class StaffController {
 
   async #change(ctx: HttpContext, change: 'disable' | 'enable') {
     const { bouncer, params, tenant, session, i18n } = ctx
-    await bouncer.authorize(manageProviderStaff, tenant)
+    await bouncer.with(ProviderStaffPolicy).authorize('manage', tenant)
     const userId = Number(params.providerStaff)
     try {
       const user = await ProviderStaff[change](this.#scope(ctx), userId, staffActionFrom(ctx))

@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { PROVIDER_STAFF_ROLES } from '#identity/membership'
 
 const phone = vine
   .string()
@@ -44,6 +45,6 @@ export const inviteProviderStaffValidator = vine.compile(
   vine.object({
     email: vine.string().trim().toLowerCase().email().maxLength(254),
     full_name: vine.string().trim().minLength(1).maxLength(120),
-    role: vine.enum(['provider_admin', 'provider_staff'] as const),
+    role: vine.enum(PROVIDER_STAFF_ROLES),
   })
 )

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { workInStaffConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
 import Facility from '#tenancy/facility'
 import ProviderContract from '#providers/provider_contract'
 import AccountInvitation from '#tenancy/account_invitation'
@@ -43,7 +43,7 @@ function facilityFields(input: {
 export default class ProvidersController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const providers = await ProviderRegistry.visible(tenant.municipalityId).preload(
       'facilities',
       (query) => query.orderBy('id')
@@ -72,7 +72,7 @@ export default class ProvidersController {
 
   async create(ctx: HttpContext) {
     const { bouncer, inertia, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     return inertia.render('staff/providers/create', {
       programs: await this.#programChoices(ctx),
     })
@@ -80,7 +80,7 @@ export default class ProvidersController {
 
   async store(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const input = await request.validateUsing(registerProviderValidator, {
       messagesProvider: messages(ctx),
     })
@@ -103,7 +103,7 @@ export default class ProvidersController {
 
   async show(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const provider = await this.#provider(ctx)
     const facilities = await Facility.query().where('provider_id', provider.id).orderBy('id')
     const contracts = await ProviderContract.query()
@@ -142,7 +142,7 @@ export default class ProvidersController {
 
   async update(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const provider = await this.#provider(ctx)
     const input = await request.validateUsing(updateProviderValidator, {
       messagesProvider: messages(ctx),
@@ -158,7 +158,7 @@ export default class ProvidersController {
 
   async storeFacility(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const provider = await this.#provider(ctx)
     const input = await request.validateUsing(facilityValidator, {
       messagesProvider: messages(ctx),
@@ -174,7 +174,7 @@ export default class ProvidersController {
 
   async updateFacility(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const { provider, facility } = await ProviderRegistry.findFacility(
       tenant.municipalityId,
       Number(ctx.params.provider),
@@ -195,7 +195,7 @@ export default class ProvidersController {
 
   async contracts(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const provider = await this.#provider(ctx)
     const input = await request.validateUsing(contractsValidator, {
       messagesProvider: messages(ctx),
@@ -215,7 +215,7 @@ export default class ProvidersController {
 
   async storeStaff(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const provider = await this.#provider(ctx)
     const input = await request.validateUsing(inviteProviderStaffValidator, {
       messagesProvider: messages(ctx),

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import Resident from '#residents/resident'
-import { actAsResident } from '#abilities/main'
+import ResidentAppPolicy from '#residents/resident_app_policy'
 
 /**
  * The resident pages (/m/<slug>/my/...) act on the signed-in account's own
@@ -15,7 +15,7 @@ export default class ResidentMiddleware {
       .where('municipality_id', ctx.tenant.municipalityId)
       .where('user_id', ctx.auth.getUserOrFail().id)
       .first()
-    await ctx.bouncer.authorize(actAsResident, ctx.tenant, ownRecord)
+    await ctx.bouncer.with(ResidentAppPolicy).authorize('act', ctx.tenant, ownRecord)
     ctx.resident = ownRecord!
     return next()
   }

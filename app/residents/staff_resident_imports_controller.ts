@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
-import { workInStaffConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
 import CsvImportJobs from '#residents/csv_import_jobs'
 import { staffActionFrom } from '#audit/staff_action'
 import Uploads from '#http/uploads'
@@ -16,7 +16,7 @@ import { csvImportValidator } from '#residents/resident_import_validator'
 export default class CsvImportsController {
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     await Uploads.receive(ctx)
     const { file } = await request.validateUsing(csvImportValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_csv.fields'),

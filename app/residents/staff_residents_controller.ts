@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { errors as vineErrors } from '@vinejs/vine'
-import { workInStaffConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
 import ResidentDirectory, { type ResidentFields } from '#residents/resident_directory'
 import ResidentRefusal from '#residents/resident_refusal'
 import ResidentClaims from '#residents/resident_claims'
@@ -49,7 +49,7 @@ function residentFields(input: ResidentInput): ResidentFields {
 export default class ResidentsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const input = await request.validateUsing(residentSearchValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
@@ -60,13 +60,13 @@ export default class ResidentsController {
 
   async create(ctx: HttpContext) {
     const { bouncer, inertia, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     return inertia.render('staff/residents/create', {})
   }
 
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, i18n, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const input = await request.validateUsing(createResidentValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
@@ -94,7 +94,7 @@ export default class ResidentsController {
 
   async show(ctx: HttpContext) {
     const { bouncer, inertia, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const resident = await this.#audited404(ctx, () =>
       this.#directory(ctx).view(this.#residentId(ctx), staffActionFrom(ctx))
     )
@@ -110,7 +110,7 @@ export default class ResidentsController {
    */
   async claimCode(ctx: HttpContext) {
     const { bouncer, response, session, i18n, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const residentId = this.#residentId(ctx)
     try {
       const issued = await this.#audited404(ctx, () =>
@@ -131,7 +131,7 @@ export default class ResidentsController {
 
   async edit(ctx: HttpContext) {
     const { bouncer, inertia, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const resident = await this.#audited404(ctx, () =>
       this.#directory(ctx).forEditing(this.#residentId(ctx), staffActionFrom(ctx))
     )
@@ -140,7 +140,7 @@ export default class ResidentsController {
 
   async update(ctx: HttpContext) {
     const { bouncer, request, response, session, i18n, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const residentId = this.#residentId(ctx)
     // Unknown ids are 404 before the form is read
     await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
@@ -165,7 +165,7 @@ export default class ResidentsController {
 
   async storeChild(ctx: HttpContext) {
     const { bouncer, request, response, session, i18n, tenant } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const residentId = this.#residentId(ctx)
     await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
     const input = await request.validateUsing(createChildValidator, {
@@ -186,7 +186,7 @@ export default class ResidentsController {
 
   async updateChild(ctx: HttpContext) {
     const { bouncer, request, response, session, i18n, tenant, params } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const residentId = this.#residentId(ctx)
     await this.#audited404(ctx, () => this.#directory(ctx).find(residentId))
     const input = await request.validateUsing(updateChildValidator, {

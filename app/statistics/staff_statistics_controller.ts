@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
-import { workInStaffConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
 import ProviderRegistry from '#providers/provider_registry'
 import { recordStaffEvent } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
@@ -18,7 +18,7 @@ import type { LocalizedText } from '#plugin_host/define_plugin'
 export default class StatisticsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const filters = await request.validateUsing(statisticsFiltersValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_statistics.fields'),
     })

@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import Provider from '#tenancy/provider'
-import { workInProviderConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
+import { PROVIDER_STAFF_ROLES } from '#identity/membership'
 
 /**
  * The provider console (/m/<slug>/provider/...) acts for the provider the
@@ -11,9 +12,9 @@ import { workInProviderConsole } from '#abilities/main'
  */
 export default class ProviderMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
-    await ctx.bouncer.authorize(workInProviderConsole, ctx.tenant)
+    await ctx.bouncer.with(ConsolePolicy).authorize('provider', ctx.tenant)
     const membership = ctx.tenant.memberships
-      .filter((candidate) => ['provider_admin', 'provider_staff'].includes(candidate.role))
+      .filter((candidate) => PROVIDER_STAFF_ROLES.some((role) => role === candidate.role))
       .sort((a, b) => a.id - b.id)[0]
     const provider = await Provider.query()
       .where('id', membership.providerId!)

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { workInStaffConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
 import CsvExportJobs, { ExportFormRefusal } from '#usage/csv_export_jobs'
 import { staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
@@ -13,7 +13,7 @@ import { csvExportValidator } from '#usage/staff_csv_validator'
 export default class CsvExportsController {
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const form = await request.validateUsing(csvExportValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_csv.fields'),
     })

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as lucidErrors } from '@adonisjs/lucid'
 import { DateTime } from 'luxon'
-import { workInStaffConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource } from '#audit/http_audit_source'
 import { csvDownloadHeaders, type CsvEncoding } from '#csv/csv_export'
@@ -30,7 +30,7 @@ const IMPORT_HEADER =
 export default class CsvJobsController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const jobs = await CsvJobs.recent(tenant.municipalityId)
     const lastMonth = DateTime.now().setZone('Asia/Tokyo').minus({ months: 1 }).toFormat('yyyy-MM')
     return inertia.render('staff/csv/index', {
@@ -46,7 +46,7 @@ export default class CsvJobsController {
 
   async show(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const job = await this.#job(ctx)
     // An import's page lists residents' rows and their errors: on the record.
     await recordStaffEvent(ctx, {
@@ -70,7 +70,7 @@ export default class CsvJobsController {
 
   async commit(ctx: HttpContext) {
     const { bouncer, tenant, i18n, response, session } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const preview = await this.#job(ctx)
     const outcome = await CsvImportJobs.requestCommit(preview, staffActionFrom(ctx))
     const slug = tenant.municipality.slug
@@ -83,7 +83,7 @@ export default class CsvJobsController {
 
   async download(ctx: HttpContext) {
     const { bouncer, tenant, response, auth } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const job = await this.#job(ctx)
     if (job.status !== 'done' || !job.filePath || !job.fileName) {
       throw new lucidErrors.E_ROW_NOT_FOUND()

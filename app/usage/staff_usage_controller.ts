@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { workInStaffConsole } from '#abilities/main'
+import ConsolePolicy from '#tenancy/console_policy'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import Resident from '#residents/resident'
@@ -24,7 +24,7 @@ import type { LocalizedText } from '#plugin_host/define_plugin'
 export default class UsageController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const input = await request.validateUsing(usageFiltersValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),
     })
@@ -106,7 +106,7 @@ export default class UsageController {
 
   async cancel(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
-    await bouncer.authorize(workInStaffConsole, tenant)
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const redemptionId = Number(ctx.params.redemption)
     const { reason } = await request.validateUsing(cancelRedemptionValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_coupons.fields'),

@@ -3,7 +3,7 @@ import { Bouncer } from '@adonisjs/bouncer'
 import { errors } from '@vinejs/vine'
 import app from '@adonisjs/core/services/app'
 import PluginForm from '#plugin_host/plugin_form'
-import { usePluginPermission } from '#abilities/main'
+import PluginPermissionPolicy from '#plugin_host/plugin_permission_policy'
 import TenantContext from '#tenancy/tenant_context'
 import Membership, { type Role } from '#identity/membership'
 import Municipality from '#tenancy/municipality'
@@ -101,7 +101,9 @@ test.group('Plugin permissions', () => {
       new Membership().merge({ userId: user.id, municipalityId: municipality.id, role })
     )
     const tenant = new TenantContext(municipality, memberships)
-    return new Bouncer(user).allows(usePluginPermission, tenant, pluginId, permission)
+    return new Bouncer(user)
+      .with(PluginPermissionPolicy)
+      .allows('use', tenant, pluginId, permission)
   }
 
   test('staff may issue postpartum coupons; only admins switch the rules version', async ({

@@ -1,4 +1,0 @@
-/*
-| Policies, lazily imported, by name. Every resource policy is listed here.
-*/
-export const policies = {}

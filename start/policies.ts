@@ -1,0 +1,14 @@
+/*
+| Every bouncer policy, by name: the one place they are registered.
+| A module's policy is named <topic>_policy.ts in its folder.
+*/
+import { registerPolicies } from '#http/policy_registry'
+
+registerPolicies({
+  ConsolePolicy: () => import('#tenancy/console_policy'),
+  ResidentAppPolicy: () => import('#residents/resident_app_policy'),
+  ProviderStaffPolicy: () => import('#providers/provider_staff_policy'),
+  PlatformPolicy: () => import('#operator/platform_policy'),
+  AuditTrailPolicy: () => import('#audit_viewer/audit_trail_policy'),
+  PluginPermissionPolicy: () => import('#plugin_host/plugin_permission_policy'),
+})

@@ -1,0 +1,14 @@
+/*
+| Invitations to a role (municipal administrator, provider staff): the
+| invitee opens the mailed link, signs in or registers, and accepts.
+*/
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+
+const InvitationsController = () => import('#tenancy/invitations_controller')
+
+router.get('/invitations/:token', [InvitationsController, 'show']).as('invitations.show')
+router
+  .post('/invitations/:token', [InvitationsController, 'accept'])
+  .as('invitations.accept')
+  .use(middleware.auth())

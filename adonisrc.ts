@@ -54,7 +54,6 @@ export default defineConfig({
       {
         name: 'unit',
         files: [
-          'tests/unit/**/*.spec.{ts,js}',
           'app/*/tests/unit/**/*.spec.{ts,js}',
           'database/tests/unit/**/*.spec.{ts,js}',
           'plugins/*/tests/unit/**/*.spec.{ts,js}',
@@ -64,7 +63,6 @@ export default defineConfig({
       {
         name: 'functional',
         files: [
-          'tests/functional/**/*.spec.{ts,js}',
           'app/*/tests/functional/**/*.spec.{ts,js}',
           'plugins/*/tests/functional/**/*.spec.{ts,js}',
         ],
@@ -73,7 +71,6 @@ export default defineConfig({
       {
         name: 'browser',
         files: [
-          'tests/browser/**/*.spec.{ts,js}',
           'app/*/tests/browser/**/*.spec.{ts,js}',
           'plugins/*/tests/browser/**/*.spec.{ts,js}',
         ],

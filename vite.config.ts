@@ -9,7 +9,7 @@ const root = import.meta.dirname
 | What the dev server may read and serve: the front end's sources (core
 | pages and each plugin's ui/ folder) and the packages they import; never
 | the database, CSV files and outbox under tmp/, the server's code or the
-| project's settings. ViteAssetsMiddleware (app/middleware) hands Vite only
+| project's settings. ViteAssetsMiddleware (app/http) hands Vite only
 | requests for these files, so anything else gets the app's own 404.
 */
 const frontEndFolders = [

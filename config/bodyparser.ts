@@ -13,7 +13,7 @@ export default defineConfig({
   multipart: {
     /*
     | Never processed here (before sign-in and CSRF): the routes that take
-    | files read them themselves after their checks (app/services/uploads.ts),
+    | files read them themselves after their checks (app/http/uploads.ts),
     | and a multipart body to any other route is refused with 415
     | (MultipartGuardMiddleware).
     */

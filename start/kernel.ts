@@ -20,7 +20,7 @@ router.use([
   () => import('@adonisjs/session/session_middleware'),
   // Before shield, so that a refused CSRF token is explained in the user's language
   () => import('#http/detect_user_locale_middleware'),
-  // Files only where a route takes them (app/services/uploads.ts); 415 elsewhere
+  // Files only where a route takes them (app/http/uploads.ts); 415 elsewhere
   () => import('#http/multipart_guard_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   // NUL and lone surrogates anywhere in body or query: refused for every route

@@ -14,7 +14,7 @@ export type AccountMailKind =
   | 'invitation'
   // The audit chains' heads, to the operator (app/audit/audit_anchors.ts)
   | 'audit_anchors'
-  // Notices to residents (app/services/resident_notices.ts)
+  // Notices to residents (app/residents/resident_notices.ts)
   | 'application_approved'
   | 'application_rejected'
   | 'grant_issued'

@@ -114,7 +114,7 @@ const COLUMN_BY_HEADER = new Map<string, ImportColumn>(
 */
 /*
 | Values are read by the rules the staff forms use too
-| (app/validators/rules/resident_fields.ts): 利用者ID, kana, phone, yes/no.
+| (app/residents/resident_field_rules.ts): 利用者ID, kana, phone, yes/no.
 */
 
 const READ_REFUSALS: Record<CsvReadError['reason'], ImportErrorCode> = {

@@ -12,7 +12,7 @@ import {
 
 /*
 | The staff forms for residents and children. Values are read by the same
-| rules as the CSV import (app/validators/rules/resident_fields.ts); an
+| rules as the CSV import (app/residents/resident_field_rules.ts); an
 | empty optional field arrives as null. The resident app's forms
 | (resident_account_validator.ts) share the name, phone and child fields. Their messages: staffFieldNames
 | (staff_residents.fields, and the rules' codes in staff_residents.validation).

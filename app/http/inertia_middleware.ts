@@ -3,6 +3,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
 import app from '@adonisjs/core/services/app'
 import ClientMessages from '#http/client_messages'
+import { tenantAbilitiesOf } from '#http/policy_registry'
 import { SUPPORTED_LOCALES } from '#config/i18n'
 
 /**
@@ -13,6 +14,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
   async share(ctx: HttpContext) {
     const plugins = await app.container.make('plugins')
     const user = ctx.auth?.user
+    const can = ctx.tenant && user ? await tenantAbilitiesOf(ctx) : {}
     return {
       errors: ctx.inertia.always(this.getValidationErrors(ctx)),
       i18n: ctx.inertia.always({
@@ -31,6 +33,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
               slug: ctx.tenant.municipality.slug,
               name: ctx.tenant.municipality.nameIn(ctx.i18n.locale),
               roles: ctx.tenant.roles,
+              can,
             }
           : null
       ),

@@ -98,6 +98,21 @@ test.group('Audit viewer', (group) => {
     assert.match(page.body().props.errors.to, /終了日/)
   })
 
+  test('the staff menu offers the audit trail exactly to those its policy lets in', async ({
+    client,
+    assert,
+  }) => {
+    for (const [email, offered] of [
+      ['admin@minato.example', true],
+      ['staff@minato.example', false],
+    ] as const) {
+      const browser = await signedIn(client, email)
+      const page = await browser.get('/m/minato/residents')
+      page.assertStatus(200)
+      assert.equal(page.body().props.tenant.can.readAuditTrail, offered, email)
+    }
+  })
+
   test('staff who are not administrators get 403, and the refusal is recorded', async ({
     client,
     assert,

@@ -75,6 +75,22 @@ test.group('Provider console: staff management', (group) => {
     assert.lengthOf(again, 2)
   })
 
+  test('the provider menu offers staff management exactly to those its policy lets in', async ({
+    client,
+    assert,
+  }) => {
+    for (const [email, offered] of [
+      ['owner@aozora.example', true],
+      ['helper@aozora.example', false],
+    ] as const) {
+      const browser = await signedIn(client, email)
+      await browser.get('/')
+      const page = await browser.get('/m/minato/provider/approvals')
+      page.assertStatus(200)
+      assert.equal(page.body().props.tenant.can.manageProviderStaff, offered, email)
+    }
+  })
+
   test('only provider administrators open the staff screen; other municipalities get 404', async ({
     client,
     assert,

@@ -5,6 +5,7 @@ import env from '#start/env'
 import AuditTrail from '#audit/audit_trail'
 import CouponBalances from '#ledger/coupon_balances'
 import { todayInJapan } from '#ledger/coupon_issuance'
+import AttemptThrottle, { type ThrottleRule } from '#identity/attempt_throttle'
 import type { StaffAction } from '#audit/staff_action'
 import { staffEvent } from '#audit/staff_action'
 import ProviderVisits, { parseList } from '#visits/provider_visits'
@@ -13,6 +14,21 @@ import { normalizeResidentNumber } from '#residents/resident_field_rules'
 /** 利用者ID as a provider may type it: letters, digits, "_" and "-" */
 const RESIDENT_NUMBER = /^[0-9A-Za-z][0-9A-Za-z_-]*$/
 const MAX_LENGTH = 32
+
+/**
+ * Lookups per account, whatever they find: a provider types the 利用者ID a
+ * resident shows before a visit, a handful an hour; a run of lookups is
+ * someone reading residents, hits as much as misses.
+ */
+const LOOKUP_RULES: ThrottleRule<{ userId: number }>[] = [
+  {
+    name: 'account',
+    requests: 10,
+    duration: '10 mins',
+    blockDuration: '10 mins',
+    key: ({ userId }) => `provider_lookup:account:${userId}`,
+  },
+]
 
 export type LookupResult = {
   name: string
@@ -44,6 +60,27 @@ export default class ProviderResidentLookup {
     const number = normalizeResidentNumber(input)
     if (number === '' || number.length > MAX_LENGTH || !RESIDENT_NUMBER.test(number)) return null
     return number
+  }
+
+  /**
+   * The lookup of the account `userId`, within its limit (LOOKUP_RULES):
+   * 'throttled' past it, on the record without reading the residents.
+   */
+  static async lookupThrottled(
+    userId: number,
+    municipalityId: number,
+    providerId: number,
+    residentNumber: string,
+    by: StaffAction,
+    locale: string
+  ): Promise<LookupResult | null | 'throttled'> {
+    // Every lookup takes its place before it runs, and keeps it.
+    const throttled = await new AttemptThrottle(LOOKUP_RULES).consume({ userId })
+    if (throttled !== null) {
+      await this.recordThrottled(municipalityId, providerId, residentNumber, by)
+      return 'throttled'
+    }
+    return this.lookup(municipalityId, providerId, residentNumber, by, locale)
   }
 
   static async lookup(

@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import type { LedgerRefusalCode } from '#ledger/ledger_refusal'
 import { codeField, programKeyField } from '#shared/usage_field_rules'
 
 /**
@@ -20,3 +21,14 @@ export const startVisitValidator = vine.compile(
     hours: vine.number().positive().max(24),
   })
 )
+
+/** Which field of the start form a refusal belongs under */
+export const START_FIELDS: Partial<Record<LedgerRefusalCode, string>> = {
+  unknown_program: 'program',
+  program_not_enabled: 'program',
+  unknown_service: 'service',
+  service_not_contracted: 'service',
+  visit_length_not_allowed: 'hours',
+  visit_start_required: 'visit_start',
+  outside_hours: 'visit_start',
+}

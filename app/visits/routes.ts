@@ -7,10 +7,13 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
+const ResidentScanController = () => import('#visits/resident_scan_controller')
 const ResidentVisitsController = () => import('#visits/resident_visits_controller')
 const ResidentSurveysController = () => import('#visits/resident_surveys_controller')
 const ProviderVisitsController = () => import('#visits/provider_visits_controller')
+const ProviderResidentLookupController = () => import('#visits/provider_resident_lookup_controller')
 const ProviderApprovalsController = () => import('#visits/provider_approvals_controller')
+const ProviderCorrectionsController = () => import('#visits/provider_corrections_controller')
 
 /*
 | Resident app: visits. Scan the provider's visit QR (or type its short
@@ -18,13 +21,13 @@ const ProviderApprovalsController = () => import('#visits/provider_approvals_con
 | survey. Everything acts on the signed-in account's own resident record.
 */
 // A short address for "use a visit": the account's own municipality's scan page.
-router.get('/scan', [ResidentVisitsController, 'chooseScan']).as('my.scan').use(middleware.auth())
+router.get('/scan', [ResidentScanController, 'chooseScan']).as('my.scan').use(middleware.auth())
 
 router
   .group(() => {
-    router.get('/my/scan', [ResidentVisitsController, 'scan']).as('my.scan')
-    router.get('/my/visit', [ResidentVisitsController, 'show']).as('my.visit.show')
-    router.post('/my/visit', [ResidentVisitsController, 'store']).as('my.visit.store')
+    router.get('/my/scan', [ResidentScanController, 'scan']).as('my.scan')
+    router.get('/my/visit', [ResidentScanController, 'show']).as('my.visit.show')
+    router.post('/my/visit', [ResidentScanController, 'store']).as('my.visit.store')
     router
       .get('/my/visits/:visit', [ResidentVisitsController, 'visit'])
       .where('visit', idMatcher)
@@ -62,7 +65,9 @@ router
       .get('/visits/:providerVisitToken', [ProviderVisitsController, 'show'])
       .where('providerVisitToken', idMatcher)
       .as('provider.visits.show')
-    router.get('/residents', [ProviderVisitsController, 'lookup']).as('provider.residents.lookup')
+    router
+      .get('/residents', [ProviderResidentLookupController, 'lookup'])
+      .as('provider.residents.lookup')
   })
   .prefix('/m/:municipality/provider')
   .as('tenant')
@@ -90,7 +95,7 @@ router
       .where('providerVisit', idMatcher)
       .as('provider.approvals.reject')
     router
-      .post('/approvals/:providerVisit/correct', [ProviderApprovalsController, 'correct'])
+      .post('/approvals/:providerVisit/correct', [ProviderCorrectionsController, 'correct'])
       .where('providerVisit', idMatcher)
       .as('provider.approvals.correct')
   })

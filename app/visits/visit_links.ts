@@ -1,3 +1,4 @@
+import QRCode from 'qrcode'
 import { appUrl } from '#config/app'
 
 /**
@@ -7,6 +8,16 @@ import { appUrl } from '#config/app'
  */
 export function visitLink(slug: string, token: string) {
   return `${appUrl}/m/${encodeURIComponent(slug)}/my/visit?token=${encodeURIComponent(token)}`
+}
+
+/** The visit link as a QR image (SVG, as a data: URL) */
+export async function visitQrImage(slug: string, token: string) {
+  const svg = await QRCode.toString(visitLink(slug, token), {
+    type: 'svg',
+    errorCorrectionLevel: 'M',
+    margin: 4,
+  })
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`
 }
 
 /** Visit tokens are 256 random bits in base64url (43 characters) */

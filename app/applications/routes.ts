@@ -7,6 +7,9 @@ import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
 const StaffApplicationsController = () => import('#applications/staff_applications_controller')
+const StaffApplicationDecisionsController = () =>
+  import('#applications/staff_application_decisions_controller')
+const ResidentApplyController = () => import('#applications/resident_apply_controller')
 const ResidentApplicationsController = () =>
   import('#applications/resident_applications_controller')
 
@@ -23,11 +26,11 @@ router
       .where('application', idMatcher)
       .as('applications.show')
     router
-      .post('/applications/:application/approve', [StaffApplicationsController, 'approve'])
+      .post('/applications/:application/approve', [StaffApplicationDecisionsController, 'approve'])
       .where('application', idMatcher)
       .as('applications.approve')
     router
-      .post('/applications/:application/reject', [StaffApplicationsController, 'reject'])
+      .post('/applications/:application/reject', [StaffApplicationDecisionsController, 'reject'])
       .where('application', idMatcher)
       .as('applications.reject')
   })
@@ -44,14 +47,14 @@ const ID = /^[a-z0-9_]{1,64}$/
 
 router
   .group(() => {
-    router.get('/my/apply', [ResidentApplicationsController, 'index']).as('my.apply.index')
+    router.get('/my/apply', [ResidentApplyController, 'index']).as('my.apply.index')
     router
-      .get('/my/apply/:plugin/:program', [ResidentApplicationsController, 'create'])
+      .get('/my/apply/:plugin/:program', [ResidentApplyController, 'create'])
       .where('plugin', ID)
       .where('program', ID)
       .as('my.apply.create')
     router
-      .post('/my/apply/:plugin/:program', [ResidentApplicationsController, 'store'])
+      .post('/my/apply/:plugin/:program', [ResidentApplyController, 'store'])
       .where('plugin', ID)
       .where('program', ID)
       .as('my.apply.store')

@@ -8,7 +8,14 @@ import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
 const StaffProvidersController = () => import('#providers/staff_providers_controller')
+const StaffProviderFacilitiesController = () =>
+  import('#providers/staff_provider_facilities_controller')
+const StaffProviderContractsController = () =>
+  import('#providers/staff_provider_contracts_controller')
+const StaffProviderInvitationsController = () =>
+  import('#providers/staff_provider_invitations_controller')
 const ProviderHistoryController = () => import('#providers/provider_history_controller')
+const ProviderExportsController = () => import('#providers/provider_exports_controller')
 const ProviderMemosController = () => import('#providers/provider_memos_controller')
 const ProviderStaffController = () => import('#providers/provider_staff_controller')
 
@@ -29,23 +36,23 @@ router
       .where('provider', idMatcher)
       .as('providers.update')
     router
-      .post('/providers/:provider/facilities', [StaffProvidersController, 'storeFacility'])
+      .post('/providers/:provider/facilities', [StaffProviderFacilitiesController, 'storeFacility'])
       .where('provider', idMatcher)
       .as('providers.facilities.store')
     router
       .put('/providers/:provider/facilities/:facility', [
-        StaffProvidersController,
+        StaffProviderFacilitiesController,
         'updateFacility',
       ])
       .where('provider', idMatcher)
       .where('facility', idMatcher)
       .as('providers.facilities.update')
     router
-      .put('/providers/:provider/contracts', [StaffProvidersController, 'contracts'])
+      .put('/providers/:provider/contracts', [StaffProviderContractsController, 'contracts'])
       .where('provider', idMatcher)
       .as('providers.contracts')
     router
-      .post('/providers/:provider/staff', [StaffProvidersController, 'storeStaff'])
+      .post('/providers/:provider/staff', [StaffProviderInvitationsController, 'storeStaff'])
       .where('provider', idMatcher)
       .as('providers.staff.store')
   })
@@ -61,13 +68,13 @@ router
 router
   .group(() => {
     router.get('/history', [ProviderHistoryController, 'index']).as('provider.history.index')
-    router.post('/exports', [ProviderHistoryController, 'exportStore']).as('provider.exports.store')
+    router.post('/exports', [ProviderExportsController, 'exportStore']).as('provider.exports.store')
     router
-      .get('/exports/:providerExport', [ProviderHistoryController, 'exportShow'])
+      .get('/exports/:providerExport', [ProviderExportsController, 'exportShow'])
       .where('providerExport', idMatcher)
       .as('provider.exports.show')
     router
-      .get('/exports/:providerExport/download', [ProviderHistoryController, 'exportDownload'])
+      .get('/exports/:providerExport/download', [ProviderExportsController, 'exportDownload'])
       .where('providerExport', idMatcher)
       .as('provider.exports.download')
     router.get('/memos', [ProviderMemosController, 'index']).as('provider.memos.index')

@@ -4,41 +4,18 @@ import Facility from '#tenancy/facility'
 import ProviderContract from '#providers/provider_contract'
 import AccountInvitation from '#tenancy/account_invitation'
 import ProviderRegistry, { PROVIDER_STAFF_ROLES } from '#providers/provider_registry'
-import ProviderRefusal from '#providers/provider_refusal'
 import { staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import {
-  contractsValidator,
-  facilityValidator,
-  inviteProviderStaffValidator,
-  registerProviderValidator,
-  updateProviderValidator,
-} from '#providers/provider_validator'
+import { registerProviderValidator, updateProviderValidator } from '#providers/provider_validator'
+import { providerInUrl, providerSaved, registryRefused } from '#providers/staff_provider_responses'
 import { localizedText } from '#shared/localized_text'
 
-/** Field names and messages of the providers screens */
-function messages(ctx: HttpContext) {
-  return staffFieldNames(ctx, 'staff_providers.fields')
-}
-
-function facilityFields(input: {
-  name_ja: string
-  name_en: string
-  address?: string | null
-  phone?: string | null
-}) {
-  return {
-    nameJa: input.name_ja,
-    nameEn: input.name_en,
-    address: input.address ?? null,
-    phone: input.phone ?? null,
-  }
-}
-
 /**
- * Providers (事業者) contracted with the municipality: registration, their
- * facilities, the programs and services each is contracted for, and
- * invitations of their staff. Municipal administrators and staff.
+ * Providers (事業者) contracted with the municipality: the list,
+ * registration, and each provider's page (its facilities, the programs
+ * and services it is contracted for, its staff and invitations) and
+ * details. Municipal administrators and staff. The page's other forms
+ * have their own controllers (staff_provider_*_controller).
  */
 export default class ProvidersController {
   async index(ctx: HttpContext) {
@@ -82,7 +59,7 @@ export default class ProvidersController {
     const { bouncer, request, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const input = await request.validateUsing(registerProviderValidator, {
-      messagesProvider: messages(ctx),
+      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
     })
     try {
       const provider = await ProviderRegistry.register(
@@ -95,16 +72,16 @@ export default class ProvidersController {
         },
         staffActionFrom(ctx)
       )
-      return this.#saved(ctx, provider.id, 'registered', { name: provider.nameIn(i18n.locale) })
+      return providerSaved(ctx, provider.id, 'registered', { name: provider.nameIn(i18n.locale) })
     } catch (error) {
-      return this.#refused(ctx, error, 'services')
+      return registryRefused(ctx, error, 'services')
     }
   }
 
   async show(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    const provider = await this.#provider(ctx)
+    const provider = await providerInUrl(ctx)
     const facilities = await Facility.query().where('provider_id', provider.id).orderBy('id')
     const contracts = await ProviderContract.query()
       .where('municipality_id', tenant.municipalityId)
@@ -143,9 +120,9 @@ export default class ProvidersController {
   async update(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    const provider = await this.#provider(ctx)
+    const provider = await providerInUrl(ctx)
     const input = await request.validateUsing(updateProviderValidator, {
-      messagesProvider: messages(ctx),
+      messagesProvider: staffFieldNames(ctx, 'staff_providers.fields'),
     })
     const updated = await ProviderRegistry.update(
       tenant.municipalityId,
@@ -153,83 +130,7 @@ export default class ProvidersController {
       { nameJa: input.name_ja, nameEn: input.name_en, phone: input.phone ?? null },
       staffActionFrom(ctx)
     )
-    return this.#saved(ctx, provider.id, 'updated', { name: updated.nameIn(i18n.locale) })
-  }
-
-  async storeFacility(ctx: HttpContext) {
-    const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    const provider = await this.#provider(ctx)
-    const input = await request.validateUsing(facilityValidator, {
-      messagesProvider: messages(ctx),
-    })
-    const facility = await ProviderRegistry.addFacility(
-      tenant.municipalityId,
-      provider.id,
-      facilityFields(input),
-      staffActionFrom(ctx)
-    )
-    return this.#saved(ctx, provider.id, 'facility_added', { name: facility.nameIn(i18n.locale) })
-  }
-
-  async updateFacility(ctx: HttpContext) {
-    const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    const { provider, facility } = await ProviderRegistry.findFacility(
-      tenant.municipalityId,
-      Number(ctx.params.provider),
-      Number(ctx.params.facility)
-    )
-    const input = await request.validateUsing(facilityValidator, {
-      messagesProvider: messages(ctx),
-    })
-    const updated = await ProviderRegistry.updateFacility(
-      tenant.municipalityId,
-      provider.id,
-      facility.id,
-      facilityFields(input),
-      staffActionFrom(ctx)
-    )
-    return this.#saved(ctx, provider.id, 'facility_updated', { name: updated.nameIn(i18n.locale) })
-  }
-
-  async contracts(ctx: HttpContext) {
-    const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    const provider = await this.#provider(ctx)
-    const input = await request.validateUsing(contractsValidator, {
-      messagesProvider: messages(ctx),
-    })
-    try {
-      await ProviderRegistry.setContracts(
-        tenant.municipalityId,
-        provider.id,
-        ProviderRegistry.selectionsFromKeys(input.services ?? []),
-        staffActionFrom(ctx)
-      )
-    } catch (error) {
-      return this.#refused(ctx, error, 'services')
-    }
-    return this.#saved(ctx, provider.id, 'contracts_saved', { name: provider.nameIn(i18n.locale) })
-  }
-
-  async storeStaff(ctx: HttpContext) {
-    const { bouncer, request, tenant, i18n } = ctx
-    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    const provider = await this.#provider(ctx)
-    const input = await request.validateUsing(inviteProviderStaffValidator, {
-      messagesProvider: messages(ctx),
-    })
-    await ProviderRegistry.inviteStaff(
-      tenant.municipalityId,
-      provider.id,
-      { email: input.email, fullName: input.full_name, role: input.role, locale: i18n.locale },
-      staffActionFrom(ctx)
-    )
-    return this.#saved(ctx, provider.id, 'staff_invited', {
-      email: input.email,
-      name: provider.nameIn(i18n.locale),
-    })
+    return providerSaved(ctx, provider.id, 'updated', { name: updated.nameIn(i18n.locale) })
   }
 
   /** Programs of the municipality's plugins, with their services, for checkboxes */
@@ -243,24 +144,5 @@ export default class ProvidersController {
         name: localizedText(service.name, i18n.locale),
       })),
     }))
-  }
-
-  /** The provider of this municipality named in the URL, or 404 */
-  #provider({ tenant, params }: HttpContext) {
-    return ProviderRegistry.find(tenant.municipalityId, Number(params.provider))
-  }
-
-  /** Saved: the notice (staff_providers.flash.<notice>), back to the provider's page */
-  #saved(ctx: HttpContext, providerId: number, notice: string, values: Record<string, string>) {
-    ctx.session.flash('notice', ctx.i18n.t(`staff_providers.flash.${notice}`, values))
-    return ctx.response.redirect(`/m/${ctx.tenant.municipality.slug}/providers/${providerId}`)
-  }
-
-  /** A refusal of the registry: shown at the field, input kept, nothing changed */
-  #refused(ctx: HttpContext, error: unknown, field: string) {
-    if (!(error instanceof ProviderRefusal)) throw error
-    ctx.session.flashAll()
-    ctx.session.flash('inputErrorsBag', { [field]: [error.translate(ctx.i18n)] })
-    return ctx.response.redirect().back()
   }
 }

@@ -7,6 +7,7 @@ import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
 const StaffCouponsController = () => import('#coupons/staff_coupons_controller')
+const StaffLotsController = () => import('#coupons/staff_lots_controller')
 const StaffDefinitionsController = () => import('#coupons/staff_definitions_controller')
 
 /*
@@ -23,11 +24,11 @@ router
       .where('resident', idMatcher)
       .as('coupons.store')
     router
-      .post('/lots/:lot/revoke', [StaffCouponsController, 'revoke'])
+      .post('/lots/:lot/revoke', [StaffLotsController, 'revoke'])
       .where('lot', idMatcher)
       .as('lots.revoke')
     router
-      .put('/lots/:lot/expiry', [StaffCouponsController, 'expiry'])
+      .put('/lots/:lot/expiry', [StaffLotsController, 'expiry'])
       .where('lot', idMatcher)
       .as('lots.expiry')
   })

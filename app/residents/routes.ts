@@ -8,6 +8,9 @@ import { middleware } from '#start/kernel'
 import { idMatcher } from '#start/route_matchers'
 
 const StaffResidentsController = () => import('#residents/staff_residents_controller')
+const StaffResidentChildrenController = () =>
+  import('#residents/staff_resident_children_controller')
+const StaffClaimCodesController = () => import('#residents/staff_claim_codes_controller')
 const StaffResidentImportsController = () => import('#residents/staff_resident_imports_controller')
 const ResidentAccountController = () => import('#residents/resident_account_controller')
 const ResidentProfileController = () => import('#residents/resident_profile_controller')
@@ -31,10 +34,13 @@ router
           .put('/residents/:resident', [StaffResidentsController, 'update'])
           .as('residents.update')
         router
-          .post('/residents/:resident/children', [StaffResidentsController, 'storeChild'])
+          .post('/residents/:resident/children', [StaffResidentChildrenController, 'storeChild'])
           .as('residents.children.store')
         router
-          .put('/residents/:resident/children/:child', [StaffResidentsController, 'updateChild'])
+          .put('/residents/:resident/children/:child', [
+            StaffResidentChildrenController,
+            'updateChild',
+          ])
           .where('child', idMatcher)
           .as('residents.children.update')
       })
@@ -89,7 +95,7 @@ router
   .use([middleware.auth(), middleware.tenant(), middleware.resident()])
 
 router
-  .post('/m/:municipality/residents/:resident/claim-code', [StaffResidentsController, 'claimCode'])
+  .post('/m/:municipality/residents/:resident/claim-code', [StaffClaimCodesController, 'claimCode'])
   .where('resident', idMatcher)
   .as('tenant.residents.claim_code')
   .use([middleware.auth(), middleware.tenant()])

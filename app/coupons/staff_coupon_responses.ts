@@ -1,0 +1,33 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
+import Resident from '#residents/resident'
+import { auditedNotFound } from '#audit/staff_action'
+
+/** A resident's coupons page in the staff console */
+export function couponsPath(ctx: HttpContext, residentId: number) {
+  return `/m/${ctx.tenant.municipality.slug}/residents/${residentId}/coupons`
+}
+
+/** The resident of this municipality, or 404 (the attempt audited) */
+export async function residentOr404(ctx: HttpContext): Promise<Resident> {
+  const residentId = Number(ctx.params.resident)
+  const resident = await Resident.query()
+    .where({ id: residentId, municipalityId: ctx.tenant.municipalityId })
+    .first()
+  if (!resident) {
+    return auditedNotFound(ctx, 'resident.not_found', { resident_id: residentId })
+  }
+  return resident
+}
+
+/** A refusal goes back to the form: the reason under its field, input kept */
+export function refused(
+  ctx: HttpContext,
+  error: unknown,
+  fieldFor: (code: LedgerRefusalCode) => string
+) {
+  if (!(error instanceof LedgerRefusal)) throw error
+  ctx.session.flashAll()
+  ctx.session.flash('inputErrorsBag', { [fieldFor(error.code)]: [error.translate(ctx.i18n)] })
+  return ctx.response.redirect().back()
+}

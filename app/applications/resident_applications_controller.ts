@@ -16,7 +16,7 @@ import { residentApplicationPath } from '#applications/resident_application_path
  * never an id from the request; another's application is 404, and the
  * attempt is audited. Applying is ResidentApplyController.
  */
-export default class ApplicationsController {
+export default class ResidentApplicationsController {
   async list(ctx: HttpContext) {
     const { inertia, tenant, resident, i18n } = ctx
     const applications = await ProgramApplications.ofResident(tenant.municipalityId, resident.id)

@@ -21,7 +21,7 @@ const PURPOSE = 'application_review'
  * of residents' data is audited. Approval and rejection are
  * StaffApplicationDecisionsController.
  */
-export default class ApplicationsController {
+export default class StaffApplicationsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

@@ -28,7 +28,7 @@ function toFilters(input: {
  * The audit viewer of a municipality (administrators only). Reading the
  * trail and exporting it are themselves audited.
  */
-export default class AuditEventsController {
+export default class StaffAuditEventsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant } = ctx
     await bouncer.with(AuditTrailPolicy).authorize('read', tenant)

@@ -40,7 +40,7 @@ const ISSUE_FIELDS: Partial<Record<LedgerRefusalCode, string>> = {
  * Refusals of the program's rules come back under the form's field.
  * Another municipality's resident is 404, and the attempt is audited.
  */
-export default class CouponsController {
+export default class StaffCouponsController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

@@ -20,7 +20,7 @@ export const SWITCH_PERMISSION = 'switch_definition'
  * administrators and staff; switching: whoever the plugin's
  * "switch_definition" permission names.
  */
-export default class DefinitionsController {
+export default class StaffDefinitionsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

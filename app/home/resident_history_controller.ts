@@ -12,7 +12,7 @@ import { residentHistoryValidator } from '#home/resident_history_validator'
  * newest first. An unknown program in the filter is explained at the
  * filter, nothing breaks.
  */
-export default class HistoryController {
+export default class ResidentHistoryController {
   async index(ctx: HttpContext) {
     const { inertia, request, tenant, resident, i18n } = ctx
     const offered = await ProgramCatalog.enabled(tenant.municipalityId)

@@ -9,7 +9,7 @@ import ResidentOverview from '#home/resident_overview'
  * signed-in resident's own record (ctx.resident). A program the
  * municipality does not offer has no page (404).
  */
-export default class ProgramsController {
+export default class ResidentProgramsController {
   async show({ inertia, tenant, resident, i18n, params }: HttpContext) {
     const ref = { pluginId: String(params.plugin), programCode: String(params.program) }
     const program = await new ResidentOverview(tenant.municipalityId, i18n.locale).program(

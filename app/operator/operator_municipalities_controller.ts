@@ -18,7 +18,7 @@ import { localizedText } from '#shared/localized_text'
  * The operator console: municipalities (tenants) and their plugins.
  * Operators never see residents' data here.
  */
-export default class MunicipalitiesController {
+export default class OperatorMunicipalitiesController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, i18n } = ctx
     await bouncer.with(PlatformPolicy).authorize('operate')

@@ -8,7 +8,7 @@ import CsvJobs from '#csv/csv_jobs'
 import CsvJobView from '#usage/csv_job_view'
 import ProviderExportJobs, { ProviderExportRefusal } from '#providers/provider_export_jobs'
 import type CsvJob from '#csv/csv_job'
-import { ownFacility } from '#providers/own_facility'
+import { ownFacility } from '#tenancy/provider_facilities'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import { providerExportValidator } from '#providers/provider_history_validator'
@@ -20,13 +20,13 @@ import { providerExportValidator } from '#providers/provider_history_validator'
  * URL). A facility or job that is not this provider's answers 404 and
  * goes on the record.
  */
-export default class ExportsController {
+export default class ProviderExportsController {
   async exportStore(ctx: HttpContext) {
     const { request, response, session, tenant, i18n, provider } = ctx
     const form = await request.validateUsing(providerExportValidator, {
       messagesProvider: staffFieldNames(ctx, 'provider_history.fields'),
     })
-    await ownFacility(ctx, form.facility)
+    await ownFacility(ctx, form.facility, 'provider.facility_not_found')
     const base = `/m/${tenant.municipality.slug}/provider`
     try {
       const job = await ProviderExportJobs.start(

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ProviderHistory from '#providers/provider_history'
 import ProviderMemos from '#providers/provider_memos'
 import { providerHistoryPage } from '#providers/provider_history_view'
-import { ownFacility } from '#providers/own_facility'
+import { ownFacility } from '#tenancy/provider_facilities'
 import { currentMonthInJapan } from '#usage/usage_search'
 import { recordStaffEvent } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
@@ -15,7 +15,7 @@ import { providerHistoryFiltersValidator } from '#providers/provider_history_val
  * facility that is not this provider's answers 404 and goes on the
  * record. The month's CSV exports: provider_exports_controller.
  */
-export default class HistoryController {
+export default class ProviderHistoryController {
   async index(ctx: HttpContext) {
     const { request, inertia, tenant, provider } = ctx
     const history = new ProviderHistory(tenant.municipalityId, provider.id)
@@ -25,7 +25,8 @@ export default class HistoryController {
       meta: { programs: programKeys },
       messagesProvider: staffFieldNames(ctx, 'provider_history.fields'),
     })
-    if (input.facility !== undefined) await ownFacility(ctx, input.facility)
+    if (input.facility !== undefined)
+      await ownFacility(ctx, input.facility, 'provider.facility_not_found')
     const month = input.month ?? currentMonthInJapan()
     const [pluginId, programCode] = input.program?.split(':') ?? []
     const groups = await history.month(

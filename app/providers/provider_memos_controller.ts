@@ -20,7 +20,7 @@ const LIST_LIMIT = 100
  * member's own provider's memos exist here; any other memo id is 404, on
  * the record.
  */
-export default class MemosController {
+export default class ProviderMemosController {
   async index(ctx: HttpContext) {
     const { request, inertia, tenant, i18n, provider } = ctx
     const input = await request.validateUsing(providerMemoPageValidator, {

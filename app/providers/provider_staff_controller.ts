@@ -14,7 +14,7 @@ import { inviteProviderStaffValidator } from '#providers/provider_validator'
  * administrator's own), never one from the URL; a person who is not on
  * its staff here answers 404, audited.
  */
-export default class StaffController {
+export default class ProviderStaffController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, provider, auth, i18n } = ctx
     await bouncer.with(ProviderStaffPolicy).authorize('manage', tenant)

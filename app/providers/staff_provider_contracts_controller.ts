@@ -10,7 +10,7 @@ import { providerInUrl, providerSaved, registryRefused } from '#providers/staff_
  * The programs and services a provider is contracted for, saved from the
  * provider's page. Municipal administrators and staff.
  */
-export default class ProviderContractsController {
+export default class StaffProviderContractsController {
   async contracts(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

@@ -25,7 +25,7 @@ function facilityFields(input: {
  * A provider's facilities (事業所), added and edited on the provider's
  * page. Municipal administrators and staff.
  */
-export default class ProviderFacilitiesController {
+export default class StaffProviderFacilitiesController {
   async storeFacility(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

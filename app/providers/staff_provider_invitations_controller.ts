@@ -10,7 +10,7 @@ import { providerInUrl, providerSaved } from '#providers/staff_provider_response
  * Invitations of a provider's staff, sent from the provider's page.
  * Municipal administrators and staff.
  */
-export default class ProviderInvitationsController {
+export default class StaffProviderInvitationsController {
   async storeStaff(ctx: HttpContext) {
     const { bouncer, request, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

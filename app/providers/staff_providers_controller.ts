@@ -17,7 +17,7 @@ import { localizedText } from '#shared/localized_text'
  * details. Municipal administrators and staff. The page's other forms
  * have their own controllers (staff_provider_*_controller).
  */
-export default class ProvidersController {
+export default class StaffProvidersController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

@@ -22,7 +22,7 @@ const LINK_FIELDS: Record<string, string> = {
  * out), or register as a new resident ("first time"). Not inside a
  * municipality yet: the account may have no membership anywhere.
  */
-export default class AccountController {
+export default class ResidentAccountController {
   async createLink(ctx: HttpContext) {
     return ctx.inertia.render('resident/account/link', {
       municipalities: await this.#municipalities(ctx),

@@ -14,7 +14,7 @@ import { childFieldsFrom } from '#residents/resident_validator'
  * language, children. Always ctx.resident (the signed-in account's own
  * record); a child id of anyone else answers 404, audited.
  */
-export default class ProfileController {
+export default class ResidentProfileController {
   async show(ctx: HttpContext) {
     const profile = await new ResidentProfile(ctx.resident).view()
     return ctx.inertia.render('resident/account/profile', { profile })

@@ -13,7 +13,7 @@ import { csvImportValidator } from '#residents/resident_import_validator'
  * reason; otherwise its preview starts as a job and staff follow it on the
  * job's page.
  */
-export default class CsvImportsController {
+export default class StaffResidentImportsController {
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

@@ -45,7 +45,7 @@ function residentFields(input: ResidentInput): ResidentFields {
  * the resident's page with children and household notes. Municipal
  * administrators and staff only; another municipality's resident is 404.
  */
-export default class ResidentsController {
+export default class StaffResidentsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

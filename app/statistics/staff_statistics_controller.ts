@@ -15,7 +15,7 @@ import type { LocalizedText } from '#plugin_host/define_plugin'
  * Every count of 1–7 residents (and the figures beside it) shows as "*".
  * Each viewing is audited.
  */
-export default class StatisticsController {
+export default class StaffStatisticsController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

@@ -6,11 +6,14 @@ import { auditedNotFound } from '#audit/staff_action'
  * name: a facility id from the request must be one of the provider's.
  */
 
-/** One of the provider's facilities, or 404 (audited) */
-export async function ownFacility(ctx: HttpContext, id: unknown) {
+/**
+ * One of the provider's facilities, or 404, audited as `action` (the
+ * monthly history names its own: provider.facility_not_found)
+ */
+export async function ownFacility(ctx: HttpContext, id: unknown, action = 'facility.not_found') {
   const facility = ctx.provider.facilities.find((candidate) => String(candidate.id) === String(id))
   if (!facility) {
-    return auditedNotFound(ctx, 'facility.not_found', {
+    return auditedNotFound(ctx, action, {
       facility_id: /^\d{1,12}$/.test(String(id)) ? Number(id) : null,
     })
   }

@@ -10,7 +10,7 @@ import { csvExportValidator } from '#usage/staff_csv_validator'
  * its facilities, one of its residents, an enabled plugin's format),
  * recorded, then run as a job whose page offers the download.
  */
-export default class CsvExportsController {
+export default class StaffCsvExportsController {
   async store(ctx: HttpContext) {
     const { bouncer, request, response, session, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

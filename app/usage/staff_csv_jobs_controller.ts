@@ -27,7 +27,7 @@ const IMPORT_HEADER =
  * Municipal administrators and staff; jobs are found within the
  * municipality only (another municipality's job is 404).
  */
-export default class CsvJobsController {
+export default class StaffCsvJobsController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

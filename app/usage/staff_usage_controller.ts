@@ -21,7 +21,7 @@ import type { LocalizedText } from '#plugin_host/define_plugin'
  * per status for the filter; and the staff cancellation of an approved
  * visit (利用取消) with a reason, which gives the hours back.
  */
-export default class UsageController {
+export default class StaffUsageController {
   async index(ctx: HttpContext) {
     const { bouncer, request, inertia, tenant, i18n } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)

@@ -3,8 +3,8 @@ import ProviderApprovals, { type ApprovalOutcome } from '#visits/provider_approv
 import { auditedNotFound } from '#audit/staff_action'
 
 /**
- * What the approval queue's screens (ApprovalsController,
- * CorrectionsController) share: the queue of ctx.provider, the visit from
+ * What the approval queue's screens (ProviderApprovalsController,
+ * ProviderCorrectionsController) share: the queue of ctx.provider, the visit from
  * the URL when it is the provider's, its address, and the answer after a
  * decision.
  */

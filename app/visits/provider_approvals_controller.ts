@@ -18,11 +18,11 @@ const PURPOSE = 'visit_approval'
  * The provider's approval queue (使用承認): visits residents confirmed,
  * approved (the hours are spent), rejected with a reason the resident
  * reads, or corrected to the actual hours before approval
- * (CorrectionsController). The resident's visit page shows the result at
+ * (ProviderCorrectionsController). The resident's visit page shows the result at
  * once and CouponRedemption mails them. Every reading of residents' names
  * and every decision is audited.
  */
-export default class ApprovalsController {
+export default class ProviderApprovalsController {
   async index(ctx: HttpContext) {
     const { request, inertia, provider, i18n } = ctx
     const input = await request.validateUsing(approvalQueueValidator, {

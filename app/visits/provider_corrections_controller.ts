@@ -16,7 +16,7 @@ import {
  * before approval: the visit goes on under a new id, which the resident's
  * visit page follows. Audited like every decision of the queue.
  */
-export default class CorrectionsController {
+export default class ProviderCorrectionsController {
   async correct(ctx: HttpContext) {
     const { request, response, session, i18n } = ctx
     const redemptionId = await ownVisit(ctx)

@@ -7,7 +7,7 @@ import { staffActionFrom } from '#audit/staff_action'
  * ctx.provider (the provider middleware), by the 利用者ID the resident
  * shows before a visit.
  */
-export default class ResidentLookupController {
+export default class ProviderResidentLookupController {
   /** GET /m/:municipality/provider/residents?number=…: a resident's hours for this provider */
   async lookup(ctx: HttpContext) {
     const { request, inertia, tenant, provider, i18n, auth } = ctx

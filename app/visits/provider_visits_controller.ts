@@ -14,14 +14,14 @@ import { START_FIELDS, startVisitValidator } from '#visits/provider_visit_valida
 /**
  * The provider console's visits: choose where to work, start a visit and
  * show its QR (and short code) until the resident confirms (the resident
- * lookup is ResidentLookupController's). Everything acts for ctx.provider
+ * lookup is ProviderResidentLookupController's). Everything acts for ctx.provider
  * (the provider middleware), never for a provider id from the request; a
  * facility id from the request must be one of its facilities.
  *
  * The plain visit token stays in the session that started the visit
  * (visit_token_session), so only that device shows the QR.
  */
-export default class VisitsController {
+export default class ProviderVisitsController {
   /** GET /provider: the municipality to work in, when there are several */
   async choose({ auth, inertia, response, session, i18n }: HttpContext) {
     const places = await ProviderVisits.places(auth.getUserOrFail().id, i18n.locale)

@@ -34,7 +34,7 @@ const TOKEN_REFUSALS = new Set<LedgerRefusalCode>([
  * then followed on its own page (VisitsController). Everything acts on the
  * signed-in account's own resident record (ctx.resident).
  */
-export default class ScanController {
+export default class ResidentScanController {
   /** GET /scan: the scan page of the municipality where the account is a resident */
   async chooseScan({ auth, inertia, response, session, i18n }: HttpContext) {
     const places = await ResidentVisits.municipalitiesOf(auth.getUserOrFail().id)

@@ -12,7 +12,7 @@ import { surveyChoiceValidator } from '#visits/resident_visit_validator'
  * The short survey after an approved visit (questions from the visit's
  * program plugin): answered or declined once; optional.
  */
-export default class SurveysController {
+export default class ResidentSurveysController {
   async show(ctx: HttpContext) {
     const { inertia, i18n } = ctx
     const own = await this.#own(ctx)

@@ -5,11 +5,11 @@ import ApplicationPresenter from '#applications/application_presenter'
 import { auditedNotFound } from '#audit/staff_action'
 
 /**
- * A resident's visits, once confirmed (ScanController): followed until the
+ * A resident's visits, once confirmed (ResidentScanController): followed until the
  * provider approves, then the survey. Everything acts on the signed-in
  * account's own resident record (ctx.resident).
  */
-export default class VisitsController {
+export default class ResidentVisitsController {
   /** GET /my/visits/:visit: one of the resident's own visits, waiting or decided */
   async visit(ctx: HttpContext) {
     const { params, inertia, tenant, resident, i18n } = ctx

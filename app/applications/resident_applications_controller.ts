@@ -22,7 +22,7 @@ export default class ResidentApplicationsController {
     const applications = await ProgramApplications.ofResident(tenant.municipalityId, resident.id)
     const names = await this.#programNames(applications, i18n.locale)
     const present = new ApplicationPresenter(i18n)
-    return inertia.render('resident/applications/index', {
+    return inertia.render('applications/resident/index', {
       applications: applications.map((application) =>
         this.#summary(present, application, names.get(this.#key(application)))
       ),
@@ -43,7 +43,7 @@ export default class ResidentApplicationsController {
       // A plugin removed since: the application still shows, without its questions.
       if (!(error instanceof LedgerRefusal)) throw error
     }
-    return inertia.render('resident/applications/show', {
+    return inertia.render('applications/resident/show', {
       application: {
         ...this.#summary(present, application, program),
         pluginId: application.pluginId,

@@ -29,7 +29,7 @@ export default class ResidentApplyController {
       resident.id,
       enabled.map((ref) => this.#ref(ref))
     )
-    return inertia.render('resident/applications/apply', {
+    return inertia.render('applications/resident/apply', {
       programs: enabled.map((ref, index) => ({
         pluginId: ref.plugin.id,
         programCode: ref.program.code,
@@ -59,7 +59,7 @@ export default class ResidentApplyController {
       this.#ref(ref)
     )
     const present = new ApplicationPresenter(i18n)
-    return inertia.render('resident/applications/create', {
+    return inertia.render('applications/resident/create', {
       program: {
         pluginId: ref.plugin.id,
         programCode: ref.program.code,

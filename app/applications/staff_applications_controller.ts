@@ -46,7 +46,7 @@ export default class StaffApplicationsController {
       },
     })
 
-    return inertia.render('staff/applications/index', {
+    return inertia.render('applications/staff/index', {
       filters: {
         status,
         program: filters.program ?? '',
@@ -106,7 +106,7 @@ export default class StaffApplicationsController {
       .where('resident_id', application.residentId)
       .orderBy('id')
 
-    return inertia.render('staff/applications/show', {
+    return inertia.render('applications/staff/show', {
       application: {
         id: application.id,
         status: present.status(application.status),

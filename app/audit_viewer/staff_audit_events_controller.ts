@@ -41,7 +41,7 @@ export default class StaffAuditEventsController {
       page: input.page ?? 1,
     })
 
-    return inertia.render('audit/index', {
+    return inertia.render('audit_viewer/index', {
       municipality: {
         slug: tenant.municipality.slug,
         name: tenant.municipality.nameIn(ctx.i18n.locale),

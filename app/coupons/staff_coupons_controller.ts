@@ -58,7 +58,7 @@ export default class StaffCouponsController {
       details: { lot_ids: programs.flatMap((program) => program.lots.map((lot) => lot.id)) },
     })
 
-    return inertia.render('staff/coupons/index', {
+    return inertia.render('coupons/staff/index', {
       resident: {
         id: resident.id,
         residentNumber: resident.residentNumber,

@@ -63,7 +63,7 @@ export default class StaffDefinitionsController {
       }
     }
 
-    return inertia.render('staff/definitions/index', { programs: views, confirmation })
+    return inertia.render('coupons/staff/definitions', { programs: views, confirmation })
   }
 
   async switch(ctx: HttpContext) {

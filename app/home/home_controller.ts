@@ -87,7 +87,7 @@ export default class HomeController {
       })
     }
 
-    return inertia.render('home', {
+    return inertia.render('home/index', {
       memberships,
       residentAreas,
       // Signed up, but neither linked to a record nor given another role:

@@ -32,7 +32,7 @@ export default class ResidentHistoryController {
         page: input.page ?? 1,
       }
     )
-    return inertia.render('resident/home/history', {
+    return inertia.render('home/resident/history', {
       programs,
       filters: { program: input.program ?? '' },
       history,

@@ -17,6 +17,6 @@ export default class ResidentProgramsController {
       ref
     )
     if (!program) throw new lucidErrors.E_ROW_NOT_FOUND()
-    return inertia.render('resident/home/program', { program })
+    return inertia.render('home/resident/program', { program })
   }
 }

@@ -41,7 +41,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * translated line when it failed before Inertia (or i18n) was set up.
    */
   #renderStatus(ctx: HttpContext, kind: 'forbidden' | 'not_found' | 'too_large' | 'server_error') {
-    if (ctx.inertia && ctx.i18n) return ctx.inertia.render('errors/status', { kind })
+    if (ctx.inertia && ctx.i18n) return ctx.inertia.render('http/error_status', { kind })
     const i18n = ctx.i18n ?? i18nManager.locale(i18nManager.defaultLocale)
     return ctx.response.send(
       `${i18n.t(`ui.errors.${kind}.title`)}\n${i18n.t(`ui.errors.${kind}.body`)}`

@@ -13,7 +13,7 @@ const REFUSAL_MESSAGES: Record<Exclude<SettingsResult, 'done'>, string> = {
 export default class AccountController {
   async show({ inertia, auth }: HttpContext) {
     const user = auth.getUserOrFail()
-    return inertia.render('account/settings', { email: user.email })
+    return inertia.render('identity/account_settings', { email: user.email })
   }
 
   async updatePassword(ctx: HttpContext) {

@@ -5,7 +5,7 @@ import { httpAuditSource } from '#audit/http_audit_source'
 
 export default class PasswordResetController {
   async create({ inertia }: HttpContext) {
-    return inertia.render('auth/forgot_password', {})
+    return inertia.render('identity/forgot_password', {})
   }
 
   async store(ctx: HttpContext) {
@@ -20,11 +20,11 @@ export default class PasswordResetController {
   }
 
   async sent({ inertia }: HttpContext) {
-    return inertia.render('auth/notice', { kind: 'reset_sent' })
+    return inertia.render('identity/notice', { kind: 'reset_sent' })
   }
 
   async edit({ inertia, params }: HttpContext) {
-    return inertia.render('auth/reset_password', { token: String(params.token) })
+    return inertia.render('identity/reset_password', { token: String(params.token) })
   }
 
   async update(ctx: HttpContext) {

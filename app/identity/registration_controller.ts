@@ -5,7 +5,7 @@ import { httpAuditSource } from '#audit/http_audit_source'
 
 export default class RegistrationController {
   async create({ inertia }: HttpContext) {
-    return inertia.render('auth/register', {})
+    return inertia.render('identity/register', {})
   }
 
   async store(ctx: HttpContext) {
@@ -30,7 +30,7 @@ export default class RegistrationController {
   }
 
   async sent({ inertia }: HttpContext) {
-    return inertia.render('auth/notice', { kind: 'registration_sent' })
+    return inertia.render('identity/notice', { kind: 'registration_sent' })
   }
 
   async verify(ctx: HttpContext) {

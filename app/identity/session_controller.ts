@@ -14,7 +14,7 @@ const LINK_OFFER_FLASH = 'sign_in_link_email'
 export default class SessionController {
   async create({ inertia, session }: HttpContext) {
     const offered = session.flashMessages.get(LINK_OFFER_FLASH) as string | undefined
-    return inertia.render('auth/login', { signInLinkEmail: offered ?? null })
+    return inertia.render('identity/login', { signInLinkEmail: offered ?? null })
   }
 
   /**
@@ -55,7 +55,7 @@ export default class SessionController {
    * and no account is shown.
    */
   async showLink({ inertia, params }: HttpContext) {
-    return inertia.render('auth/sign_in_link', {
+    return inertia.render('identity/sign_in_link', {
       usable: await SignInLink.isUsable(String(params.token)),
     })
   }

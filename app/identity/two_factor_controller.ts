@@ -18,7 +18,7 @@ export default class TwoFactorController {
     if (!user) return this.#expired(ctx)
     if (user.totpEnabledAt) return ctx.response.redirect('/two-factor')
     const enrolment = await TwoFactor.beginEnrolment(user)
-    return ctx.inertia.render('auth/two_factor_setup', {
+    return ctx.inertia.render('identity/two_factor_setup', {
       qrDataUrl: enrolment.qrDataUrl,
       secret: enrolment.secret.replace(/(.{4})/g, '$1 ').trim(),
     })
@@ -41,14 +41,14 @@ export default class TwoFactorController {
   async recoveryCodes({ session, inertia, response }: HttpContext) {
     const codes = session.flashMessages.get(RECOVERY_CODES_FLASH) as string[] | undefined
     if (!codes) return response.redirect('/')
-    return inertia.render('auth/recovery_codes', { codes })
+    return inertia.render('identity/recovery_codes', { codes })
   }
 
   async challenge(ctx: HttpContext) {
     const user = await SignInCompletion.pendingUser(ctx)
     if (!user) return this.#expired(ctx)
     if (!user.totpEnabledAt) return ctx.response.redirect('/two-factor/setup')
-    return ctx.inertia.render('auth/two_factor_challenge', {})
+    return ctx.inertia.render('identity/two_factor_challenge', {})
   }
 
   async verify(ctx: HttpContext) {

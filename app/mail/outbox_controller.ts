@@ -8,6 +8,6 @@ import Outbox from '#mail/outbox'
  */
 export default class OutboxController {
   async index({ inertia }: HttpContext) {
-    return inertia.render('dev/outbox', { messages: await Outbox.latest(50) })
+    return inertia.render('mail/outbox', { messages: await Outbox.latest(50) })
   }
 }

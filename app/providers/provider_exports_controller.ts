@@ -50,7 +50,9 @@ export default class ProviderExportsController {
   async exportShow(ctx: HttpContext) {
     const { inertia, i18n } = ctx
     const job = await this.#job(ctx)
-    return inertia.render('provider/history/export', { job: CsvJobView.summary(job, i18n) })
+    return inertia.render('providers/provider/history/export', {
+      job: CsvJobView.summary(job, i18n),
+    })
   }
 
   async exportDownload(ctx: HttpContext) {

@@ -54,7 +54,7 @@ export default class ProviderHistoryController {
     })
 
     return inertia.render(
-      'provider/history/index',
+      'providers/provider/history/index',
       await providerHistoryPage(ctx, {
         filters: { month, facility: input.facility, program: input.program },
         programs,

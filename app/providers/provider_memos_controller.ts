@@ -61,7 +61,7 @@ export default class ProviderMemosController {
       const service = found?.program.services.find((candidate) => candidate.code === code)
       return service ? localizedText(service.name, locale) : code
     }
-    return inertia.render('provider/memos/index', {
+    return inertia.render('providers/provider/memos/index', {
       maxLength: MEMO_MAX_LENGTH,
       chosenVisit: input.visit ?? null,
       visits: visits.map((visit) => ({

@@ -18,7 +18,7 @@ export default class ProviderStaffController {
   async index(ctx: HttpContext) {
     const { bouncer, inertia, tenant, provider, auth, i18n } = ctx
     await bouncer.with(ProviderStaffPolicy).authorize('manage', tenant)
-    return inertia.render('provider/staff/index', {
+    return inertia.render('providers/provider/staff/index', {
       provider: { name: provider.nameIn(i18n.locale) },
       staff: await ProviderStaff.list(this.#scope(ctx), auth.getUserOrFail().id),
       invitations: await ProviderStaff.invitations(this.#scope(ctx)),

@@ -34,7 +34,7 @@ export default class StaffProvidersController {
       )
       return found ? localizedText(found.program.name, i18n.locale) : contract.programCode
     }
-    return inertia.render('staff/providers/index', {
+    return inertia.render('providers/staff/index', {
       providers: providers.map((provider) => ({
         id: provider.id,
         name: provider.nameIn(i18n.locale),
@@ -50,7 +50,7 @@ export default class StaffProvidersController {
   async create(ctx: HttpContext) {
     const { bouncer, inertia, tenant } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    return inertia.render('staff/providers/create', {
+    return inertia.render('providers/staff/create', {
       programs: await this.#programChoices(ctx),
     })
   }
@@ -86,7 +86,7 @@ export default class StaffProvidersController {
     const contracts = await ProviderContract.query()
       .where('municipality_id', tenant.municipalityId)
       .where('provider_id', provider.id)
-    return inertia.render('staff/providers/show', {
+    return inertia.render('providers/staff/show', {
       provider: {
         id: provider.id,
         name: provider.nameIn(i18n.locale),

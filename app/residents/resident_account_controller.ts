@@ -24,7 +24,7 @@ const LINK_FIELDS: Record<string, string> = {
  */
 export default class ResidentAccountController {
   async createLink(ctx: HttpContext) {
-    return ctx.inertia.render('resident/account/link', {
+    return ctx.inertia.render('residents/resident/link', {
       municipalities: await this.#municipalities(ctx),
     })
   }
@@ -58,7 +58,7 @@ export default class ResidentAccountController {
   }
 
   async createStart(ctx: HttpContext) {
-    return ctx.inertia.render('resident/account/start', {
+    return ctx.inertia.render('residents/resident/start', {
       municipalities: await this.#municipalities(ctx),
     })
   }

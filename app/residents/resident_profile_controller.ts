@@ -17,7 +17,7 @@ import { childFieldsFrom } from '#residents/resident_validator'
 export default class ResidentProfileController {
   async show(ctx: HttpContext) {
     const profile = await new ResidentProfile(ctx.resident).view()
-    return ctx.inertia.render('resident/account/profile', { profile })
+    return ctx.inertia.render('residents/resident/profile', { profile })
   }
 
   async update(ctx: HttpContext) {

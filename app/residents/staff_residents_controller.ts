@@ -54,13 +54,13 @@ export default class StaffResidentsController {
     })
     const query = input.q ?? ''
     const result = await residentDirectory(ctx).search(query, input.page ?? 1, staffActionFrom(ctx))
-    return inertia.render('staff/residents/index', { query, result })
+    return inertia.render('residents/staff/index', { query, result })
   }
 
   async create(ctx: HttpContext) {
     const { bouncer, inertia, tenant } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
-    return inertia.render('staff/residents/create', {})
+    return inertia.render('residents/staff/create', {})
   }
 
   async store(ctx: HttpContext) {
@@ -99,7 +99,7 @@ export default class StaffResidentsController {
     )
     // A code just issued is shown once: it came through the session, never a URL
     const claimCode = (ctx.session.flashMessages.get('claimCode') as ClaimCodeFlash) ?? null
-    return inertia.render('staff/residents/show', { resident, claimCode })
+    return inertia.render('residents/staff/show', { resident, claimCode })
   }
 
   async edit(ctx: HttpContext) {
@@ -108,7 +108,7 @@ export default class StaffResidentsController {
     const resident = await audited404(ctx, () =>
       residentDirectory(ctx).forEditing(residentIdFrom(ctx), staffActionFrom(ctx))
     )
-    return inertia.render('staff/residents/edit', { resident })
+    return inertia.render('residents/staff/edit', { resident })
   }
 
   async update(ctx: HttpContext) {

@@ -60,7 +60,7 @@ export default class StaffStatisticsController {
       details: { program: filters.program ?? null, month },
     })
 
-    return inertia.render('staff/statistics/index', {
+    return inertia.render('statistics/staff/index', {
       filters: { program: filters.program ?? '', month },
       programs: programs.map(({ plugin, program }) => ({
         key: `${plugin.id}/${program.code}`,

@@ -23,7 +23,7 @@ export default class InvitationsController {
       const code = await InvitationAcceptance.refusalFor(usable, auth.getUserOrFail())
       if (code) refusal = new InvitationRefusal(code).translate(i18n)
     }
-    return inertia.render('invitations/show', {
+    return inertia.render('tenancy/invitation', {
       invitation: usable ? await InvitationAcceptance.preview(usable, i18n.locale) : null,
       signedIn,
       canAccept: signedIn && usable !== null && refusal === null,

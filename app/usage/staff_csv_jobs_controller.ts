@@ -33,7 +33,7 @@ export default class StaffCsvJobsController {
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const jobs = await CsvJobs.recent(tenant.municipalityId)
     const lastMonth = DateTime.now().setZone('Asia/Tokyo').minus({ months: 1 }).toFormat('yyyy-MM')
-    return inertia.render('staff/csv/index', {
+    return inertia.render('usage/staff/csv/index', {
       jobs: jobs.map((job) => CsvJobView.summary(job, i18n)),
       formats: await CsvExportJobs.formats(tenant.municipalityId, i18n.locale),
       facilities: await CsvExportJobs.facilities(tenant.municipalityId, i18n.locale),
@@ -59,7 +59,7 @@ export default class StaffCsvJobsController {
         rows: (job.result?.report as { rows?: number } | undefined)?.rows ?? null,
       },
     })
-    return inertia.render('staff/csv/show', {
+    return inertia.render('usage/staff/csv/show', {
       job: {
         ...CsvJobView.summary(job, i18n),
         report: CsvJobView.importReport(job, i18n),

@@ -63,7 +63,7 @@ export default class StaffUsageController {
     const programs = await new ResidentCoupons(tenant.municipalityId, i18n.locale).programs()
     const facilities = await UsageSearch.facilities(tenant.municipalityId)
     const text = (value: LocalizedText) => localizedText(value, i18n.locale)
-    return inertia.render('staff/usage/index', {
+    return inertia.render('usage/staff/index', {
       filters: {
         resident: input.resident ?? '',
         program: input.program ?? '',

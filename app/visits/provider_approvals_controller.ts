@@ -42,7 +42,7 @@ export default class ProviderApprovalsController {
         resident_ids: ProviderApprovals.residentIds([...waiting, ...decided]),
       },
     })
-    return inertia.render('provider/approvals/index', {
+    return inertia.render('visits/provider/approvals/index', {
       provider: provider.nameIn(i18n.locale),
       facilities: provider.facilities.map((facility) => ({
         id: facility.id,
@@ -69,7 +69,7 @@ export default class ProviderApprovalsController {
       subjectResidentId: visit.residentId,
       details: { redemption_id: visit.id, provider_id: ctx.provider.id },
     })
-    return inertia.render('provider/approvals/show', {
+    return inertia.render('visits/provider/approvals/show', {
       visit,
       queue: `/m/${tenant.municipality.slug}/provider/approvals`,
     })

@@ -13,7 +13,7 @@ export default class ProviderResidentLookupController {
     const { request, inertia, tenant, provider, i18n, auth } = ctx
     const raw = request.qs().number
     const render = (props: Record<string, unknown>) =>
-      inertia.render('provider/visits/lookup', {
+      inertia.render('visits/provider/visits/lookup', {
         number: typeof raw === 'string' ? raw.slice(0, 64) : '',
         searched: raw !== undefined,
         error: null,

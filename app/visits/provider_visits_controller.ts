@@ -30,7 +30,7 @@ export default class ProviderVisitsController {
       session.flash('notice', i18n.t('provider_visits.flash.no_provider'))
       return response.redirect().toPath('/')
     }
-    return inertia.render('provider/visits/choose', { places })
+    return inertia.render('visits/provider/visits/choose', { places })
   }
 
   /** GET /m/:municipality/provider: facility, start a visit, waiting approvals */
@@ -38,7 +38,7 @@ export default class ProviderVisitsController {
     const { inertia, tenant, provider, i18n } = ctx
     const facility = await chosenFacility(ctx)
     const now = DateTime.now().setZone('Asia/Tokyo')
-    return inertia.render('provider/visits/index', {
+    return inertia.render('visits/provider/visits/index', {
       provider: { name: provider.nameIn(i18n.locale) },
       facilities: provider.facilities.map((candidate) => ({
         id: candidate.id,
@@ -111,7 +111,7 @@ export default class ProviderVisitsController {
     if (visit.state === 'confirmed') await recordConfirmationSeen(ctx, visit)
     const kept = visit.state === 'open' ? keptTokens(ctx)[String(visit.id)] : undefined
     const slug = tenant.municipality.slug
-    return inertia.render('provider/visits/show', {
+    return inertia.render('visits/provider/visits/show', {
       visit: {
         id: visit.id,
         state: visit.state,

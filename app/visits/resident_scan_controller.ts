@@ -43,7 +43,7 @@ export default class ResidentScanController {
       session.flash('notice', i18n.t('resident_visits.flash.no_record'))
       return response.redirect().toPath('/')
     }
-    return inertia.render('resident/visits/choose', {
+    return inertia.render('visits/resident/choose', {
       places: places.map((place) => ({
         slug: String(place.slug),
         name: localizedText({ ja: String(place.name_ja), en: String(place.name_en) }, i18n.locale),
@@ -52,7 +52,7 @@ export default class ResidentScanController {
   }
 
   async scan({ inertia }: HttpContext) {
-    return inertia.render('resident/visits/scan', {})
+    return inertia.render('visits/resident/scan', {})
   }
 
   /** GET /my/visit?token=…|?code=…: the visit's details, before confirming */
@@ -60,7 +60,7 @@ export default class ResidentScanController {
     const { request, inertia, tenant, resident, i18n } = ctx
     const credential = visitCredentialFrom(request.qs())
     // Nothing to look up: the scan page itself (a bookmark, a bare link).
-    if (credential === 'missing') return inertia.render('resident/visits/scan', {})
+    if (credential === 'missing') return inertia.render('visits/resident/scan', {})
     if (credential === 'invalid') return this.#backToScan(ctx, 'resident_visits.errors.bad_code')
     if (await this.#throttled(ctx, credential)) {
       return this.#backToScan(ctx, 'resident_visits.errors.too_many_codes')
@@ -76,7 +76,7 @@ export default class ResidentScanController {
     }
     await this.#settle(ctx, credential, null)
     const before = await ResidentVisits.minutesLeft(tenant.municipalityId, resident.id, visit)
-    return inertia.render('resident/visits/confirm', {
+    return inertia.render('visits/resident/confirm', {
       credential:
         'token' in credential ? { token: credential.token } : { code: credential.shortCode },
       visit: await ResidentVisits.describe(visit, i18n.locale),

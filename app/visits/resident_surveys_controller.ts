@@ -18,7 +18,7 @@ export default class ResidentSurveysController {
     const own = await this.#own(ctx)
     if (!own) return
     const visit = await ResidentVisits.own(own.municipalityId, own.residentId, own.redemptionId)
-    return inertia.render('resident/visits/survey', {
+    return inertia.render('visits/resident/survey', {
       visit: {
         id: own.redemptionId,
         ...(await ResidentVisits.describe(visit!.facts, i18n.locale)),

@@ -28,7 +28,7 @@ export default class ResidentVisitsController {
     const questions = await VisitSurveys.questionsFor({ plugin_id: visit.facts.pluginId })
     const response = await VisitSurveys.responseFor(tenant.municipalityId, redemptionId)
     const presenter = new ApplicationPresenter(i18n)
-    return inertia.render('resident/visits/show', {
+    return inertia.render('visits/resident/show', {
       visit: {
         id: visit.id,
         state: visit.state,

@@ -27,7 +27,7 @@ const VISIT_PATH = /^\/m\/([a-z0-9-]+)\/my\/visit$/
 /**
  * What a scanned text says, if it is a visit link of this app (the same
  * origin as `origin`): the municipality and the token; anything else is
- * null. resources/js/pages/resident/visits/scan.vue mirrors this check.
+ * null. resources/js/pages/visits/resident/scan.vue mirrors this check.
  */
 export function parseVisitLink(text: string, origin: string = appUrl) {
   let url: URL

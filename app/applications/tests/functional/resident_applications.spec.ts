@@ -76,10 +76,10 @@ test.group('Resident applications: who may open them', (group) => {
       answers: { reason: 'work', details: '夕方に仕事があります。' },
     })
     const pages = [
-      [APPLY, 'resident/applications/apply'],
-      [POSTPARTUM_FORM, 'resident/applications/create'],
-      ['/m/minato/my/applications', 'resident/applications/index'],
-      [`/m/minato/my/applications/${application.id}`, 'resident/applications/show'],
+      [APPLY, 'applications/resident/apply'],
+      [POSTPARTUM_FORM, 'applications/resident/create'],
+      ['/m/minato/my/applications', 'applications/resident/index'],
+      [`/m/minato/my/applications/${application.id}`, 'applications/resident/show'],
     ]
     const browser = await signedIn(client, 'hanako@example.jp')
     for (const [url, component] of pages) {

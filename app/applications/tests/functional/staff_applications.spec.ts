@@ -69,17 +69,17 @@ test.group('Staff console: applications', (group) => {
       const browser = await signedIn(client, email)
       const queue = await browser.get('/m/minato/applications')
       queue.assertStatus(200)
-      queue.assertInertiaComponent('staff/applications/index')
+      queue.assertInertiaComponent('applications/staff/index')
       const review = await browser.get(`/m/minato/applications/${application.id}`)
       review.assertStatus(200)
-      review.assertInertiaComponent('staff/applications/show')
+      review.assertInertiaComponent('applications/staff/show')
     }
     for (const email of OTHER_ROLES) {
       const browser = await signedIn(client, email)
       for (const url of ['/m/minato/applications', `/m/minato/applications/${application.id}`]) {
         const response = await browser.get(url)
         response.assertStatus(403)
-        response.assertInertiaComponent('errors/status')
+        response.assertInertiaComponent('http/error_status')
       }
       for (const action of ['approve', 'reject']) {
         await browser.get('/')

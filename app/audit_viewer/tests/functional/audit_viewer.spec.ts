@@ -46,7 +46,7 @@ test.group('Audit viewer', (group) => {
     const browser = await signedIn(client, 'admin@minato.example')
     const page = await browser.get('/m/minato/audit?resident_number=MN-000101')
     page.assertStatus(200)
-    page.assertInertiaComponent('audit/index')
+    page.assertInertiaComponent('audit_viewer/index')
     const { result } = page.body().props
     assert.equal(result.total, 1)
     assert.equal(result.events[0].action, 'resident.viewed')
@@ -122,7 +122,7 @@ test.group('Audit viewer', (group) => {
       const browser = await signedIn(client, email)
       const response = await browser.get('/m/minato/audit')
       response.assertStatus(403)
-      response.assertInertiaComponent('errors/status')
+      response.assertInertiaComponent('http/error_status')
       const denied = await latestEvent(city.id)
       assert.equal(denied.action, 'authz.denied')
       assert.equal(denied.outcome, 'denied')

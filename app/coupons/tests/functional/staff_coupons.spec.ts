@@ -79,7 +79,7 @@ test.group('Staff console: coupons', (group) => {
 
     const page = await browser.get(url)
     page.assertStatus(200)
-    page.assertInertiaComponent('staff/coupons/index')
+    page.assertInertiaComponent('coupons/staff/index')
     const props = page.body().props
     assert.equal(props.resident.residentNumber, 'MN-000101')
     assert.match(props.flash?.notice ?? page.body().flash?.notice ?? '', /128 時間を発行しました/)

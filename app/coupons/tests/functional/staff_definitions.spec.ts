@@ -38,7 +38,7 @@ test.group('Staff console: coupon definitions', (group) => {
     const browser = await signedIn(client, 'staff@minato.example')
     const page = await browser.get('/m/minato/definitions')
     page.assertStatus(200)
-    page.assertInertiaComponent('staff/definitions/index')
+    page.assertInertiaComponent('coupons/staff/definitions')
     const { programs, confirmation } = page.body().props
     assert.isNull(confirmation)
     const postpartum = postpartumOf(programs)

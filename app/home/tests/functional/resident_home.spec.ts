@@ -50,7 +50,7 @@ test.group('Resident home', (group) => {
     const browser = await signedIn(client, 'hanako@example.jp')
     const home = await browser.get('/')
     home.assertStatus(200)
-    home.assertInertiaComponent('home')
+    home.assertInertiaComponent('home/index')
     const props = home.body().props
     assert.isFalse(props.welcome)
     assert.lengthOf(props.residentAreas, 1)
@@ -165,7 +165,7 @@ test.group('Resident program page', (group) => {
     const browser = await signedIn(client, 'hanako@example.jp')
     const page = await browser.get('/m/minato/my/programs/postpartum_support/postpartum')
     page.assertStatus(200)
-    page.assertInertiaComponent('resident/home/program')
+    page.assertInertiaComponent('home/resident/program')
     const { program } = page.body().props
     assert.equal(program.name, '産前産後家事・育児支援サービス')
     assert.deepEqual(hoursOf(program.balances), { home_helper: 125, doula: 30 })
@@ -235,7 +235,7 @@ test.group('Resident history page', (group) => {
     const browser = await signedIn(client, 'hanako@example.jp')
     const page = await browser.get('/m/minato/my/history')
     page.assertStatus(200)
-    page.assertInertiaComponent('resident/home/history')
+    page.assertInertiaComponent('home/resident/history')
     const { history, programs, filters } = page.body().props
     assert.equal(history.total, 3)
     assert.deepEqual(filters, { program: '' })

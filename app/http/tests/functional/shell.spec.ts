@@ -48,7 +48,7 @@ test.group('Shell: security headers, health, errors', () => {
   test('an unknown page answers 404 with a translated page', async ({ client, assert }) => {
     const response = await client.get('/no-such-page').withInertia()
     response.assertStatus(404)
-    response.assertInertiaComponent('errors/status')
+    response.assertInertiaComponent('http/error_status')
     assert.equal(response.body().props.kind, 'not_found')
     assert.equal(
       response.body().props.i18n.messages['ui.errors.not_found.title'],

@@ -172,7 +172,7 @@ test.group('A sign-in link when the account rule trips', (group) => {
     for (let opened = 0; opened < 2; opened++) {
       const page = await owner.get(link)
       page.assertStatus(200)
-      assert.equal(page.body().component, 'auth/sign_in_link')
+      assert.equal(page.body().component, 'identity/sign_in_link')
       assert.isTrue(page.body().props.usable)
     }
     const signedIn = await owner.post(link)
@@ -183,7 +183,7 @@ test.group('A sign-in link when the account rule trips', (group) => {
     // The link works once: a second press is refused with the message
     const again = new BrowserSession(client, { ip: '192.0.2.78' })
     const dead = await again.get(link)
-    assert.equal(dead.body().component, 'auth/sign_in_link')
+    assert.equal(dead.body().component, 'identity/sign_in_link')
     assert.isFalse(dead.body().props.usable)
     const reused = await again.post(link)
     reused.assertHeader('location', link)
@@ -220,7 +220,7 @@ test.group('A sign-in link when the account rule trips', (group) => {
     const home = await staff.get('/')
     home.assertHeader('location', '/login')
     const challenge = await staff.get('/two-factor')
-    assert.equal(challenge.body().component, 'auth/two_factor_challenge')
+    assert.equal(challenge.body().component, 'identity/two_factor_challenge')
   }).timeout(60_000)
 
   test('opening the link signs nobody in and shows no account; only its button does', async ({
@@ -267,7 +267,7 @@ test.group('A sign-in link when the account rule trips', (group) => {
     const browser = new BrowserSession(client, { ip: '192.0.2.82' })
     const page = await browser.get('/login/link/no-such-link')
     page.assertStatus(200)
-    assert.equal(page.body().component, 'auth/sign_in_link')
+    assert.equal(page.body().component, 'identity/sign_in_link')
     assert.isFalse(page.body().props.usable)
     const pressed = await browser.post('/login/link/no-such-link')
     pressed.assertHeader('location', '/login/link/no-such-link')

@@ -33,7 +33,7 @@ test.group('Registration and email verification', (group) => {
     const response = await register(browser, 'yoko@example.jp')
     response.assertHeader('location', '/register/sent')
     const sent = await browser.get('/register/sent')
-    sent.assertInertiaComponent('auth/notice')
+    sent.assertInertiaComponent('identity/notice')
 
     const early = await browser.signIn('yoko@example.jp', NEW_PASSWORD)
     early.assertHeader('location', '/login')

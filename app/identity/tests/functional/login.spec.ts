@@ -14,7 +14,7 @@ test.group('Login', (group) => {
     response.assertStatus(200)
     response.assertTextIncludes('<html lang="ja">')
     response.assertTextIncludes('ログイン')
-    response.assertTextIncludes('"component":"auth\\/login"')
+    response.assertTextIncludes('"component":"identity\\/login"')
   })
 
   test('signing in rotates the session id and stores the session server-side', async ({
@@ -36,7 +36,7 @@ test.group('Login', (group) => {
 
     const home = await browser.get('/')
     home.assertStatus(200)
-    home.assertInertiaComponent('home')
+    home.assertInertiaComponent('home/index')
     assert.equal(home.body().props.auth.user.fullName, '山田 花子')
     assert.deepEqual(home.body().props.auth.user, { fullName: '山田 花子' })
 
@@ -55,7 +55,7 @@ test.group('Login', (group) => {
     response.assertHeader('location', '/login')
 
     const page = await browser.get('/login')
-    page.assertInertiaComponent('auth/login')
+    page.assertInertiaComponent('identity/login')
     assert.equal(page.body().flash.error, 'メールアドレスまたはパスワードが正しくありません。')
     assert.isNull(page.body().props.auth.user)
     const home = await browser.get('/')

@@ -33,7 +33,7 @@ test.group('Two-factor sign-in for staff', (group) => {
     notYet.assertHeader('location', '/login')
 
     const setup = await browser.get('/two-factor/setup')
-    setup.assertInertiaComponent('auth/two_factor_setup')
+    setup.assertInertiaComponent('identity/two_factor_setup')
     assert.match(setup.body().props.qrDataUrl, /^data:image\/png;base64,/)
     const secret = String(setup.body().props.secret).replaceAll(' ', '')
     assert.match(secret, /^[A-Z2-7]{32}$/)

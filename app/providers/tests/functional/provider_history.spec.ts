@@ -93,7 +93,7 @@ test.group('Provider console: monthly history', (group) => {
       const browser = await signedIn(client, email)
       const page = await browser.get('/m/minato/provider/history?month=2026-11')
       page.assertStatus(200)
-      page.assertInertiaComponent('provider/history/index')
+      page.assertInertiaComponent('providers/provider/history/index')
       const props = page.body().props
       assert.deepEqual(props.filters, { month: '2026-11', facility: '', program: '' })
       assert.deepEqual(
@@ -245,7 +245,7 @@ test.group('Provider console: CSV export of the month', (group) => {
 
     const page = await browser.get(`/m/minato/provider/exports/${job.id}`)
     page.assertStatus(200)
-    page.assertInertiaComponent('provider/history/export')
+    page.assertInertiaComponent('providers/provider/history/export')
     assert.equal(page.body().props.job.kindLabel, '施設別利用実績')
     assert.isTrue(page.body().props.job.downloadable)
 

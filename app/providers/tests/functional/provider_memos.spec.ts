@@ -75,7 +75,7 @@ test.group('Provider console: memos', (group) => {
     response.assertStatus(302)
 
     const page = await browser.get('/m/minato/provider/memos')
-    page.assertInertiaComponent('provider/memos/index')
+    page.assertInertiaComponent('providers/provider/memos/index')
     assert.equal(page.body().flash.notice, 'メモを保存しました。')
     const memos = page.body().props.memos
     assert.deepEqual(

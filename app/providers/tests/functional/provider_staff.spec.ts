@@ -45,7 +45,7 @@ type Row = {
 async function staffList(browser: BrowserSession) {
   const page = await browser.get(STAFF)
   page.assertStatus(200)
-  page.assertInertiaComponent('provider/staff/index')
+  page.assertInertiaComponent('providers/provider/staff/index')
   return page.body().props.staff as Row[]
 }
 
@@ -100,7 +100,7 @@ test.group('Provider console: staff management', (group) => {
       await browser.get('/')
       const response = await browser.get(STAFF)
       assert.equal(response.status(), 403, email)
-      response.assertInertiaComponent('errors/status')
+      response.assertInertiaComponent('http/error_status')
     }
     const city = await minato()
     const { admin } = await createSecondTenant()

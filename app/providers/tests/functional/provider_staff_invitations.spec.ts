@@ -107,7 +107,7 @@ test.group('Provider staff invitations: accepted by the invitee', (group) => {
     const visitor = new BrowserSession(client)
     const signedOut = await visitor.get(link)
     signedOut.assertStatus(200)
-    signedOut.assertInertiaComponent('invitations/show')
+    signedOut.assertInertiaComponent('tenancy/invitation')
     assert.equal(signedOut.body().props.invitation.provider, 'あおぞら家事支援サービス')
     assert.isFalse(signedOut.body().props.signedIn)
     const anonymous = await visitor.post(link)

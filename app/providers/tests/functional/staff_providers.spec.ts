@@ -69,7 +69,7 @@ test.group('Staff console: providers', (group) => {
     const browser = await signedIn(client, 'staff@minato.example')
     const list = await browser.get('/m/minato/providers')
     list.assertStatus(200)
-    list.assertInertiaComponent('staff/providers/index')
+    list.assertInertiaComponent('providers/staff/index')
     const { providers } = list.body().props
     assert.deepEqual(
       providers.map((row: { id: number }) => row.id),
@@ -81,7 +81,7 @@ test.group('Staff console: providers', (group) => {
 
     const page = await browser.get(`/m/minato/providers/${provider.id}`)
     page.assertStatus(200)
-    page.assertInertiaComponent('staff/providers/show')
+    page.assertInertiaComponent('providers/staff/show')
     const props = page.body().props
     assert.equal(props.provider.name, 'あおぞら家事支援サービス')
     assert.equal(props.facilities[0].address, '東京都港区芝浦1-1-1')
@@ -420,7 +420,7 @@ test.group('Staff console: providers', (group) => {
       for (const url of ['/m/minato/providers', '/m/minato/providers/new', base]) {
         const response = await browser.get(url)
         response.assertStatus(403)
-        response.assertInertiaComponent('errors/status')
+        response.assertInertiaComponent('http/error_status')
       }
       const deniedBefore = await db
         .from('audit_events')

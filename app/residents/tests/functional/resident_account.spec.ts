@@ -162,7 +162,7 @@ test.group('Resident account: linking the record', (group) => {
     const { browser } = await newcomer(client)
     const page = await browser.get('/my/link')
     page.assertStatus(200)
-    page.assertInertiaComponent('resident/account/link')
+    page.assertInertiaComponent('residents/resident/link')
     assert.deepEqual(page.body().props.municipalities, [{ slug: 'minato', name: '港区' }])
   })
 
@@ -298,7 +298,7 @@ test.group('Resident account: first-time registration', (group) => {
     const { user, browser } = await newcomer(client)
     const page = await browser.get('/my/start')
     page.assertStatus(200)
-    page.assertInertiaComponent('resident/account/start')
+    page.assertInertiaComponent('residents/resident/start')
     const response = await browser.post('/my/start', {
       ...NEWCOMER,
       children: [
@@ -406,7 +406,7 @@ test.group('Resident account: profile and children', (group) => {
     const browser = await signedIn(client, 'hanako@example.jp')
     const page = await browser.get('/m/minato/my/profile')
     page.assertStatus(200)
-    page.assertInertiaComponent('resident/account/profile')
+    page.assertInertiaComponent('residents/resident/profile')
     const { profile } = page.body().props
     assert.include(profile, {
       residentNumber: 'MN-000101',

@@ -54,7 +54,7 @@ test.group('Staff residents: search and pages', (group) => {
       const browser = await signedIn(client, email)
       const page = await browser.get(`/m/minato/residents?q=${encodeURIComponent('やまだ')}`)
       page.assertStatus(200)
-      page.assertInertiaComponent('staff/residents/index')
+      page.assertInertiaComponent('residents/staff/index')
       const { result, query } = page.body().props
       assert.equal(query, 'やまだ')
       assert.equal(result.total, 1)
@@ -113,7 +113,7 @@ test.group('Staff residents: search and pages', (group) => {
       const browser = await signedIn(client, email)
       const page = await browser.get(`/m/minato/residents/${yamada.id}`)
       page.assertStatus(200)
-      page.assertInertiaComponent('staff/residents/show')
+      page.assertInertiaComponent('residents/staff/show')
       const shown = page.body().props.resident
       assert.include(shown, {
         residentNumber: 'MN-000101',
@@ -141,13 +141,13 @@ test.group('Staff residents: search and pages', (group) => {
       const browser = await signedIn(client, email)
       const edit = await browser.get(`/m/minato/residents/${yamada.id}/edit`)
       edit.assertStatus(200)
-      edit.assertInertiaComponent('staff/residents/edit')
+      edit.assertInertiaComponent('residents/staff/edit')
       assert.equal(edit.body().props.resident.residentNumber, 'MN-000101')
       const viewed = await latestEvent()
       assert.equal(viewed.action, 'resident.viewed')
       const create = await browser.get('/m/minato/residents/new')
       create.assertStatus(200)
-      create.assertInertiaComponent('staff/residents/create')
+      create.assertInertiaComponent('residents/staff/create')
     }
   })
 

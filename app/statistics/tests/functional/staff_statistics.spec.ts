@@ -43,7 +43,7 @@ test.group('Staff console: statistics', (group) => {
     const browser = await signedIn(client, 'staff@minato.example')
     const page = await browser.get('/m/minato/statistics?month=2026-05')
     page.assertStatus(200)
-    page.assertInertiaComponent('staff/statistics/index')
+    page.assertInertiaComponent('statistics/staff/index')
     const props = page.body().props
     assert.deepEqual(props.filters, { program: '', month: '2026-05' })
     assert.deepEqual(props.summary.granted, { residents: 9, lots: 9, hours: 8 * 128 + 36 })

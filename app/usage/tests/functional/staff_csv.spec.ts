@@ -87,7 +87,7 @@ async function previewed(client: ApiClient, browser: BrowserSession, bytes: Buff
   await settledCsvJob(id)
   const page = await browser.get(`/m/minato/csv/jobs/${id}`)
   page.assertStatus(200)
-  page.assertInertiaComponent('staff/csv/show')
+  page.assertInertiaComponent('usage/staff/csv/show')
   return page.body().props.job
 }
 
@@ -136,7 +136,7 @@ test.group('Staff CSV: import', (group) => {
     const browser = await signedIn(client)
     const page = await browser.get('/m/minato/csv')
     page.assertStatus(200)
-    page.assertInertiaComponent('staff/csv/index')
+    page.assertInertiaComponent('usage/staff/csv/index')
     const props = page.body().props
     assert.equal(props.maxMegabytes, 5)
     assert.includeMembers(

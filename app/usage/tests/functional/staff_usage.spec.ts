@@ -99,7 +99,7 @@ test.group('Staff console: usage', (group) => {
 
     const page = await browser.get('/m/minato/usage')
     page.assertStatus(200)
-    page.assertInertiaComponent('staff/usage/index')
+    page.assertInertiaComponent('usage/staff/index')
     const { filters, result, facilities } = page.body().props
     assert.equal(filters.month, monthOf(today))
     assert.equal(result.total, 1)

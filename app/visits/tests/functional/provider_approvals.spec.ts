@@ -87,7 +87,7 @@ test.group('Provider approvals: the queue', (group) => {
     const browser = await signedIn(client, HELPER)
     const page = await browser.get(QUEUE)
     page.assertStatus(200)
-    page.assertInertiaComponent('provider/approvals/index')
+    page.assertInertiaComponent('visits/provider/approvals/index')
     const props = page.body().props
     const row = props.waiting.find((candidate: { id: number }) => candidate.id === redemptionId)
     assert.include(row, {
@@ -174,7 +174,7 @@ test.group('Provider approvals: one visit', (group) => {
     const browser = await signedIn(client, HELPER)
     const page = await browser.get(`${QUEUE}/${redemptionId}`)
     page.assertStatus(200)
-    page.assertInertiaComponent('provider/approvals/show')
+    page.assertInertiaComponent('visits/provider/approvals/show')
     const { visit } = page.body().props
     assert.include(visit, { id: redemptionId, residentNumber: 'MN-000101', state: 'waiting' })
     assert.deepEqual(visit.allowedMinutes, [60, 120, 180, 240])

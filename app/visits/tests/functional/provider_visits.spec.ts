@@ -164,7 +164,7 @@ test.group('Provider visits: where to work', (group) => {
   }) => {
     const staff = await signedIn(client, 'staff@minato.example')
     const home = await follow(staff, await staff.get('/provider'))
-    assert.equal(home.body().component, 'home')
+    assert.equal(home.body().component, 'home/index')
     assert.equal(flashOf(home).notice, '事業者のスタッフとして登録されている自治体がありません。')
   })
 
@@ -184,7 +184,7 @@ test.group('Provider visits: where to work', (group) => {
     const browser = await helper(client)
     const choice = await browser.get('/provider')
     choice.assertStatus(200)
-    assert.equal(choice.body().component, 'provider/visits/choose')
+    assert.equal(choice.body().component, 'visits/provider/visits/choose')
     assert.deepEqual(choice.body().props.places, [
       { slug: 'minato', municipality: '港区', provider: 'あおぞら家事支援サービス' },
       { slug: 'shinjuku', municipality: '新宿区', provider: 'あおぞら家事支援サービス' },
@@ -216,7 +216,7 @@ test.group('Provider visits: the landing page', (group) => {
     const page = await browser.get(BASE)
     page.assertStatus(200)
     const props = page.body().props
-    assert.equal(page.body().component, 'provider/visits/index')
+    assert.equal(page.body().component, 'visits/provider/visits/index')
     assert.equal(props.facility.name, 'あおぞら 芝浦ステーション')
     assert.lengthOf(props.facilities, 1)
     const postpartum = props.programs.find(
@@ -310,7 +310,7 @@ test.group('Provider visits: start a visit and show its QR', (group) => {
     assert.equal(Number(row.minutes), 120)
     assert.equal(row.visit_date, todayInJapan())
 
-    assert.equal(page.body().component, 'provider/visits/show')
+    assert.equal(page.body().component, 'visits/provider/visits/show')
     const props = page.body().props
     assert.equal(props.visit.state, 'open')
     assert.equal(props.qr.shortCode, row.short_code)
@@ -355,7 +355,7 @@ test.group('Provider visits: start a visit and show its QR', (group) => {
     const browser = await helper(client)
     const count = await tokenCount()
     const { page } = await start(browser, { service: 'doula' })
-    assert.equal(page.body().component, 'provider/visits/index')
+    assert.equal(page.body().component, 'visits/provider/visits/index')
     assert.equal(
       page.body().props.errors.service,
       'この事業者は、この自治体で「家事・育児支援（産後ドゥーラ）」（産前産後家事・育児支援サービス）の契約がありません。'
@@ -493,7 +493,7 @@ test.group('Provider visits: resident lookup', (group) => {
     const browser = await helper(client)
     const page = await browser.get(`${BASE}/residents?number=MN-000101`)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'provider/visits/lookup')
+    assert.equal(page.body().component, 'visits/provider/visits/lookup')
     const { result, error } = page.body().props
     assert.isNull(error)
     assert.deepEqual(Object.keys(result).sort(), ['name', 'nearestExpiry', 'programs'])

@@ -87,7 +87,7 @@ test.group('Resident visits: scan and confirm', (group) => {
     assert.equal(locationOf(response), `${BASE}/scan`)
     const page = await browser.get(`${BASE}/scan`)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'resident/visits/scan')
+    assert.equal(page.body().component, 'visits/resident/scan')
   })
 
   test('/scan without a resident record goes home with a notice; with two, asks which', async ({
@@ -96,7 +96,7 @@ test.group('Resident visits: scan and confirm', (group) => {
   }) => {
     const staff = await signedIn(client, 'staff@minato.example')
     const home = await follow(staff, await staff.get('/scan'))
-    assert.equal(home.body().component, 'home')
+    assert.equal(home.body().component, 'home/index')
     assert.include(flashOf(home).notice ?? '', 'まだ利用者の登録がありません')
 
     const { municipality } = await createSecondTenant()
@@ -114,7 +114,7 @@ test.group('Resident visits: scan and confirm', (group) => {
     const browser = await signedInResident(client)
     const choice = await browser.get('/scan')
     choice.assertStatus(200)
-    assert.equal(choice.body().component, 'resident/visits/choose')
+    assert.equal(choice.body().component, 'visits/resident/choose')
     assert.deepEqual(
       choice.body().props.places.map((place: { slug: string }) => place.slug),
       ['minato', 'shinjuku']
@@ -133,7 +133,7 @@ test.group('Resident visits: scan and confirm', (group) => {
     const page = await browser.get(`${link.pathname}${link.search}`)
     page.assertStatus(200)
     const { component, props } = page.body()
-    assert.equal(component, 'resident/visits/confirm')
+    assert.equal(component, 'visits/resident/confirm')
     assert.deepEqual(props.credential, { token })
     assert.equal(props.visit.service, '家事支援（ホームヘルパー）')
     assert.equal(props.visit.program, '産前産後家事・育児支援サービス')
@@ -159,7 +159,7 @@ test.group('Resident visits: scan and confirm', (group) => {
     )
     const page = await browser.get(`${BASE}/visit?code=${encodeURIComponent(wide)}`)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'resident/visits/confirm')
+    assert.equal(page.body().component, 'visits/resident/confirm')
     assert.deepEqual(page.body().props.credential, { code: shortCode })
   })
 
@@ -170,7 +170,7 @@ test.group('Resident visits: scan and confirm', (group) => {
     const browser = await signedInResident(client)
     const page = await browser.get(`${BASE}/visit`)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'resident/visits/scan')
+    assert.equal(page.body().component, 'visits/resident/scan')
   })
 
   test('a malformed, unknown, used or expired code goes back to scanning with the reason', async ({
@@ -215,7 +215,7 @@ test.group('Resident visits: scan and confirm', (group) => {
     assert.equal(locationOf(response), `${BASE}/visits/${redemption.id}`)
 
     const page = await follow(browser, response)
-    assert.equal(page.body().component, 'resident/visits/show')
+    assert.equal(page.body().component, 'visits/resident/show')
     assert.equal(page.body().props.visit.state, 'waiting')
     assert.isNull(page.body().props.minutesLeft)
     assert.include(flashOf(page).notice ?? '', '利用を受け付けました')
@@ -254,7 +254,7 @@ test.group('Resident visits: scan and confirm', (group) => {
     let response = await browser.post(`${BASE}/visit`, { token: short.token })
     assert.equal(locationOf(response), `${BASE}/visit?token=${encodeURIComponent(short.token)}`)
     let page = await browser.get(locationOf(response))
-    assert.equal(page.body().component, 'resident/visits/confirm')
+    assert.equal(page.body().component, 'visits/resident/confirm')
     assert.include(flashOf(page).error ?? '', '残り時間が足りません（残り1時間、必要2時間）')
     assert.isNull(page.body().props.balance.after)
     const shortRow = await tokenRow(short.shortCode)
@@ -460,7 +460,7 @@ test.group('Resident visits: survey', (group) => {
     const browser = await signedInResident(client)
     const page = await browser.get(`${BASE}/visits/${redemptionId}/survey`)
     page.assertStatus(200)
-    assert.equal(page.body().component, 'resident/visits/survey')
+    assert.equal(page.body().component, 'visits/resident/survey')
     assert.deepEqual(
       page.body().props.questions.map((question: { key: string }) => question.key),
       ['satisfaction', 'would_use_again', 'comment']

@@ -1,6 +1,5 @@
 import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import LedgerVerifier from '#ledger/ledger_verifier'
 
 /**
  * Recomputes every balance from the ledger entries and checks the
@@ -13,6 +12,7 @@ export default class LedgerVerify extends BaseCommand {
   static options: CommandOptions = { startApp: true }
 
   async run() {
+    const { default: LedgerVerifier } = await import('#ledger/ledger_verifier')
     const violation = await LedgerVerifier.firstViolation()
     if (violation) {
       this.logger.error(`${violation.subject}: ${violation.message}`)

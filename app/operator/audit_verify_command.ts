@@ -1,8 +1,5 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import Municipality from '#tenancy/municipality'
-import AuditVerifier from '#audit/audit_verifier'
-import { chainKeyFor } from '#audit/audit_event_input'
 
 /**
  * Recomputes every audit hash chain (or one municipality's) with the HMAC
@@ -19,6 +16,9 @@ export default class AuditVerify extends BaseCommand {
   declare tenant?: string
 
   async run() {
+    const { default: Municipality } = await import('#tenancy/municipality')
+    const { default: AuditVerifier } = await import('#audit/audit_verifier')
+    const { chainKeyFor } = await import('#audit/audit_event_input')
     let chainKeys: string[] | undefined
     if (this.tenant) {
       const municipality = await Municipality.findBy('code', this.tenant)

@@ -1,3 +1,8 @@
+import {
+  DEFAULT_IMPORT_LIMITS,
+  MEGABYTE,
+  type ImportLimits,
+} from '#residents/resident_import_limits'
 import { createHash } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -42,23 +47,7 @@ export type ImportActor = {
   destination?: string | null
 }
 
-export type ImportLimits = {
-  /** Largest file accepted, in bytes */
-  maxBytes: number
-  /** Most data rows accepted */
-  maxRows: number
-  /** Most problems listed in a report (all are counted) */
-  maxListedErrors: number
-}
-
-const MEGABYTE = 1024 * 1024
-
-/** Limits for uploads through the web; the ace command may raise maxBytes */
-export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
-  maxBytes: 5 * MEGABYTE,
-  maxRows: 100_000,
-  maxListedErrors: 1000,
-}
+export { DEFAULT_IMPORT_LIMITS, type ImportLimits }
 
 type StoredResident = { id: number } & Pick<
   ResidentRow,

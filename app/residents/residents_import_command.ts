@@ -2,11 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { BaseCommand, args, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import i18nManager from '@adonisjs/i18n/services/main'
-import Municipality from '#tenancy/municipality'
-import ResidentImport, { DEFAULT_IMPORT_LIMITS } from '#residents/resident_import'
-import { importReportText } from '#residents/resident_import_messages'
-import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '#config/i18n'
+import { DEFAULT_IMPORT_LIMITS } from '#residents/resident_import_limits'
 
 const MEGABYTE = 1024 * 1024
 
@@ -39,6 +35,11 @@ export default class ResidentsImport extends BaseCommand {
   declare maxMb?: number
 
   async run() {
+    const { default: i18nManager } = await import('@adonisjs/i18n/services/main')
+    const { default: Municipality } = await import('#tenancy/municipality')
+    const { default: ResidentImport } = await import('#residents/resident_import')
+    const { importReportText } = await import('#residents/resident_import_messages')
+    const { DEFAULT_LOCALE, SUPPORTED_LOCALES } = await import('#config/i18n')
     const locale = this.locale ?? DEFAULT_LOCALE
     if (!(SUPPORTED_LOCALES as readonly string[]).includes(locale)) {
       // Said in English: the language asked for is the one we lack

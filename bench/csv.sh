@@ -25,5 +25,3 @@ psql -h "$PG_HOST" -U "$PG_USER" -q -c "DROP DATABASE IF EXISTS tomoni_bench_csv
 node ace migration:run --force >/dev/null
 node --expose-gc --import @poppinss/ts-exec bench/csv_import.ts
 
-# Export of 1,000,000 redemptions (its own fresh databases)
-bash bench/csv_export.sh

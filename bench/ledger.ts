@@ -5,8 +5,10 @@
 | event, as a resident's scan and a provider's approval would be. Run with
 | bench/ledger.sh (a fresh database per run).
 */
+import { execFileSync } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { withApp } from './boot.js'
+import { reportBench } from './report.js'
 
 const TOTAL = Number(process.env.BENCH_REDEMPTIONS ?? 1000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
@@ -113,10 +115,28 @@ await withApp(async () => {
       `${label}: ${count} redemptions (reserve + approve) in ${seconds.toFixed(2)} s = ` +
         `${(count / seconds).toFixed(0)} /s`
     )
+    return count / seconds
   }
 
   await measure('sequential (1 at a time)', Math.floor(TOTAL / 2), 1)
-  await measure(`concurrent (${CONCURRENCY} at a time)`, Math.ceil(TOTAL / 2), CONCURRENCY)
+  const concurrent = await measure(
+    `concurrent (${CONCURRENCY} at a time)`,
+    Math.ceil(TOTAL / 2),
+    CONCURRENCY
+  )
+  const dialect = db.connection().dialect.name
+  const anchor = dialect === 'postgres' ? pgbenchTps(CONCURRENCY) : null
+  if (anchor) console.log(`anchor: pgbench TPC-B -c${CONCURRENCY} = ${anchor.toFixed(0)} tps`)
+  const ratio = anchor ? concurrent / anchor : null
+  reportBench({
+    path: `ledger reserve + approve with audit, ${CONCURRENCY} concurrent`,
+    db: dialect,
+    figure: `${concurrent.toFixed(0)} /s`,
+    anchor: anchor ? `pgbench TPC-B ${anchor.toFixed(0)} tps` : '—',
+    ratio,
+    goal: anchor ? '≥ 25 % of pgbench' : '—',
+    met: ratio === null ? null : ratio >= 0.25,
+  })
 
   const audited = await db
     .from('audit_events')
@@ -126,3 +146,36 @@ await withApp(async () => {
   const violation = await LedgerVerifier.firstViolation()
   console.log(violation ? `ledger VIOLATION: ${violation.message}` : 'ledger verified: consistent')
 })
+
+/**
+ * The machine's own ceiling for small write transactions: pgbench's TPC-B
+ * on a scratch database of the same server, run right after the ledger.
+ */
+function pgbenchTps(clients: number) {
+  const connection = [
+    '-h',
+    process.env.PG_HOST ?? '127.0.0.1',
+    '-U',
+    process.env.PG_USER ?? 'postgres',
+  ]
+  const scratch = 'tomoni_bench_pgbench'
+  execFileSync('psql', [
+    ...connection,
+    '-q',
+    '-c',
+    `DROP DATABASE IF EXISTS ${scratch}`,
+    '-c',
+    `CREATE DATABASE ${scratch}`,
+  ])
+  execFileSync('pgbench', [...connection, '-i', '-q', '-s', '1', scratch], { stdio: 'ignore' })
+  const output = execFileSync(
+    'pgbench',
+    [...connection, '-c', String(clients), '-j', '2', '-T', '10', scratch],
+    {
+      encoding: 'utf8',
+    }
+  )
+  execFileSync('psql', [...connection, '-q', '-c', `DROP DATABASE IF EXISTS ${scratch}`])
+  const tps = /tps = ([\d.]+)/.exec(output)
+  return tps ? Number(tps[1]) : null
+}

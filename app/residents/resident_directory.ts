@@ -11,6 +11,7 @@ import Child from '#residents/child'
 import ResidentRefusal from '#residents/resident_refusal'
 import { staffEvent } from '#audit/staff_action'
 import { isUniqueViolation } from '#shared/unique_violation'
+import { SEARCH_DOCUMENT, SQLITE_SEARCH_TABLE, TRIGRAM } from '#residents/resident_search_index'
 import {
   checkChildDates,
   normalizeResidentNumber,
@@ -54,6 +55,35 @@ export type ResidentSearchResult = {
   page: number
   perPage: number
   lastPage: number
+  /** The first resident shown, when there is a page before: ask `before` it */
+  previousCursor: number | null
+  /** The last resident shown, when there is a page after: ask `after` it */
+  nextCursor: number | null
+}
+
+/**
+ * Which page of a list: by number alone (counted from the start), after or
+ * before a resident shown on the page beside it (keyset: `page` is then the
+ * number shown), or the last page.
+ */
+export type ListPosition = { page?: number; after?: number; before?: number; last?: boolean }
+
+/** A list's order: columns (all one direction), the id last so that it is total */
+type ListOrder = { columns: string[]; descending: boolean }
+
+const NEWEST_FIRST: ListOrder = { columns: ['created_at', 'id'], descending: true }
+const BY_KANA: ListOrder = {
+  columns: ['family_name_kana', 'given_name_kana', 'id'],
+  descending: false,
+}
+
+function orderBy(
+  builder: { orderBy(column: string, direction: 'asc' | 'desc'): unknown },
+  order: ListOrder,
+  reversed: boolean
+) {
+  const direction = order.descending === reversed ? 'asc' : 'desc'
+  for (const column of order.columns) builder.orderBy(column, direction)
 }
 
 export type ResidentChildView = ChildFields & {
@@ -101,6 +131,17 @@ function contains(text: string) {
   return `%${text.toLowerCase().replaceAll(/[!%_]/g, (char) => `!${char}`)}%`
 }
 
+/** What one word of a query is compared with: names, kana, 利用者ID, phone digits */
+function tokenPatterns(token: string) {
+  const digits = phoneDigits(token)
+  return {
+    names: [...new Set([token, token.normalize('NFKC')])],
+    kana: searchKana(token),
+    residentNumber: normalizeResidentNumber(token),
+    digits: /^\d+$/.test(digits) ? digits : null,
+  }
+}
+
 /**
  * The residents of one municipality as staff find and keep them: search
  * (name, kana, 利用者ID, phone), register, edit, and their children. Every
@@ -136,26 +177,44 @@ export default class ResidentDirectory {
    * query that is a 利用者ID is an identifier and is kept as is. The ids of
    * the residents shown are recorded too: a result list is personal data.
    */
-  async search(query: string, page: number, by: StaffAction): Promise<ResidentSearchResult> {
+  async search(
+    query: string,
+    at: number | ListPosition,
+    by: StaffAction
+  ): Promise<ResidentSearchResult> {
     const normalized = query.normalize('NFKC').trim().replaceAll(/\s+/g, ' ')
     const tokens = normalized === '' ? [] : normalized.split(' ').slice(0, MAX_TOKENS)
+    const position = typeof at === 'number' ? { page: at } : at
+    const order = tokens.length === 0 ? NEWEST_FIRST : BY_KANA
 
     return db.transaction(async (trx) => {
-      const builder = Resident.query({ client: trx })
-        .where('municipality_id', this.municipalityId)
-        .withCount('children')
-      for (const token of tokens) builder.where((match) => this.#matchToken(match, token))
-      if (tokens.length === 0) builder.orderBy('created_at', 'desc').orderBy('id', 'desc')
-      else builder.orderBy('family_name_kana').orderBy('given_name_kana').orderBy('id')
+      const matching = () => {
+        const builder = Resident.query({ client: trx }).where(
+          'municipality_id',
+          this.municipalityId
+        )
+        for (const token of tokens) {
+          builder.where((match) => this.#matchToken(match, token))
+          this.#narrowByIndex(builder, trx, token)
+        }
+        return builder
+      }
+      const counted = await matching().count('* as total').pojo<{ total: number | string }>()
+      const total = Number(counted[0].total)
+      const lastPage = Math.max(1, Math.ceil(total / SEARCH_PAGE_SIZE))
 
-      const paginated = await builder.paginate(page, SEARCH_PAGE_SIZE)
-      const residents = paginated.all().map((resident) => ({
+      const shown = await this.#page(trx, matching, order, position, total, lastPage)
+      const childrenCounts = await this.#childrenCounts(
+        trx,
+        shown.rows.map((resident) => resident.id)
+      )
+      const residents = shown.rows.map((resident) => ({
         id: resident.id,
         residentNumber: resident.residentNumber,
         name: `${resident.familyName} ${resident.givenName}`,
         kana: `${resident.familyNameKana} ${resident.givenNameKana}`,
         phone: resident.phone,
-        childrenCount: Number(resident.$extras.children_count ?? 0),
+        childrenCount: childrenCounts.get(resident.id) ?? 0,
       }))
 
       const kind = queryKind(normalized)
@@ -169,40 +228,175 @@ export default class ResidentDirectory {
             ...(kind !== 'empty' && kind !== 'resident_number'
               ? { query_hmac: queryDigest(normalized) }
               : {}),
-            page: paginated.currentPage,
-            total: paginated.total,
+            page: shown.page,
+            total,
             shown_resident_ids: residents.map((resident) => resident.id),
           },
         },
         trx
       )
 
+      const first = residents.at(0)?.id ?? null
+      const last = residents.at(-1)?.id ?? null
       return {
         residents,
-        total: paginated.total,
-        page: paginated.currentPage,
+        total,
+        page: shown.page,
         perPage: SEARCH_PAGE_SIZE,
-        lastPage: Math.max(1, paginated.lastPage),
+        lastPage,
+        previousCursor: shown.hasPrevious ? first : null,
+        nextCursor: shown.hasNext ? last : null,
       }
     })
+  }
+
+  /**
+   * The rows of one page. After or before a resident of the previous page
+   * (keyset): read from that resident's place in the order, so a page costs
+   * the same wherever it is and residents registered meanwhile neither
+   * repeat a row nor skip one. The last page is read backwards from the
+   * end. A page asked by number alone (a bookmark) is counted from the
+   * start, on the order's index and the ids only.
+   */
+  async #page(
+    trx: TransactionClientContract,
+    matching: () => ModelQueryBuilderContract<typeof Resident>,
+    order: ListOrder,
+    position: ListPosition,
+    total: number,
+    lastPage: number
+  ) {
+    const size = SEARCH_PAGE_SIZE
+    const page = Math.max(1, Math.trunc(position.page ?? 1))
+    const cursor = position.after ?? position.before
+    const cursorFound =
+      cursor !== undefined &&
+      (await trx
+        .from('residents')
+        .where('municipality_id', this.municipalityId)
+        .where('id', cursor)
+        .first()) !== null
+
+    if (cursor !== undefined && cursorFound) {
+      const forward = position.after !== undefined
+      const builder = matching()
+        .whereRaw(
+          `(${order.columns.join(', ')}) ${forward === order.descending ? '<' : '>'} ` +
+            `(SELECT ${order.columns.join(', ')} FROM residents WHERE id = ?)`,
+          [cursor]
+        )
+        .limit(size + 1)
+      orderBy(builder, order, !forward)
+      const rows = await builder
+      const more = rows.length > size
+      const kept = rows.slice(0, size)
+      if (forward) {
+        return { rows: kept, page: Math.min(page, lastPage), hasPrevious: true, hasNext: more }
+      }
+      // Back to the start: the first page, full
+      if (rows.length >= size) {
+        return {
+          rows: kept.reverse(),
+          page: more ? Math.max(2, page) : 1,
+          hasPrevious: more,
+          hasNext: true,
+        }
+      }
+    }
+
+    if (position.last && total > 0) {
+      const builder = matching().limit(total - (lastPage - 1) * size)
+      orderBy(builder, order, true)
+      const rows = await builder
+      return { rows: rows.reverse(), page: lastPage, hasPrevious: lastPage > 1, hasNext: false }
+    }
+
+    const start = cursor !== undefined ? 1 : page
+    const ids = matching()
+      .select('id')
+      .offset((start - 1) * size)
+      .limit(size + 1)
+    orderBy(ids, order, false)
+    const builder = Resident.query({ client: trx }).whereIn('id', ids)
+    orderBy(builder, order, false)
+    const rows = await builder
+    return {
+      rows: rows.slice(0, size),
+      page: start,
+      hasPrevious: start > 1 && total > 0,
+      hasNext: rows.length > size,
+    }
+  }
+
+  /** Children per resident, for the residents on the page only */
+  async #childrenCounts(trx: TransactionClientContract, residentIds: number[]) {
+    if (residentIds.length === 0) return new Map<number, number>()
+    const rows = await trx
+      .from('children')
+      .where('municipality_id', this.municipalityId)
+      .whereIn('resident_id', residentIds)
+      .groupBy('resident_id')
+      .select('resident_id')
+      .count('* as children')
+    return new Map<number, number>(
+      rows.map((row) => [Number(row.resident_id), Number(row.children)])
+    )
   }
 
   #matchToken(match: ModelQueryBuilderContract<typeof Resident>, token: string) {
     const like = (expression: string, text: string) =>
       match.orWhereRaw(`LOWER(${expression}) LIKE ? ESCAPE '!'`, [contains(text)])
+    const { names, kana, residentNumber, digits } = tokenPatterns(token)
     // Names as written (NFKC would swap some kanji) and as normalized
-    for (const text of new Set([token, token.normalize('NFKC')])) {
+    for (const text of names) {
       like('family_name', text)
       like('given_name', text)
       like('family_name || given_name', text)
     }
-    const kana = searchKana(token)
     like('family_name_kana', kana)
     like('given_name_kana', kana)
     like('family_name_kana || given_name_kana', kana)
-    like('resident_number', normalizeResidentNumber(token))
-    const digits = phoneDigits(token)
-    if (/^\d+$/.test(digits)) like("REPLACE(phone, '-', '')", digits)
+    like('resident_number', residentNumber)
+    if (digits !== null) like("REPLACE(phone, '-', '')", digits)
+  }
+
+  /**
+   * The trigram index keeps the rows whose search document contains one of
+   * the word's patterns (resident_search_index.ts); #matchToken then tests
+   * those rows exactly. A pattern shorter than a trigram would make the
+   * index read everything: such a word is left to the exact tests.
+   */
+  #narrowByIndex(
+    builder: ModelQueryBuilderContract<typeof Resident>,
+    trx: TransactionClientContract,
+    token: string
+  ) {
+    const { names, kana, residentNumber, digits } = tokenPatterns(token)
+    const texts = [
+      ...new Set(
+        [...names, kana, residentNumber, ...(digits === null ? [] : [digits])].map((text) =>
+          text.toLowerCase()
+        )
+      ),
+    ]
+    if (texts.some((text) => [...text].length < TRIGRAM)) return
+    if (trx.dialect.name === 'postgres') {
+      builder.where((narrow) => {
+        for (const text of texts) {
+          narrow.orWhereRaw(`${SEARCH_DOCUMENT} LIKE ? ESCAPE '!'`, [contains(text)])
+        }
+      })
+      return
+    }
+    // FTS5 reads LIKE without ESCAPE only: a word holding a wildcard is left to the exact tests
+    if (texts.some((text) => /[%_]/.test(text))) return
+    const documents = texts
+      .map(() => `SELECT rowid FROM ${SQLITE_SEARCH_TABLE} WHERE document LIKE ?`)
+      .join(' UNION ')
+    builder.whereRaw(
+      `id IN (${documents})`,
+      texts.map((text) => `%${text}%`)
+    )
   }
 
   /*

@@ -130,7 +130,7 @@ export default class ResidentImport {
       return this.#report(read, issues, plan, false)
     }
 
-    return db.transaction(async (trx) => {
+    const committed = await db.transaction(async (trx) => {
       await this.#excludeOtherImports(trx, municipalityId)
       // Planned inside the transaction: what we compare is what we change.
       const plan = await this.#plan(trx, municipalityId, read, issues, options)
@@ -162,6 +162,12 @@ export default class ResidentImport {
       )
       return report
     })
+    // SQLite keeps no statistics by itself: after thousands of new rows its
+    // planner would read the residents list through the wrong index.
+    if (committed.committed && db.connection().dialect.name !== 'postgres') {
+      await db.rawQuery('PRAGMA optimize = 0x10002')
+    }
+    return committed
   }
 
   /** The report for a file refused by its size alone, before reading it (the ace command) */

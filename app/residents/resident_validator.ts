@@ -93,5 +93,9 @@ export const residentSearchValidator = vine.compile(
   vine.object({
     q: vine.string().trim().maxLength(100).optional(),
     page: vine.number().positive().withoutDecimals().max(100000).optional(),
+    // Keyset paging: the page after or before this resident, or the last page
+    after: vine.number().positive().withoutDecimals().optional(),
+    before: vine.number().positive().withoutDecimals().optional(),
+    last: vine.boolean().optional(),
   })
 )

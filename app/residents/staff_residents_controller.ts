@@ -53,7 +53,11 @@ export default class StaffResidentsController {
       messagesProvider: staffFieldNames(ctx, 'staff_residents.fields'),
     })
     const query = input.q ?? ''
-    const result = await residentDirectory(ctx).search(query, input.page ?? 1, staffActionFrom(ctx))
+    const result = await residentDirectory(ctx).search(
+      query,
+      { page: input.page ?? 1, after: input.after, before: input.before, last: input.last },
+      staffActionFrom(ctx)
+    )
     return inertia.render('residents/staff/index', { query, result })
   }
 

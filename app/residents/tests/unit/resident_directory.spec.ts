@@ -242,6 +242,208 @@ test.group('Resident directory: search', (group) => {
   })
 })
 
+test.group('Resident directory: pages and the search index', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  /** Registers residents numbered MN-5xxxxx, one after the other */
+  async function registerMany(city: Municipality, count: number, from: number, kana = 'サトウ') {
+    const directory = directoryOf(city)
+    const by = await staffOf(city)
+    for (let index = from; index < from + count; index++) {
+      await directory.register(
+        fields({
+          residentNumber: `MN-5${String(index).padStart(5, '0')}`,
+          familyNameKana: kana,
+          givenNameKana: `ア${'イ'.repeat(index % 7)}`,
+          phone: null,
+        }),
+        null,
+        by
+      )
+    }
+  }
+
+  async function newestFirst(city: Municipality) {
+    const rows = await db
+      .from('residents')
+      .where('municipality_id', city.id)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .select('id')
+    return rows.map((row) => Number(row.id))
+  }
+
+  const ids = (result: { residents: { id: number }[] }) => result.residents.map((row) => row.id)
+
+  test('next and previous pages neither repeat nor skip a row when residents are registered in between', async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const directory = directoryOf(city)
+    await registerMany(city, 57, 0)
+    const before = await newestFirst(city)
+    assert.lengthOf(before, 60)
+
+    const first = await directory.search('', 1, by)
+    assert.deepEqual(ids(first), before.slice(0, 25))
+    assert.isNull(first.previousCursor)
+    assert.equal(first.nextCursor, before[24])
+
+    // Five residents registered while staff read page 1: they go before it
+    await registerMany(city, 5, 100)
+
+    const second = await directory.search('', { page: 2, after: first.nextCursor! }, by)
+    assert.deepEqual(ids(second), before.slice(25, 50))
+    assert.include(second, { page: 2, total: 65, lastPage: 3 })
+    const third = await directory.search('', { page: 3, after: second.nextCursor! }, by)
+    assert.deepEqual(ids(third), before.slice(50, 60))
+    assert.isNull(third.nextCursor, 'nothing after the oldest')
+
+    const back = await directory.search('', { page: 2, before: third.previousCursor! }, by)
+    assert.deepEqual(ids(back), before.slice(25, 50))
+    const backAgain = await directory.search('', { page: 1, before: back.previousCursor! }, by)
+    assert.deepEqual(ids(backAgain), before.slice(0, 25))
+    assert.isNotNull(backAgain.previousCursor, 'the five new residents are before it')
+    assert.equal(backAgain.page, 2)
+
+    const after = await newestFirst(city)
+    const last = await directory.search('', { last: true }, by)
+    assert.deepEqual(ids(last), after.slice(50))
+    assert.include(last, { page: 3, lastPage: 3, nextCursor: null })
+    // A page asked by number (a bookmark) is counted from the start
+    assert.deepEqual(ids(await directory.search('', 2, by)), after.slice(25, 50))
+  })
+
+  test('a page before the first few rows starts at the first page, full', async ({ assert }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const directory = directoryOf(city)
+    await registerMany(city, 30, 0)
+    const order = await newestFirst(city)
+    // The 3rd resident shown: fewer than a page before it
+    const result = await directory.search('', { page: 2, before: order[2] }, by)
+    assert.deepEqual(ids(result), order.slice(0, 25))
+    assert.include(result, { page: 1, previousCursor: null })
+  })
+
+  test("a cursor that is not this municipality's resident gives the first page", async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const { municipality: shinjuku } = await createSecondTenant()
+    const theirs = await directoryOf(shinjuku).register(
+      fields({ residentNumber: 'SJ-1' }),
+      null,
+      await staffOf(shinjuku)
+    )
+    const by = await staffOf(city)
+    const result = await directoryOf(city).search('', { page: 4, after: theirs.id }, by)
+    assert.deepEqual(ids(result), await newestFirst(city))
+    assert.equal(result.page, 1)
+    const none = await directoryOf(city).search('', { page: 2, after: 999_999_999 }, by)
+    assert.equal(none.page, 1)
+  })
+
+  test('search results page by kana the same way', async ({ assert }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const directory = directoryOf(city)
+    await registerMany(city, 40, 0, 'オヤマダ')
+    const first = await directory.search('おやまだ', 1, by)
+    assert.equal(first.total, 40)
+    const byKanaThenId = (a: string, b: string) => {
+      const [kanaA, idA] = a.split('/')
+      const [kanaB, idB] = b.split('/')
+      return kanaA === kanaB ? Number(idA) - Number(idB) : kanaA < kanaB ? -1 : 1
+    }
+    const kanaOrder = (result: { residents: { kana: string; id: number }[] }) =>
+      result.residents.map((row) => `${row.kana}/${row.id}`)
+    // One more who sorts among the residents of page 1 (given name ア)
+    await registerMany(city, 1, 203, 'オヤマダ')
+    const second = await directory.search('おやまだ', { page: 2, after: first.nextCursor! }, by)
+    assert.lengthOf(second.residents, 15)
+    const all = [...kanaOrder(first), ...kanaOrder(second)]
+    assert.equal(new Set(all).size, 40, 'no resident twice')
+    assert.deepEqual(all, [...all].sort(byKanaThenId))
+    assert.equal(second.total, 41)
+  })
+
+  test('children are counted for each resident on the page', async ({ assert }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const directory = directoryOf(city)
+    const none = await directory.register(fields({ residentNumber: 'MN-600001' }), null, by)
+    const one = await directory.register(
+      fields({ residentNumber: 'MN-600002' }),
+      child({ birthDate: '2026-01-10' }),
+      by
+    )
+    const three = await directory.register(
+      fields({ residentNumber: 'MN-600003' }),
+      { ...child({ birthDate: '2026-02-01', multipleBirth: true }), count: 2 },
+      by
+    )
+    await directory.addChildren(three.id, child({ dueDate: '2026-12-01' }), by)
+    const result = await directory.search('', 1, by)
+    const counts = new Map(result.residents.map((row) => [row.id, row.childrenCount]))
+    assert.equal(counts.get(none.id), 0)
+    assert.equal(counts.get(one.id), 1)
+    assert.equal(counts.get(three.id), 3)
+  })
+
+  test('words of 2 characters (no trigram) and of 3 or more find the same residents', async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const by = await staffOf(city)
+    const directory = directoryOf(city)
+    const koyamada = await directory.register(
+      fields({
+        residentNumber: 'MN-700001',
+        familyName: '小山田',
+        givenName: '学',
+        familyNameKana: 'オヤマダ',
+        givenNameKana: 'マナブ',
+        phone: '080-7000-0001',
+      }),
+      null,
+      by
+    )
+    // 2 characters: the exact tests alone
+    assert.sameMembers(await found(city, '山田'), ['MN-000101', 'MN-700001'])
+    assert.sameMembers(await found(city, 'やま'), ['MN-000101', 'MN-700001'])
+    assert.deepEqual(await found(city, 'ダハ'), ['MN-000101'], 'across family and given name')
+    // 3 or more: the trigram index, then the exact tests
+    assert.sameMembers(await found(city, 'やまだ'), ['MN-000101', 'MN-700001'])
+    assert.deepEqual(await found(city, '小山田'), ['MN-700001'])
+    assert.deepEqual(await found(city, 'ダハナ'), ['MN-000101'])
+    assert.deepEqual(await found(city, 'mn-7000'), ['MN-700001'], 'any case')
+    assert.deepEqual(await found(city, '70000001'), ['MN-700001'], 'phone digits')
+    assert.deepEqual(await found(city, '小山田 まなぶ'), ['MN-700001'], 'two words')
+    assert.deepEqual(await found(city, '%%%'), [])
+    assert.deepEqual(await found(city, 'ヤマダ_'), [])
+
+    // The index follows an edit
+    await directory.update(
+      koyamada.id,
+      {
+        ...fields(),
+        residentNumber: 'MN-700001',
+        familyName: '古山田',
+        familyNameKana: 'コヤマダ',
+        givenName: '学',
+        givenNameKana: 'マナブ',
+        phone: null,
+      },
+      by
+    )
+    assert.deepEqual(await found(city, 'おやまだ'), [])
+    assert.deepEqual(await found(city, 'こやまだ'), ['MN-700001'])
+    assert.deepEqual(await found(city, '70000001'), [], 'the old phone number')
+  })
+})
+
 test.group('Resident directory: register and edit', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 

@@ -11,6 +11,7 @@
 */
 import { performance } from 'node:perf_hooks'
 import { withApp } from './boot.js'
+import { reportBench } from './report.js'
 
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 30_000)
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5)
@@ -210,4 +211,25 @@ await withApp(async () => {
   }
   const found = await search('ヤマダ', 1, by)
   console.log(`ヤマダ: ${found.total} residents found`)
+
+  const worst = Math.max(...results.slice(1, 4).map((result) => result.ms))
+  reportBench({
+    path: `residents list, slowest of middle/last pages at ${RESIDENTS.toLocaleString('en')}`,
+    db: dialect,
+    figure: `${worst.toFixed(0)} ms`,
+    anchor: `page 1 ${base.toFixed(0)} ms`,
+    ratio: worst / base,
+    goal: '< 300 ms at 300k',
+    met: worst < 300,
+  })
+  const yamada = results[4].ms
+  reportBench({
+    path: `name search ヤマダ at ${RESIDENTS.toLocaleString('en')}`,
+    db: dialect,
+    figure: `${yamada.toFixed(0)} ms`,
+    anchor: `page 1 ${base.toFixed(0)} ms`,
+    ratio: yamada / base,
+    goal: '< 100 ms',
+    met: yamada < 100,
+  })
 })

@@ -127,7 +127,7 @@ test.group('Resident home', (group) => {
     home.assertStatus(200)
     assert.isTrue(home.body().props.welcome)
     assert.deepEqual(home.body().props.residentAreas, [])
-    const messages = home.body().props.i18n.messages
+    const messages = home.body().props.translations
     assert.equal(
       messages['resident_home.home.welcome.link_title'],
       '区から利用者IDとコードを受け取った方'

@@ -15,7 +15,7 @@ test.group('Language switch', (group) => {
 
     const page = await browser.get('/login')
     assert.equal(page.body().props.i18n.locale, 'en')
-    assert.equal(page.body().props.i18n.messages['ui.auth.sign_in_title'], 'Sign in')
+    assert.equal(page.body().props.translations['ui.auth.sign_in_title'], 'Sign in')
 
     const html = await browser.send('get', '/login', undefined, false)
     html.assertTextIncludes('<html lang="en">')
@@ -27,13 +27,38 @@ test.group('Language switch', (group) => {
     const japanesePage = await browser.get('/login')
     await browser.put('/locale', { locale: 'en' })
     const englishPage = await browser.get('/login')
-    const ja = japanesePage.body().props.i18n.messages
-    const en = englishPage.body().props.i18n.messages
+    const ja = japanesePage.body().props.translations
+    const en = englishPage.body().props.translations
     assert.sameMembers(Object.keys(en), Object.keys(ja))
     const untranslated = Object.keys(ja).filter(
       (key) => ja[key] === en[key] && /[ぁ-んァ-ン一-龯]/.test(ja[key])
     )
     assert.deepEqual(untranslated, [])
+  })
+
+  test('the message catalogue comes once per language, not with every visit', async ({
+    client,
+    assert,
+  }) => {
+    const first = await client.get('/login').withInertia()
+    const catalogue = first.body().props.translations
+    assert.equal(catalogue['ui.auth.sign_in_title'], 'ログイン')
+    assert.includeMembers(Object.keys(first.body().onceProps), ['translations.ja'])
+
+    // The client says it holds the Japanese catalogue: the visit comes without it
+    const again = await client
+      .get('/login')
+      .withInertia()
+      .header('x-inertia-except-once-props', 'translations.ja')
+    assert.notProperty(again.body().props, 'translations')
+    assert.isBelow(JSON.stringify(again.body()).length, JSON.stringify(catalogue).length / 10)
+
+    // Holding another language's catalogue is not enough
+    const other = await client
+      .get('/login')
+      .withInertia()
+      .header('x-inertia-except-once-props', 'translations.en')
+    assert.equal(other.body().props.translations['ui.auth.sign_in_title'], 'ログイン')
   })
 
   test('an unsupported language is refused and changes nothing', async ({ client, assert }) => {

@@ -51,7 +51,7 @@ test.group('Shell: security headers, health, errors', () => {
     response.assertInertiaComponent('http/error_status')
     assert.equal(response.body().props.kind, 'not_found')
     assert.equal(
-      response.body().props.i18n.messages['ui.errors.not_found.title'],
+      response.body().props.translations['ui.errors.not_found.title'],
       'ページが見つかりません'
     )
   })

@@ -36,7 +36,10 @@ test.group('sample_program: wiring of a plugin', (group) => {
       response.body().props.notes.map((note: { body: string }) => note.body),
       ['初回訪問']
     )
-    assert.equal(response.body().props.translations['sample_program.notes.title'], 'サンプル制度のメモ')
+    assert.equal(
+      response.body().props.translations['sample_program.notes.title'],
+      'サンプル制度のメモ'
+    )
   })
 
   test('a municipality that has not enabled the plugin does not see it', async ({ client }) => {

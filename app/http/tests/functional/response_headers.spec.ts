@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import env from '#start/env'
 import { signedIn } from '#tests/helpers/staff_console'
@@ -81,5 +84,24 @@ test.group('Response headers: referrer, permissions, no-store', (group) => {
     const asset = await fetch(`${base}/favicon.svg`)
     assert.equal(asset.status, 200)
     assertPrivacyHeaders(assert, asset.headers, { cache: false })
+  })
+
+  test('built assets (hashed names) are kept for good; other public files are revalidated', async ({
+    assert,
+    cleanup,
+  }) => {
+    const base = `http://${env.get('HOST')}:${env.get('PORT')}`
+    // What `node ace build` writes: public/assets/<name>-<hash>.js
+    const name = `probe-${randomBytes(4).toString('hex')}.js`
+    const file = app.publicPath('assets', name)
+    await mkdir(app.publicPath('assets'), { recursive: true })
+    await writeFile(file, 'export {}\n')
+    cleanup(() => rm(file, { force: true }))
+
+    const built = await fetch(`${base}/assets/${name}`)
+    assert.equal(built.status, 200)
+    assert.equal(built.headers.get('cache-control'), 'public, max-age=31536000, immutable')
+    const icon = await fetch(`${base}/favicon.svg`)
+    assert.equal(icon.headers.get('cache-control'), 'public, max-age=0')
   })
 })

@@ -61,7 +61,10 @@ async function dataSet() {
     stationJa: 'みなと 白金ステーション',
     stationEn: 'Minato Shirokane Station',
   })
-  const aozora = { providerId: provider.id, facilityId: facility.id }
+  const aozora: { providerId: number; facilityId: number | null } = {
+    providerId: provider.id,
+    facilityId: facility.id,
+  }
   const shirokane = { providerId: other.provider.id, facilityId: other.facility.id }
   const nowhere = { providerId: provider.id, facilityId: null }
 

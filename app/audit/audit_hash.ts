@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { type KeyObject, createHmac, createSecretKey } from 'node:crypto'
 import { sha256Hex } from '#shared/sha256'
 
 /**
@@ -32,7 +32,8 @@ export type CanonicalAuditRow = {
   details: string
 }
 
-const FIELDS: (keyof CanonicalAuditRow)[] = [
+/** The hashed fields, in the order they are hashed */
+export const FIELDS: readonly (keyof CanonicalAuditRow)[] = [
   'chain_key',
   'sequence',
   'municipality_id',
@@ -76,9 +77,59 @@ export function canonicalRow(row: Record<string, unknown>): CanonicalAuditRow {
  * sha256 of the same text.
  */
 export function auditHash(prevHash: string, row: CanonicalAuditRow, key: string | null) {
-  const canonical = prevHash + JSON.stringify(FIELDS.map((field) => [field, row[field]]))
-  if (key === null) return sha256Hex(canonical)
-  return createHmac('sha256', key).update(canonical).digest('hex')
+  return linkHash(prevHash + canonicalText(row), key)
+}
+
+/**
+ * The same hash, straight from a stored row (as either driver returns it):
+ * auditRowHash(prev, row, key) === auditHash(prev, canonicalRow(row), key).
+ * The verifier calls it once per event, so it writes the canonical text
+ * without building the canonical row.
+ */
+export function auditRowHash(
+  prevHash: string,
+  row: Record<string, unknown>,
+  key: string | KeyObject | null
+) {
+  return linkHash(prevHash + canonicalText(row), key)
+}
+
+/**
+ * The HMAC key prepared once, for hashing many rows (the same MAC as the
+ * text key: its UTF-8 bytes).
+ */
+export function hmacKeyObject(key: string): KeyObject {
+  return createSecretKey(Buffer.from(key, 'utf8'))
+}
+
+function linkHash(linked: string, key: string | KeyObject | null) {
+  if (key === null) return sha256Hex(linked)
+  return createHmac('sha256', key).update(linked).digest('hex')
+}
+
+/**
+ * JSON.stringify(FIELDS.map((field) => [field, canonicalRow(row)[field]])),
+ * written directly: the fixed parts are spelled out once, and only text
+ * that may need escaping goes through JSON.stringify. An ISO timestamp and
+ * a number's digits never need it.
+ */
+const PARTS = FIELDS.map((field, index) => ({
+  field,
+  opening: `${index === 0 ? '[' : '],'}[${JSON.stringify(field)},`,
+}))
+
+function canonicalText(row: Record<string, unknown>): string {
+  let canonical = ''
+  for (const { field, opening } of PARTS) {
+    const value = row[field]
+    canonical += opening
+    if (field === 'occurred_at') canonical += `"${isoTimestamp(value)}"`
+    else if (value === null || value === undefined) canonical += 'null'
+    else if (typeof value === 'string') canonical += JSON.stringify(value)
+    else if (typeof value === 'number' || typeof value === 'bigint') canonical += `"${value}"`
+    else canonical += JSON.stringify(String(value))
+  }
+  return canonical + ']]'
 }
 
 /**

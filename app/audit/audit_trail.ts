@@ -6,7 +6,7 @@ import {
   chainKeyFor,
   municipalityIdOfChain,
 } from '#audit/audit_event_input'
-import { KEYED, auditHash, canonicalJson, canonicalRow } from '#audit/audit_hash'
+import { KEYED, auditRowHash, canonicalJson } from '#audit/audit_hash'
 import { auditHmacKey } from '#audit/audit_key'
 
 const MAX_USER_AGENT = 300
@@ -87,7 +87,7 @@ export default class AuditTrail {
       details: canonicalJson(input.details ?? {}),
     }
     const prevHash = head.last_hash as string
-    const hash = auditHash(prevHash, canonicalRow(row), auditHmacKey())
+    const hash = auditRowHash(prevHash, row, auditHmacKey())
 
     await trx
       .table('audit_events')

@@ -1,8 +1,11 @@
+import type { KeyObject } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { GENESIS_HASH } from '#audit/audit_event_input'
-import { KEYED, auditHash, canonicalRow } from '#audit/audit_hash'
+import { KEYED, auditRowHash, hmacKeyObject } from '#audit/audit_hash'
 import { auditHmacKey } from '#audit/audit_key'
 import AuditAnchors, { type AuditAnchor } from '#audit/audit_anchors'
+import { chainRows } from '#audit/audit_chain_rows'
 
 export type ChainBreak = {
   chainKey: string
@@ -26,8 +29,6 @@ export type VerifyOptions = {
   anchors?: Map<string, AuditAnchor>
 }
 
-const PAGE = 1000
-
 /**
  * Recomputes hash chains from the stored rows and names the first broken
  * link of each: a changed row (its hash no longer matches), a removed row
@@ -36,6 +37,9 @@ const PAGE = 1000
  * link where only keyed ones may be (after a keyed event, or at the end of
  * a chain), or a chain that no longer holds its last exported head (the
  * tail and the head rewritten together).
+ *
+ * Each chain is read in one transaction, streamed in sequence order
+ * (chainRows), and each row hashed straight from what the driver returns.
  */
 export default class AuditVerifier {
   static async verifyAll(
@@ -59,7 +63,16 @@ export default class AuditVerifier {
   static async verifyChain(chainKey: string, options: VerifyOptions = {}): Promise<ChainReport> {
     const key = options.key ?? auditHmacKey()
     const anchor = (options.anchors ?? (await AuditAnchors.latest())).get(chainKey)
-    const head = await db.from('audit_chain_heads').where('chain_key', chainKey).first()
+    return db.transaction((trx) => this.#verifyChain(trx, chainKey, hmacKeyObject(key), anchor))
+  }
+
+  static async #verifyChain(
+    trx: TransactionClientContract,
+    chainKey: string,
+    key: KeyObject,
+    anchor: AuditAnchor | undefined
+  ): Promise<ChainReport> {
+    const head = await trx.from('audit_chain_heads').where('chain_key', chainKey).first()
     let expectedSequence = 1
     let previousHash = GENESIS_HASH
     let events = 0
@@ -83,13 +96,7 @@ export default class AuditVerifier {
       },
     })
 
-    for (let lastSequence = 0; ;) {
-      const rows = await db
-        .from('audit_events')
-        .where('chain_key', chainKey)
-        .where('sequence', '>', lastSequence)
-        .orderBy('sequence')
-        .limit(PAGE)
+    for await (const rows of chainRows(trx, chainKey)) {
       for (const row of rows) {
         const sequence = Number(row.sequence)
         if (sequence !== expectedSequence) {
@@ -118,7 +125,7 @@ export default class AuditVerifier {
           )
         }
         keyed = rowKeyed
-        if (auditHash(row.prev_hash, canonicalRow(row), rowKeyed ? key : null) !== row.hash) {
+        if (auditRowHash(previousHash, row, rowKeyed ? key : null) !== row.hash) {
           return broken(
             row.id,
             sequence,
@@ -131,8 +138,6 @@ export default class AuditVerifier {
         expectedSequence++
         events++
       }
-      if (rows.length < PAGE) break
-      lastSequence = Number(rows[rows.length - 1].sequence)
     }
 
     const headSequence = head ? Number(head.last_sequence) : 0

@@ -14,26 +14,30 @@ let cursors = 0
 /**
  * The events of one chain in sequence order (from #1; a row numbered 0 or
  * below is not part of a chain), CHAIN_BATCH rows at a time, read in the
- * given transaction. The next batch is already asked for while the caller
- * works through the current one.
+ * given transaction.
  *
  * PostgreSQL reads them through one server-side cursor (a single ordered
  * index scan): keyset pages would each sort the rest of the chain again
- * when the table has no statistics yet. SQLite reads keyset batches, each a
- * range of its (chain_key, sequence) index.
+ * when the table has no statistics yet. The next batch is already asked for
+ * while the caller works through the current one. SQLite reads keyset
+ * batches, each a range of its (chain_key, sequence) index.
  */
 export async function* chainRows(trx: TransactionClientContract, chainKey: string) {
   if (trx.dialect.name !== 'postgres') {
-    yield* readAhead((previous) =>
-      trx
+    // No read ahead here: two queries in flight on SQLite cost more CPU
+    // than the overlap saves.
+    for (let lastSequence = 0; ;) {
+      const rows: Rows = await trx
         .from('audit_events')
         .select(COLUMNS)
         .where('chain_key', chainKey)
-        .where('sequence', '>', previous ? Number(previous[previous.length - 1].sequence) : 0)
+        .where('sequence', '>', lastSequence)
         .orderBy('sequence')
         .limit(CHAIN_BATCH)
-    )
-    return
+      if (rows.length > 0) yield rows
+      if (rows.length < CHAIN_BATCH) return
+      lastSequence = Number(rows[rows.length - 1].sequence)
+    }
   }
 
   const cursor = `audit_chain_rows_${++cursors}`

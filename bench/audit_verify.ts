@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { withApp } from './boot.js'
+import { reportBench } from './report.js'
 
 const TOTAL = Number(process.env.BENCH_AUDIT_EVENTS ?? 200_000)
 const CHAINS = Number(process.env.BENCH_AUDIT_CHAINS ?? 2)
@@ -131,4 +132,13 @@ await withApp(async () => {
       `${((verified / verifyCpuSeconds / (rows.length / anchorCpuSeconds)) * 100).toFixed(0)} %)\n` +
       `goal: ≥ ${GOAL} events/s or ≥ ${GOAL_RATIO * 100} % of the anchor: ${met ? 'met' : 'NOT met'}`
   )
+  reportBench({
+    path: `audit:verify ${TOTAL.toLocaleString('en')} events`,
+    db: dialect,
+    figure: `${figure.toFixed(0)} events/s`,
+    anchor: `sha256 + serialisation loop ${anchor.toFixed(0)}/s`,
+    ratio,
+    goal: `≥ ${GOAL / 1000}k events/s or ≥ ${GOAL_RATIO * 100} %`,
+    met,
+  })
 })

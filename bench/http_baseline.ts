@@ -1,0 +1,96 @@
+/*
+| The trivial-route ceiling: requests per second and p99 latency of
+| `/health/live` (and of any other paths in BENCH_HTTP_PATHS, comma
+| separated) with autocannon, 32 connections for 10 s by default, against
+| the HTTP server started as its own process (bin/server.ts) on its own
+| port and database. Requests carry no cookie, like a load balancer's
+| probe. After the run it prints how many rows the `sessions` table holds:
+| a route that needs no session must leave none behind.
+| Run with bench/http_baseline.sh (a fresh database per run).
+*/
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { withApp } from './boot.js'
+
+const PATHS = (process.env.BENCH_HTTP_PATHS ?? '/health/live').split(',').filter(Boolean)
+const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 32)
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10)
+const port = Number(process.env.PORT)
+const base = `http://127.0.0.1:${port}`
+
+type AutocannonResult = {
+  requests: { average: number; total: number }
+  latency: { average: number; p50: number; p99: number; max: number }
+  non2xx: number
+  errors: number
+  timeouts: number
+}
+
+async function waitUntilUp(url: string, output: () => string) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    try {
+      const response = await fetch(url)
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await sleep(100)
+  }
+  throw new Error(`the server did not come up:\n${output()}`)
+}
+
+async function cannon(path: string): Promise<AutocannonResult> {
+  const child = spawn(
+    'autocannon',
+    ['--json', '-c', String(CONNECTIONS), '-d', String(SECONDS), `${base}${path}`],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  )
+  let json = ''
+  child.stdout.on('data', (chunk) => (json += chunk))
+  const [code] = await once(child, 'exit')
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`)
+  return JSON.parse(json) as AutocannonResult
+}
+
+const server = spawn(process.execPath, ['--import', '@poppinss/ts-exec', 'bin/server.ts'], {
+  env: { ...process.env },
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
+let serverOutput = ''
+server.stdout.on('data', (chunk) => (serverOutput += chunk))
+server.stderr.on('data', (chunk) => (serverOutput += chunk))
+
+try {
+  await waitUntilUp(`${base}/health/live`, () => serverOutput)
+  await withApp(async () => {
+    const { default: db } = await import('@adonisjs/lucid/services/db')
+    const sessions = async () => {
+      const [row] = await db.from('sessions').count('* as total')
+      return Number(row.total)
+    }
+    const dialect = db.connection().dialect.name
+    console.log(`${dialect}: ${CONNECTIONS} connections, ${SECONDS} s per path, no cookies`)
+    for (const path of PATHS) {
+      const before = await sessions()
+      const result = await cannon(path)
+      const after = await sessions()
+      console.log(
+        [
+          `  ${path}`,
+          `${result.requests.average.toFixed(0)} req/s`,
+          `p50 ${result.latency.p50} ms`,
+          `p99 ${result.latency.p99} ms`,
+          `max ${result.latency.max} ms`,
+          `${result.requests.total} requests`,
+          `non-2xx ${result.non2xx}`,
+          `errors ${result.errors + result.timeouts}`,
+          `sessions rows ${before} -> ${after}`,
+        ].join(', ')
+      )
+    }
+  })
+} finally {
+  server.kill('SIGTERM')
+  await once(server, 'exit')
+}

@@ -1,11 +1,14 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
-import { defineConfig, stores } from '@adonisjs/session'
+import { defineConfig } from '@adonisjs/session'
+import { databaseSessionStore } from '#identity/database_session_store'
 
 /*
 | Sessions live server-side (database) so that logout and account disable
 | take effect at once. Expired rows are pruned by PruneExpiredSessionsJob
-| on the queue, not by chance on requests.
+| on the queue, not by chance on requests. A request that changes nothing
+| in its session writes nothing: its expiry is renewed at most every five
+| minutes (app/identity/database_session_store.ts).
 */
 const sessionConfig = defineConfig({
   enabled: true,
@@ -20,7 +23,7 @@ const sessionConfig = defineConfig({
   },
   store: env.get('SESSION_DRIVER'),
   stores: {
-    database: stores.database({ tableName: 'sessions', gcProbability: 0 }),
+    database: databaseSessionStore({ tableName: 'sessions', renewAfter: '5m' }),
   },
 })
 

@@ -17,12 +17,14 @@ server.use([
 
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
+  // The session package's, but none for the health checks (app/http/session_free_routes.ts)
+  () => import('#http/session_middleware'),
   // Before shield, so that a refused CSRF token is explained in the user's language
   () => import('#http/detect_user_locale_middleware'),
   // Files only where a route takes them (app/http/uploads.ts); 415 elsewhere
   () => import('#http/multipart_guard_middleware'),
-  () => import('@adonisjs/shield/shield_middleware'),
+  // Shield as configured; no CSRF secret or cookie on the session-free routes
+  () => import('#http/shield_middleware'),
   // NUL and lone surrogates anywhere in body or query: refused for every route
   () => import('#http/unsafe_characters_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),

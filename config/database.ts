@@ -4,6 +4,7 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
 import { pluginIds } from '#plugins/index'
+import { sqliteAfterCreate } from '#database/sqlite_connection'
 
 /*
 | The core's migrations and seeders run first, then each plugin's, in
@@ -33,6 +34,16 @@ if (env.get('DB_CONNECTION', 'sqlite') === 'sqlite') {
 */
 const idleTimeout = app.inTest ? 7 * 24 * 3_600_000 : 30_000
 
+/*
+| No statement may hold a connection forever: 15 s for the web server and
+| the tests; ace commands (migrations, queue jobs, verifiers, benches) may
+| run long statements on purpose, so they have no limit unless set.
+*/
+const statementTimeoutMs = env.get(
+  'DB_STATEMENT_TIMEOUT_MS',
+  app.getEnvironment() === 'console' ? 0 : 15_000
+)
+
 const dbConfig = defineConfig({
   connection: env.get('DB_CONNECTION', 'sqlite'),
   prettyPrintDebugQueries: true,
@@ -44,26 +55,15 @@ const dbConfig = defineConfig({
       },
       useNullAsDefault: true,
       /*
-      | Foreign keys are off by default in SQLite; a busy timeout lets
-      | concurrent writers wait for the lock instead of failing at once.
-      | Without statistics the planner may walk the wrong index (the
-      | residents list's last page: 17.9 s instead of 48 ms at 30,000).
+      | WAL, one connection: writes and transactions are serialised as the
+      | ledger needs. It is set up in database/sqlite_connection.ts (busy
+      | timeout, foreign keys, synchronous=NORMAL, statement interrupt).
       */
       pool: {
+        min: 0,
+        max: 1,
         idleTimeoutMillis: idleTimeout,
-        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
-          connection.run('PRAGMA foreign_keys = ON', () => {
-            connection.run('PRAGMA journal_mode = WAL', () => {
-              connection.run('PRAGMA busy_timeout = 5000', () => {
-                // Planner statistics for tables that changed since the last ANALYZE
-                // (migrations, imports): SQLite's advice for a new connection
-                connection.run('PRAGMA optimize = 0x10002', (error: Error | null) =>
-                  done(error, connection)
-                )
-              })
-            })
-          })
-        },
+        afterCreate: sqliteAfterCreate('writer', statementTimeoutMs),
       },
       migrations: { naturalSort: true, paths: migrationPaths },
       seeders: { paths: seederPaths },
@@ -80,7 +80,18 @@ const dbConfig = defineConfig({
         database: env.get('PG_DB_NAME', 'tomoni'),
         ssl: env.get('PG_SSL', false) ? { rejectUnauthorized: true } : false,
       },
-      pool: { min: 0, max: 10, idleTimeoutMillis: idleTimeout },
+      pool: {
+        min: 0,
+        max: 10,
+        idleTimeoutMillis: idleTimeout,
+        // Each connection of the pool, as it opens (0: no limit)
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          connection.query(
+            `SET statement_timeout = ${Math.max(0, Math.trunc(statementTimeoutMs))}`,
+            (error: Error | null) => done(error, connection)
+          )
+        },
+      },
       migrations: { naturalSort: true, paths: migrationPaths },
       seeders: { paths: seederPaths },
       // Models declare their columns; no generated schema classes.

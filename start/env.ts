@@ -48,6 +48,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'postgres'] as const),
   SQLITE_FILE: Env.schema.string.optional(),
+  // No statement runs longer (ms; 0: no limit). 15 s for the web server and
+  // tests, no limit for ace commands (migrations, jobs, verifiers) by default
+  DB_STATEMENT_TIMEOUT_MS: Env.schema.number.optional(),
   // Where CSV imports and exports keep their files (a shared volume when
   // workers run on other hosts)
   CSV_JOBS_DIR: Env.schema.string.optional(),

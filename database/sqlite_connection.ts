@@ -1,8 +1,9 @@
 /*
 | How each SQLite connection is set up (config/database.ts, pool afterCreate).
-| The file is in WAL mode, so readers never wait for the writer: one writer
-| connection, and several read-only readers (Lucid sends SELECTs outside a
-| transaction to the readers; writes and whole transactions to the writer).
+| The file is in WAL mode, so readers never wait for the writer. The app has
+| one connection, the writer; 'reader' sets up a read-only connection for
+| read pools (not attached yet: Lucid's `replicas` loses the sqlite3 file
+| name of its readers).
 |
 | - busy_timeout: a connection that finds the file locked (the writer of
 |   another process, a checkpoint) waits up to 5 s instead of failing.

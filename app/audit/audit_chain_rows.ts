@@ -1,11 +1,14 @@
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { FIELDS } from '#audit/audit_hash'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { FIELDS, canonicalTextSql } from '#audit/audit_hash'
 
 /** Rows read from the database at a time */
 export const CHAIN_BATCH = 2000
 
-/** What the verifier reads of each event: the hashed fields and the links */
-const COLUMNS = ['id', ...FIELDS, 'prev_hash', 'hash', 'hash_algorithm']
+/** The links of each event, read with its canonical text built by the database */
+const LINK_COLUMNS = ['id', 'sequence', 'prev_hash', 'hash', 'hash_algorithm']
+
+/** The hashed fields as stored, for an event whose text the database could not build */
+const STORED_COLUMNS = ['id', ...FIELDS, 'prev_hash', 'hash', 'hash_algorithm']
 
 type Rows = Record<string, any>[]
 
@@ -14,36 +17,40 @@ let cursors = 0
 /**
  * The events of one chain in sequence order (from #1; a row numbered 0 or
  * below is not part of a chain), CHAIN_BATCH rows at a time, read in the
- * given transaction.
+ * given transaction: each row's links and its canonical text
+ * (`canonical_text`, built by the database with canonicalTextSql).
  *
  * PostgreSQL reads them through one server-side cursor (a single ordered
  * index scan): keyset pages would each sort the rest of the chain again
  * when the table has no statistics yet. The next batch is already asked for
  * while the caller works through the current one. SQLite reads keyset
- * batches, each a range of its (chain_key, sequence) index.
+ * batches, each a range of its (chain_key, sequence) index, also one ahead.
  */
 export async function* chainRows(trx: TransactionClientContract, chainKey: string) {
+  const canonicalText = canonicalTextSql(trx.dialect.name)
   if (trx.dialect.name !== 'postgres') {
-    // No read ahead here: two queries in flight on SQLite cost more CPU
-    // than the overlap saves.
-    for (let lastSequence = 0; ;) {
-      const rows: Rows = await trx
+    // The database builds the next batch's text on its own thread while
+    // the caller hashes the current one.
+    yield* readAhead((previous) =>
+      trx
         .from('audit_events')
-        .select(COLUMNS)
+        .select(LINK_COLUMNS)
+        .select(trx.raw(`${canonicalText} AS canonical_text`))
         .where('chain_key', chainKey)
-        .where('sequence', '>', lastSequence)
+        .where('sequence', '>', previous ? Number(previous[previous.length - 1].sequence) : 0)
         .orderBy('sequence')
         .limit(CHAIN_BATCH)
-      if (rows.length > 0) yield rows
-      if (rows.length < CHAIN_BATCH) return
-      lastSequence = Number(rows[rows.length - 1].sequence)
-    }
+    )
+    return
   }
 
   const cursor = `audit_chain_rows_${++cursors}`
-  const columns = COLUMNS.map((column) => `"${column}"`).join(', ')
+  const columns = [
+    ...LINK_COLUMNS.map((column) => `"${column}"`),
+    `${canonicalText} AS canonical_text`,
+  ]
   await trx.rawQuery(
-    `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${columns} FROM audit_events ` +
+    `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${columns.join(', ')} FROM audit_events ` +
       `WHERE chain_key = ? AND sequence > 0 ORDER BY sequence`,
     [chainKey]
   )
@@ -82,4 +89,9 @@ async function* readAhead(fetchBatch: (previous: Rows | null) => Promise<Rows>) 
     // before the transaction does.
     if (pending) await pending
   }
+}
+
+/** One event's hashed fields as stored, for hashing it with canonicalText */
+export function storedChainRow(client: QueryClientContract, id: unknown) {
+  return client.from('audit_events').select(STORED_COLUMNS).where('id', String(id)).firstOrFail()
 }

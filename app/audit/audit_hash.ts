@@ -132,6 +132,49 @@ function canonicalText(row: Record<string, unknown>): string {
   return canonical + ']]'
 }
 
+/** The hashed fields that hold numbers (written as JSON strings of their digits) */
+const NUMBER_FIELDS = new Set<string>([
+  'sequence',
+  'municipality_id',
+  'actor_user_id',
+  'subject_resident_id',
+])
+
+/**
+ * An SQL expression that builds canonicalText(row) in the database, so the
+ * verifier reads one text column instead of fifteen. It is only a faster
+ * way to the same text: where the database writes a value differently
+ * (a timestamp stored as text on SQLite, microseconds on PostgreSQL), the
+ * link does not match and the verifier hashes the row's own columns with
+ * canonicalText, which stays the definition. NULL when the expression
+ * cannot tell (SQLite: a timestamp that is not a number).
+ */
+export function canonicalTextSql(dialect: string): string {
+  const postgres = dialect === 'postgres'
+  const quoted = (column: string) =>
+    postgres ? `COALESCE(to_json("${column}")::text, 'null')` : `json_quote("${column}")`
+  const number = (column: string) => `COALESCE('"' || "${column}" || '"', 'null')`
+  const timestamp = postgres
+    ? `'"' || to_char("occurred_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`
+    : `CASE WHEN typeof("occurred_at") = 'integer' ` +
+      `THEN '"' || strftime('%Y-%m-%dT%H:%M:%fZ', "occurred_at" / 1000.0, 'unixepoch') || '"' END`
+  const parts = PARTS.map(({ field, opening }) => {
+    const value =
+      field === 'occurred_at' ? timestamp : NUMBER_FIELDS.has(field) ? number(field) : quoted(field)
+    return `'${opening.replaceAll("'", "''")}' || ${value}`
+  })
+  return `(${parts.join(' || ')} || ']]')`
+}
+
+/**
+ * The link from canonical text already written (by canonicalTextSql):
+ * linkedHash(prev, text, key) === auditRowHash(prev, row, key) when text is
+ * canonicalText(row).
+ */
+export function linkedHash(prevHash: string, canonical: string, key: string | KeyObject | null) {
+  return linkHash(prevHash + canonical, key)
+}
+
 /**
  * JSON with keys sorted at every level: the same details always serialize
  * to the same text.

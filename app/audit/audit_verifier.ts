@@ -2,10 +2,10 @@ import type { KeyObject } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { GENESIS_HASH } from '#audit/audit_event_input'
-import { KEYED, auditRowHash, hmacKeyObject } from '#audit/audit_hash'
+import { KEYED, auditRowHash, hmacKeyObject, linkedHash } from '#audit/audit_hash'
 import { auditHmacKey } from '#audit/audit_key'
 import AuditAnchors, { type AuditAnchor } from '#audit/audit_anchors'
-import { chainRows } from '#audit/audit_chain_rows'
+import { chainRows, storedChainRow } from '#audit/audit_chain_rows'
 
 export type ChainBreak = {
   chainKey: string
@@ -39,7 +39,9 @@ export type VerifyOptions = {
  * tail and the head rewritten together).
  *
  * Each chain is read in one transaction, streamed in sequence order
- * (chainRows), and each row hashed straight from what the driver returns.
+ * (chainRows), each row hashed from the canonical text the database built;
+ * a row whose link does not match that way is hashed again from its own
+ * columns (canonicalText is the definition) before it is called changed.
  */
 export default class AuditVerifier {
   static async verifyAll(
@@ -125,7 +127,14 @@ export default class AuditVerifier {
           )
         }
         keyed = rowKeyed
-        if (auditRowHash(previousHash, row, rowKeyed ? key : null) !== row.hash) {
+        const linkKey = rowKeyed ? key : null
+        const linked =
+          row.canonical_text !== null &&
+          linkedHash(previousHash, row.canonical_text, linkKey) === row.hash
+        if (
+          !linked &&
+          auditRowHash(previousHash, await storedChainRow(trx, row.id), linkKey) !== row.hash
+        ) {
           return broken(
             row.id,
             sequence,

@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import ace from '@adonisjs/core/services/ace'
 import AuditTrail from '#audit/audit_trail'
 import AuditVerifier from '#audit/audit_verifier'
-import { CHAIN_BATCH } from '#audit/audit_chain_rows'
+import { CHAIN_BATCH, storedChainRow } from '#audit/audit_chain_rows'
 import { GENESIS_HASH, chainKeyFor } from '#audit/audit_event_input'
 import {
   KEYED,
@@ -12,6 +12,7 @@ import {
   auditRowHash,
   canonicalJson,
   canonicalRow,
+  canonicalTextSql,
   hmacKeyObject,
 } from '#audit/audit_hash'
 import { auditHmacKey } from '#audit/audit_key'
@@ -191,5 +192,90 @@ test.group('Audit verifier: chains longer than one batch', (group) => {
       firstBreak?.message,
       `event #${removed} is missing (next is #${removed + 1}, id ${next.id}): an event was removed`
     )
+  })
+})
+
+test.group('Audit verifier: the text the database builds', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  /** Appends one event with these stored values to a fresh chain, linked as the trail links */
+  async function storedEvent(values: Record<string, unknown>) {
+    const city = await freshMunicipality()
+    const chainKey = chainKeyFor(city.id)
+    const row = {
+      chain_key: chainKey,
+      sequence: 1,
+      municipality_id: city.id,
+      occurred_at: new Date(Date.UTC(2026, 2, 4, 5, 6, 7, 89)),
+      action: 'resident.viewed',
+      outcome: 'success',
+      actor_user_id: null,
+      actor_role: 'municipal_staff',
+      subject_resident_id: 42,
+      purpose: null,
+      source_ip: '203.0.113.5',
+      source_user_agent: 'ua',
+      source_channel: 'web',
+      destination: null,
+      details: '{}',
+      ...values,
+    }
+    const [inserted] = await db
+      .table('audit_events')
+      .insert({ ...row, prev_hash: GENESIS_HASH, hash: 'pending', hash_algorithm: KEYED })
+      .returning('id')
+    const id = typeof inserted === 'object' ? inserted.id : inserted
+    const stored = await storedChainRow(db.connection(), id)
+    const hash = auditRowHash(GENESIS_HASH, stored, auditHmacKey())
+    await asTamperingAdmin(() => db.from('audit_events').where('id', id).update({ hash }))
+    await db
+      .table('audit_chain_heads')
+      .insert({ chain_key: chainKey, last_sequence: 1, last_hash: hash })
+    return { chainKey, id, stored }
+  }
+
+  test('is the canonical text, escapes and all', async ({ assert }) => {
+    const tricky = [
+      { source_user_agent: 'Mozilla/5.0 "計測" \\ \u0001\t\n\r\b\f\u001f 😀 \u2028 \u007f' },
+      { purpose: "it's 'quoted'", destination: '[["x",1]]', actor_user_id: 7 },
+      { details: canonicalJson({ note: 'line\nbreak', emoji: '👶', quote: '"' }) },
+      { occurred_at: new Date(Date.UTC(2027, 11, 31, 23, 59, 59, 999)), subject_resident_id: null },
+    ]
+    const dialect = db.connection().dialect.name
+    for (const values of tricky) {
+      const { id, stored } = await storedEvent(values)
+      const built = await db
+        .from('audit_events')
+        .select(db.raw(`${canonicalTextSql(dialect)} AS canonical_text`))
+        .where('id', id)
+        .firstOrFail()
+      assert.equal(
+        built.canonical_text,
+        JSON.stringify(Object.entries(canonicalRow(stored))),
+        JSON.stringify(values)
+      )
+    }
+  })
+
+  test('a row the database writes otherwise still verifies, and a change to it is still found', async ({
+    assert,
+  }) => {
+    // SQLite: a timestamp stored as text; PostgreSQL: microseconds. Neither
+    // is what the trail writes, and the database builds another text.
+    const postgres = db.connection().dialect.name === 'postgres'
+    const { chainKey, id } = await storedEvent({
+      occurred_at: postgres ? '2026-03-04 05:06:07.089999+00' : '2026-03-04T05:06:07.089Z',
+    })
+    assert.deepEqual(await AuditVerifier.verifyChain(chainKey), {
+      chainKey,
+      events: 1,
+      firstBreak: null,
+    })
+    await asTamperingAdmin(() =>
+      db.from('audit_events').where('id', id).update({ outcome: 'denied' })
+    )
+    const { firstBreak } = await AuditVerifier.verifyChain(chainKey)
+    assert.equal(firstBreak?.reason, 'changed')
+    assert.equal(firstBreak?.eventId, String(id))
   })
 })

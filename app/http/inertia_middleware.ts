@@ -17,17 +17,13 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
     const can = ctx.tenant && user ? await tenantAbilitiesOf(ctx) : {}
     return {
       errors: ctx.inertia.always(this.getValidationErrors(ctx)),
-      i18n: ctx.inertia.always({ locale: ctx.i18n.locale, locales: [...SUPPORTED_LOCALES] }),
-      // The catalogue (~100 KB) once per language: the client keeps it across
-      // visits and polls, and asks again only when the language changes.
-      translations: ctx.inertia.once(
-        () =>
-          ClientMessages.for(
-            ctx.i18n.locale,
-            plugins.plugins.map((plugin) => plugin.id)
-          ),
-        { key: `translations.${ctx.i18n.locale}` }
-      ),
+      // The messages travel apart (one cached file per language), not in
+      // every page: the client fetches catalogues[locale] before it shows one.
+      i18n: ctx.inertia.always({
+        locale: ctx.i18n.locale,
+        locales: [...SUPPORTED_LOCALES],
+        catalogues: ClientMessages.catalogueUrls(plugins.plugins.map((plugin) => plugin.id)),
+      }),
       auth: ctx.inertia.always({ user: user ? { fullName: user.fullName } : null }),
       // Shared state is resolved at render time, after the tenant middleware
       tenant: ctx.inertia.always(

@@ -28,7 +28,8 @@ export const PERMISSIONS_POLICY = [
  * and the Permissions-Policy above. Every response of the app itself
  * (pages, JSON, CSV downloads, errors) is `Cache-Control: no-store`, so no
  * browser or proxy keeps what a signed-in person saw; the front end's
- * assets (public/, Vite) keep their own caching.
+ * assets (public/, Vite) keep their own caching, and so does a response
+ * that sets its own (the message catalogues, which hold nobody's data).
  */
 export default class PrivacyHeadersMiddleware {
   async handle({ response }: HttpContext, next: NextFn) {
@@ -36,6 +37,8 @@ export default class PrivacyHeadersMiddleware {
     response.header('Permissions-Policy', PERMISSIONS_POLICY)
     await next()
     // Assets were sent by the static or Vite middleware already
-    if (!response.response.headersSent) response.header('Cache-Control', 'no-store')
+    if (!response.response.headersSent && !response.getHeader('Cache-Control')) {
+      response.header('Cache-Control', 'no-store')
+    }
   }
 }

@@ -3,6 +3,7 @@ import { createApp, h, type DefineComponent } from 'vue'
 import { createInertiaApp } from '@inertiajs/vue3'
 import { resolvePageComponent } from '@adonisjs/inertia/helpers'
 import AppShell from '~/layouts/app_shell.vue'
+import { catalogueOfPage, loadCatalogue } from '~/i18n_catalogues'
 
 const cspNonce =
   document.querySelector<HTMLMetaElement>('meta[property=csp-nonce]')?.nonce || undefined
@@ -24,7 +25,8 @@ createInertiaApp({
   title: (title) => (title ? `${title} | Tomoni` : 'Tomoni'),
   resolve: (name) =>
     resolvePageComponent(candidatesFor(name), { ...corePages, ...pluginPages }, AppShell),
-  setup({ el, App, props, plugin }) {
+  async setup({ el, App, props, plugin }) {
+    await loadCatalogue(catalogueOfPage(props.initialPage.props))
     createApp(() => h(App, props))
       .use(plugin)
       .mount(el)

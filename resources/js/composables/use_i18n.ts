@@ -1,23 +1,23 @@
 import { computed } from 'vue'
-import { usePage } from '@inertiajs/vue3'
+import { router, usePage } from '@inertiajs/vue3'
 import { IntlMessageFormat } from 'intl-messageformat'
-
-type SharedI18n = { locale: string; locales: string[] }
+import { type SharedI18n, catalogueAt, loadCatalogue } from '~/i18n_catalogues'
 
 const formatterCache = new Map<string, IntlMessageFormat>()
 
 /**
  * Translates with the same ICU messages the server uses (resources/lang and
- * each plugin's lang folder), delivered once per language and kept by the
- * client across visits (an Inertia once prop). A missing key shows
- * the key itself, so a gap is visible rather than silent.
+ * each plugin's lang folder), fetched once per language as a file the
+ * browser keeps (i18n_catalogues.ts). A missing key shows the key itself,
+ * so a gap is visible rather than silent.
  */
 export function useI18n() {
-  const page = usePage<{ i18n: SharedI18n; translations: Record<string, string> }>()
+  const page = usePage<{ i18n: SharedI18n }>()
   const locale = computed(() => page.props.i18n.locale)
+  const messages = computed(() => catalogueAt(page.props.i18n.catalogues[locale.value]))
 
   function t(key: string, values?: Record<string, unknown>): string {
-    const message = page.props.translations[key]
+    const message = messages.value[key]
     if (message === undefined) return key
     const cacheKey = `${locale.value}\u0000${key}`
     let formatter = formatterCache.get(cacheKey)
@@ -28,5 +28,17 @@ export function useI18n() {
     return String(formatter.format(values as Record<string, string>))
   }
 
-  return { t, locale, locales: computed(() => page.props.i18n.locales) }
+  /** Switches the language (PUT /locale, kept on the account) once its messages are here */
+  async function switchLocale(next: string) {
+    if (next === locale.value) return
+    await loadCatalogue(page.props.i18n.catalogues[next])
+    router.put('/locale', { locale: next }, { preserveScroll: true })
+  }
+
+  return {
+    t,
+    switchLocale,
+    locale,
+    locales: computed(() => page.props.i18n.locales),
+  }
 }

@@ -1,3 +1,4 @@
+import { messagesOf } from '#tests/helpers/client_messages'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -127,7 +128,7 @@ test.group('Resident home', (group) => {
     home.assertStatus(200)
     assert.isTrue(home.body().props.welcome)
     assert.deepEqual(home.body().props.residentAreas, [])
-    const messages = home.body().props.translations
+    const messages = await messagesOf(client, home)
     assert.equal(
       messages['resident_home.home.welcome.link_title'],
       '区から利用者IDとコードを受け取った方'

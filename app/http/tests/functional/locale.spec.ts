@@ -1,3 +1,4 @@
+import { messagesOf } from '#tests/helpers/client_messages'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import User from '#identity/user'
@@ -15,7 +16,7 @@ test.group('Language switch', (group) => {
 
     const page = await browser.get('/login')
     assert.equal(page.body().props.i18n.locale, 'en')
-    assert.equal(page.body().props.translations['ui.auth.sign_in_title'], 'Sign in')
+    assert.equal((await messagesOf(client, page))['ui.auth.sign_in_title'], 'Sign in')
 
     const html = await browser.send('get', '/login', undefined, false)
     html.assertTextIncludes('<html lang="en">')
@@ -27,8 +28,8 @@ test.group('Language switch', (group) => {
     const japanesePage = await browser.get('/login')
     await browser.put('/locale', { locale: 'en' })
     const englishPage = await browser.get('/login')
-    const ja = japanesePage.body().props.translations
-    const en = englishPage.body().props.translations
+    const ja = await messagesOf(client, japanesePage)
+    const en = await messagesOf(client, englishPage)
     assert.sameMembers(Object.keys(en), Object.keys(ja))
     const untranslated = Object.keys(ja).filter(
       (key) => ja[key] === en[key] && /[ぁ-んァ-ン一-龯]/.test(ja[key])
@@ -36,29 +37,43 @@ test.group('Language switch', (group) => {
     assert.deepEqual(untranslated, [])
   })
 
-  test('the message catalogue comes once per language, not with every visit', async ({
+  test('pages name their catalogue; the catalogue is one file per language, kept by the browser', async ({
     client,
     assert,
   }) => {
-    const first = await client.get('/login').withInertia()
-    const catalogue = first.body().props.translations
-    assert.equal(catalogue['ui.auth.sign_in_title'], 'ログイン')
-    assert.includeMembers(Object.keys(first.body().onceProps), ['translations.ja'])
+    const page = await client.get('/login').withInertia()
+    const { i18n } = page.body().props
+    assert.notProperty(page.body().props, 'translations')
+    assert.isBelow(JSON.stringify(page.body()).length, 4000)
+    assert.sameMembers(Object.keys(i18n.catalogues), ['ja', 'en'])
+    assert.notEqual(i18n.catalogues.ja, i18n.catalogues.en)
 
-    // The client says it holds the Japanese catalogue: the visit comes without it
-    const again = await client
-      .get('/login')
-      .withInertia()
-      .header('x-inertia-except-once-props', 'translations.ja')
-    assert.notProperty(again.body().props, 'translations')
-    assert.isBelow(JSON.stringify(again.body()).length, JSON.stringify(catalogue).length / 10)
+    // The HTML asks for it while the scripts load
+    const html = await client.get('/login')
+    html.assertTextIncludes(
+      `<link rel="preload" href="${i18n.catalogues.ja}" as="fetch" crossorigin="anonymous" />`
+    )
 
-    // Holding another language's catalogue is not enough
-    const other = await client
-      .get('/login')
-      .withInertia()
-      .header('x-inertia-except-once-props', 'translations.en')
-    assert.equal(other.body().props.translations['ui.auth.sign_in_title'], 'ログイン')
+    const catalogue = await client.get(i18n.catalogues.ja)
+    catalogue.assertStatus(200)
+    catalogue.assertHeader('cache-control', 'public, max-age=31536000, immutable')
+    assert.match(catalogue.header('content-type') ?? '', /^application\/json/)
+    assert.equal(catalogue.body()['ui.auth.sign_in_title'], 'ログイン')
+    // The same for everyone: no session is started or kept for it
+    assert.isUndefined(catalogue.header('set-cookie'))
+
+    const english = await client.get(i18n.catalogues.en)
+    assert.equal(english.body()['ui.auth.sign_in_title'], 'Sign in')
+
+    // A page loaded before a deployment names an older version: it gets
+    // today's messages, checked again next time
+    const older = await client.get('/i18n/ja/0000000000000000')
+    older.assertStatus(200)
+    older.assertHeader('cache-control', 'no-cache')
+    assert.deepEqual(older.body(), catalogue.body())
+
+    const unknown = await client.get(i18n.catalogues.ja.replace('/ja/', '/fr/'))
+    unknown.assertStatus(404)
   })
 
   test('an unsupported language is refused and changes nothing', async ({ client, assert }) => {

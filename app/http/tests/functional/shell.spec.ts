@@ -1,3 +1,4 @@
+import { messagesOf } from '#tests/helpers/client_messages'
 import { test } from '@japa/runner'
 
 test.group('Shell: security headers, health, errors', () => {
@@ -50,10 +51,8 @@ test.group('Shell: security headers, health, errors', () => {
     response.assertStatus(404)
     response.assertInertiaComponent('http/error_status')
     assert.equal(response.body().props.kind, 'not_found')
-    assert.equal(
-      response.body().props.translations['ui.errors.not_found.title'],
-      'ページが見つかりません'
-    )
+    const messages = await messagesOf(client, response)
+    assert.equal(messages['ui.errors.not_found.title'], 'ページが見つかりません')
   })
 
   test('signed-out visitors are sent to the login page', async ({ client }) => {

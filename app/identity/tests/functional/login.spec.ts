@@ -1,3 +1,4 @@
+import { messagesOf } from '#tests/helpers/client_messages'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -9,12 +10,14 @@ import { DEMO_PASSWORD } from '#database/demo_data'
 test.group('Login', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('the login page is served in Japanese by default', async ({ client }) => {
+  test('the login page is served in Japanese by default', async ({ client, assert }) => {
     const response = await client.get('/login')
     response.assertStatus(200)
     response.assertTextIncludes('<html lang="ja">')
-    response.assertTextIncludes('ログイン')
     response.assertTextIncludes('"component":"identity\\/login"')
+    const page = await client.get('/login').withInertia()
+    assert.equal(page.body().props.i18n.locale, 'ja')
+    assert.equal((await messagesOf(client, page))['ui.auth.sign_in_title'], 'ログイン')
   })
 
   test('signing in rotates the session id and stores the session server-side', async ({

@@ -1,3 +1,4 @@
+import { messagesOf } from '#tests/helpers/client_messages'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
@@ -36,10 +37,8 @@ test.group('sample_program: wiring of a plugin', (group) => {
       response.body().props.notes.map((note: { body: string }) => note.body),
       ['初回訪問']
     )
-    assert.equal(
-      response.body().props.translations['sample_program.notes.title'],
-      'サンプル制度のメモ'
-    )
+    const messages = await messagesOf(client, response)
+    assert.equal(messages['sample_program.notes.title'], 'サンプル制度のメモ')
   })
 
   test('a municipality that has not enabled the plugin does not see it', async ({ client }) => {

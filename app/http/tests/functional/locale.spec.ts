@@ -16,7 +16,8 @@ test.group('Language switch', (group) => {
 
     const page = await browser.get('/login')
     assert.equal(page.body().props.i18n.locale, 'en')
-    assert.equal((await messagesOf(client, page))['ui.auth.sign_in_title'], 'Sign in')
+    const messages = await messagesOf(client, page)
+    assert.equal(messages['ui.auth.sign_in_title'], 'Sign in')
 
     const html = await browser.send('get', '/login', undefined, false)
     html.assertTextIncludes('<html lang="en">')

@@ -17,7 +17,8 @@ test.group('Login', (group) => {
     response.assertTextIncludes('"component":"identity\\/login"')
     const page = await client.get('/login').withInertia()
     assert.equal(page.body().props.i18n.locale, 'ja')
-    assert.equal((await messagesOf(client, page))['ui.auth.sign_in_title'], 'ログイン')
+    const messages = await messagesOf(client, page)
+    assert.equal(messages['ui.auth.sign_in_title'], 'ログイン')
   })
 
   test('signing in rotates the session id and stores the session server-side', async ({

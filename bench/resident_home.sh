@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The resident's home page under load (32 connections), against /health/live
-# of the same server, on the production build: SQLite, then PostgreSQL,
-# each on a fresh database with the demo data.
+# of the same server, and its first contentful paint in Chromium at 4× CPU
+# (bench/resident_fcp.mjs), on the production build: SQLite, then
+# PostgreSQL, each on a fresh database with the demo data.
 #   bash bench/resident_home.sh          (BENCH_SECONDS=10 per measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,8 @@ serve_and_measure() {
   trap 'kill $server 2>/dev/null || true' EXIT
   for _ in $(seq 1 60); do curl -sf "$APP_URL/health/live" >/dev/null && break; sleep 0.5; done
   node "$ROOT/bench/resident_home.mjs"
+  # First paint in a real browser, where Chromium is installed (apt-get install -y chromium)
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then node "$ROOT/bench/resident_fcp.mjs"; fi
   kill $server
   wait $server 2>/dev/null || true
   trap - EXIT

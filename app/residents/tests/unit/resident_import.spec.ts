@@ -9,6 +9,8 @@ import ace from '@adonisjs/core/services/ace'
 import i18nManager from '@adonisjs/i18n/services/main'
 import ResidentImport, { type ImportReport } from '#residents/resident_import'
 import { IMPORT_ERROR_CODES } from '#csv/import_issues'
+import ResidentDirectory from '#residents/resident_directory'
+import { isUniqueViolation } from '#shared/unique_violation'
 import { importIssueText, importReportText } from '#residents/resident_import_messages'
 import { parseJapaneseDate } from '#csv/japanese_dates'
 import Resident from '#residents/resident'
@@ -715,3 +717,242 @@ test.group('Resident import: residents:import command', (group) => {
     }
   })
 })
+
+/*
+| Files larger than one write batch (500 rows a statement on SQLite, 2,000
+| rows a COPY piece on PostgreSQL): the bulk path must store every row,
+| link every child to its own resident, and store nothing at all when any
+| row or any write fails.
+*/
+const BULK_ROWS = 1200
+
+/** Row `index` of a large file (0-based; spreadsheet row index + 2) */
+function bulkLine(index: number, familyName = '山田') {
+  const number = `BULK-${String(index).padStart(4, '0')}`
+  const day = (index % 28) + 1
+  const kana = index === 777 ? 'ツバキザカ' : 'ﾔﾏﾀﾞ'
+  const phone = index % 3 === 0 ? `０９０-${String(index).padStart(4, '0')}-5678` : ''
+  const dueDate = index % 2 === 0 ? `令和8年${(index % 12) + 1}月${day}日` : ''
+  const birthDate = index % 4 === 1 ? `2025/${(index % 12) + 1}/${day}` : ''
+  const multiple = dueDate || birthDate ? String(index % 50 === 0 ? 1 : 0) : ''
+  // A backslash and a quote in a name: kept exactly (COPY escapes them)
+  const given = index === 601 ? '"""花\\子"""' : index === 777 ? '椿' : '花子'
+  return `${number},${familyName},${given},${kana},ハナコ,${phone},${dueDate},${birthDate},${multiple}`
+}
+
+function bulkFile(familyName?: string) {
+  return importFile(...Array.from({ length: BULK_ROWS }, (_, index) => bulkLine(index, familyName)))
+}
+
+async function bulkResidents(municipality: Municipality) {
+  return db
+    .from('residents')
+    .where('municipality_id', municipality.id)
+    .whereLike('resident_number', 'BULK-%')
+    .orderBy('resident_number')
+}
+
+async function bulkChildren(municipality: Municipality) {
+  return db
+    .from('children')
+    .join('residents', 'residents.id', 'children.resident_id')
+    .where('children.municipality_id', municipality.id)
+    .whereLike('residents.resident_number', 'BULK-%')
+    .orderBy('residents.resident_number')
+    .select(
+      'residents.resident_number',
+      'children.due_date',
+      'children.birth_date',
+      'children.multiple_birth',
+      'children.created_at'
+    )
+}
+
+test.group('Resident import: large files written in bulk', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('1,200 rows store every resident and child exactly, and search finds them', async ({
+    assert,
+  }) => {
+    const tenant = await minato()
+    const before = await importEvents(tenant)
+    const report = await commit(bulkFile(), tenant)
+    assert.deepEqual(problems(report), [])
+    assert.include(report, {
+      committed: true,
+      toCreate: BULK_ROWS,
+      childrenToAdd: 900,
+      rows: BULK_ROWS,
+    })
+
+    const residents = await bulkResidents(tenant)
+    assert.lengthOf(residents, BULK_ROWS)
+    const byNumber = new Map(residents.map((row) => [row.resident_number, row]))
+    assert.include(byNumber.get('BULK-0000'), {
+      family_name: '山田',
+      given_name: '花子',
+      family_name_kana: 'ヤマダ',
+      given_name_kana: 'ハナコ',
+      phone: '090-0000-5678',
+    })
+    assert.include(byNumber.get('BULK-0601'), { given_name: '"花\\子"', phone: null })
+    assert.include(byNumber.get('BULK-1199'), { family_name_kana: 'ヤマダ', phone: null })
+    assert.include(byNumber.get('BULK-1197'), { phone: '090-1197-5678' })
+    for (const row of residents) {
+      assert.isNotNull(row.created_at)
+      assert.equal(String(row.updated_at), String(row.created_at))
+    }
+
+    const children = await bulkChildren(tenant)
+    assert.lengthOf(children, 900)
+    const childOf = new Map(children.map((row) => [row.resident_number, row]))
+    assert.deepInclude(
+      {
+        due: childOf.get('BULK-0000')?.due_date,
+        birth: childOf.get('BULK-0000')?.birth_date,
+        multiple: Boolean(childOf.get('BULK-0000')?.multiple_birth),
+      },
+      { due: '2026-01-01', birth: null, multiple: true }
+    )
+    assert.equal(childOf.get('BULK-1101')?.birth_date, '2025-10-10')
+    assert.isNull(childOf.get('BULK-1101')?.due_date)
+    assert.equal(childOf.get('BULK-1198')?.due_date, '2026-11-23')
+    assert.isFalse(Boolean(childOf.get('BULK-1198')?.multiple_birth))
+    assert.isFalse(childOf.has('BULK-1199'), 'a row without dates has no child')
+    assert.equal(children.filter((row) => Boolean(row.multiple_birth)).length, 24)
+
+    const events = await importEvents(tenant)
+    const [event, ...others] = events.slice(before.length)
+    assert.lengthOf(others, 0, 'one audit event for the whole file')
+    assert.include(JSON.parse(event.details), {
+      rows: BULK_ROWS,
+      created: BULK_ROWS,
+      children_added: 900,
+    })
+
+    const directory = new ResidentDirectory(tenant.id, () => '2026-06-15')
+    const by = await staffOf(tenant)
+    const tsubaki = await directory.search('ツバキザカ', 1, by)
+    assert.deepEqual(
+      tsubaki.residents.map((resident) => resident.residentNumber),
+      ['BULK-0777'],
+      'imported residents are in the search index'
+    )
+    const byPhone = await directory.search('09011975678', 1, by)
+    assert.deepEqual(
+      byPhone.residents.map((resident) => resident.residentNumber),
+      ['BULK-1197']
+    )
+  })
+
+  test('the same 1,200 residents renamed are all updated; blank phones keep theirs', async ({
+    assert,
+  }) => {
+    const tenant = await minato()
+    await commit(bulkFile(), tenant)
+    const report = await commit(bulkFile('山田改'), tenant)
+    assert.include(report, { committed: true, toCreate: 0, toUpdate: BULK_ROWS, unchanged: 0 })
+    assert.equal(report.childrenToAdd, 0)
+
+    const residents = await bulkResidents(tenant)
+    assert.lengthOf(residents, BULK_ROWS)
+    assert.isTrue(residents.every((row) => row.family_name === '山田改'))
+    const byNumber = new Map(residents.map((row) => [row.resident_number, row]))
+    assert.equal(byNumber.get('BULK-0999')?.phone, '090-0999-5678')
+    assert.isNull(byNumber.get('BULK-1000')?.phone)
+    assert.lengthOf(await bulkChildren(tenant), 900, 'the children were matched, not added')
+
+    const directory = new ResidentDirectory(tenant.id, () => '2026-06-15')
+    const found = await directory.search('山田改', 1, await staffOf(tenant))
+    assert.equal(found.total, BULK_ROWS, 'the search index follows the new names')
+  })
+
+  test('one bad row deep in a large file (row 1,100) stores nothing', async ({ assert }) => {
+    const tenant = await minato()
+    const before = await importEvents(tenant)
+    const lines = Array.from({ length: BULK_ROWS }, (_, index) => bulkLine(index))
+    lines[1098] = lines[1098].replace('ﾔﾏﾀﾞ', 'やまだ')
+    const report = await commit(importFile(...lines), tenant)
+    assert.isFalse(report.committed)
+    assert.deepEqual(problems(report), [[1100, '氏（カナ）', 'kana_only']])
+    assert.lengthOf(await bulkResidents(tenant), 0)
+    assert.lengthOf(await bulkChildren(tenant), 0)
+    assert.lengthOf(await importEvents(tenant), before.length)
+  })
+
+  test('a resident ID registered while the import writes fails the import; nothing is stored', async ({
+    assert,
+  }) => {
+    const tenant = await minato()
+    const before = await importEvents(tenant)
+    // Someone registers BULK-1151 after the import compared the file with
+    // the directory, as BULK-1150 is written (a trigger plays them).
+    await addRacingRegistration()
+    const failure = await commit(bulkFile(), tenant).then(
+      () => null,
+      (error: unknown) => error
+    )
+    assert.isTrue(isUniqueViolation(failure), String(failure))
+    assert.lengthOf(await bulkResidents(tenant), 0, 'no resident of the file')
+    assert.lengthOf(await bulkChildren(tenant), 0)
+    assert.lengthOf(await importEvents(tenant), before.length, 'no audit event')
+  })
+
+  test('a database error while writing children stores no resident either', async ({ assert }) => {
+    const tenant = await minato()
+    await refuseChildWithDueDate('2026-11-23')
+    const failure = await commit(bulkFile(), tenant).then(
+      () => null,
+      (error: unknown) => error
+    )
+    assert.instanceOf(failure, Error)
+    assert.include(String(failure), 'refused by test')
+    assert.lengthOf(await bulkResidents(tenant), 0)
+    assert.lengthOf(await bulkChildren(tenant), 0)
+  })
+})
+
+/**
+ * A BEFORE INSERT trigger for one test (rolled back with it): when
+ * `condition` holds for NEW, it runs the dialect's `action`.
+ */
+async function beforeInsert(
+  name: string,
+  table: string,
+  condition: string,
+  action: { postgres: string; sqlite: string }
+) {
+  if (db.connection().dialect.name === 'postgres') {
+    await db.rawQuery(`CREATE FUNCTION ${name}() RETURNS trigger AS $$
+      BEGIN
+        IF ${condition} THEN ${action.postgres}; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`)
+    await db.rawQuery(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION ${name}()`)
+    return
+  }
+  await db.rawQuery(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table}
+    WHEN ${condition} BEGIN ${action.sqlite}; END`)
+}
+
+/** Someone registers BULK-1151 just before the import writes BULK-1150 */
+async function addRacingRegistration() {
+  const insert =
+    'INSERT INTO residents (id, municipality_id, resident_number, family_name, given_name, ' +
+    'family_name_kana, given_name_kana, created_at, updated_at) ' +
+    "VALUES (NEW.id + 100000000, NEW.municipality_id, 'BULK-1151', '競合', '太郎', " +
+    "'キョウゴウ', 'タロウ', NEW.created_at, NEW.updated_at)"
+  await beforeInsert('test_racing_registration', 'residents', "NEW.resident_number = 'BULK-1150'", {
+    postgres: insert,
+    sqlite: insert,
+  })
+}
+
+/** The database refuses the children with this due date */
+async function refuseChildWithDueDate(dueDate: string) {
+  await beforeInsert('test_refuse_child', 'children', `NEW.due_date = '${dueDate}'`, {
+    postgres: "RAISE EXCEPTION 'refused by test'",
+    sqlite: "SELECT RAISE(ABORT, 'refused by test')",
+  })
+}

@@ -118,9 +118,11 @@ async function copyRows(
 export async function reserveIds(trx: TransactionClientContract, table: string, count: number) {
   if (count === 0) return []
   if (trx.dialect.name === 'postgres') {
+    // The sequence's name looked up once, not once a row
     const result = await trx.rawQuery(
-      'SELECT nextval(pg_get_serial_sequence(?, ?)) AS id FROM generate_series(1, ?)',
-      [table, 'id', count]
+      `WITH sequence AS MATERIALIZED (SELECT CAST(pg_get_serial_sequence(?, 'id') AS regclass) AS name)
+       SELECT nextval(sequence.name) AS id FROM sequence, generate_series(1, ?)`,
+      [table, count]
     )
     return (result.rows as { id: string }[]).map((row) => Number(row.id))
   }

@@ -13,6 +13,11 @@ import type { AuditSource } from '#audit/audit_event_input'
 import type { CsvSourceEncoding } from '#csv/csv_decoding'
 import ImportIssues, { type ImportIssue } from '#csv/import_issues'
 import { insertRows, reserveIds } from '#residents/resident_bulk_writes'
+import {
+  SQLITE_SEARCH_INSERT_TRIGGER,
+  SQLITE_SEARCH_INSERT_TRIGGER_SQL,
+  sqliteSearchFill,
+} from '#residents/resident_search_index'
 import ResidentCsvReader, {
   type ChildFacts,
   type ResidentCsv,
@@ -80,6 +85,11 @@ const QUERY_CHUNK = 1000
 const SQLITE_UPDATE_CHUNK = 500
 const PG_UPDATE_CHUNK = 10_000
 const PROGRESS_EVERY = 5000
+/**
+ * New residents from which SQLite indexes them for search in one statement
+ * (the insert trigger set aside inside the transaction, then put back)
+ */
+const SQLITE_BULK_SEARCH_INDEX = 1000
 /** Rows written from which PostgreSQL's statistics are refreshed at once */
 const ANALYZE_AFTER_ROWS = 1000
 
@@ -436,6 +446,9 @@ export default class ResidentImport {
 
     const ids = await reserveIds(trx, 'residents', plan.creates.length)
     const newIds = new Map(plan.creates.map((row, index) => [row.residentNumber, ids[index]]))
+    // SQLite: many new residents are indexed for search in one statement
+    const searchInBulk = trx.dialect.name !== 'postgres' && ids.length >= SQLITE_BULK_SEARCH_INDEX
+    if (searchInBulk) await trx.rawQuery(`DROP TRIGGER ${SQLITE_SEARCH_INSERT_TRIGGER}`)
     await insertRows(
       trx,
       'residents',
@@ -454,6 +467,11 @@ export default class ResidentImport {
       ]),
       progress
     )
+    if (searchInBulk) {
+      // The ids are consecutive (reserveIds); the transaction holds the write lock
+      await trx.rawQuery(sqliteSearchFill('id BETWEEN ? AND ?'), [ids[0], ids.at(-1)!])
+      await trx.rawQuery(SQLITE_SEARCH_INSERT_TRIGGER_SQL)
+    }
 
     const perUpdate = trx.dialect.name === 'postgres' ? PG_UPDATE_CHUNK : SQLITE_UPDATE_CHUNK
     for (let start = 0; start < plan.updates.length; start += perUpdate) {

@@ -42,6 +42,26 @@ export const SQLITE_SEARCH_TABLE = 'residents_search'
 /** A pattern shorter than a trigram cannot narrow anything: the index is skipped */
 export const TRIGRAM = 3
 
+/** SQLite: the trigger that indexes each new resident */
+export const SQLITE_SEARCH_INSERT_TRIGGER = 'residents_search_insert'
+
+export const SQLITE_SEARCH_INSERT_TRIGGER_SQL = `CREATE TRIGGER ${SQLITE_SEARCH_INSERT_TRIGGER} AFTER INSERT ON residents BEGIN
+        INSERT INTO ${SQLITE_SEARCH_TABLE} (rowid, document) VALUES (new.id, ${searchDocument('new.')});
+      END`
+
+/**
+ * SQLite: indexes the residents rows `where` selects in one statement
+ * (every row when the index is created; a bulk import's new rows, which
+ * it writes with the insert trigger set aside: one FTS5 insert per row
+ * was three quarters of the time of writing 100,000 residents).
+ */
+export function sqliteSearchFill(where?: string) {
+  return (
+    `INSERT INTO ${SQLITE_SEARCH_TABLE} (rowid, document) SELECT id, ${SEARCH_DOCUMENT} FROM residents` +
+    (where ? ` WHERE ${where}` : '')
+  )
+}
+
 /** Statements that create and drop the index, per dialect */
 export function residentSearchIndexFor(dialect: string) {
   if (dialect === 'postgres') {
@@ -58,10 +78,8 @@ export function residentSearchIndexFor(dialect: string) {
   return {
     create: [
       `CREATE VIRTUAL TABLE ${SQLITE_SEARCH_TABLE} USING fts5(document, tokenize = 'trigram case_sensitive 0')`,
-      `INSERT INTO ${SQLITE_SEARCH_TABLE} (rowid, document) SELECT id, ${SEARCH_DOCUMENT} FROM residents`,
-      `CREATE TRIGGER residents_search_insert AFTER INSERT ON residents BEGIN
-        INSERT INTO ${SQLITE_SEARCH_TABLE} (rowid, document) VALUES (new.id, ${searchDocument('new.')});
-      END`,
+      sqliteSearchFill(),
+      SQLITE_SEARCH_INSERT_TRIGGER_SQL,
       `CREATE TRIGGER residents_search_update AFTER UPDATE OF id, ${columns} ON residents BEGIN
         DELETE FROM ${SQLITE_SEARCH_TABLE} WHERE rowid = old.id;
         INSERT INTO ${SQLITE_SEARCH_TABLE} (rowid, document) VALUES (new.id, ${searchDocument('new.')});
@@ -71,7 +89,7 @@ export function residentSearchIndexFor(dialect: string) {
       END`,
     ],
     drop: [
-      'DROP TRIGGER IF EXISTS residents_search_insert',
+      `DROP TRIGGER IF EXISTS ${SQLITE_SEARCH_INSERT_TRIGGER}`,
       'DROP TRIGGER IF EXISTS residents_search_update',
       'DROP TRIGGER IF EXISTS residents_search_delete',
       `DROP TABLE IF EXISTS ${SQLITE_SEARCH_TABLE}`,

@@ -843,6 +843,21 @@ test.group('Resident import: large files written in bulk', (group) => {
       byPhone.residents.map((resident) => resident.residentNumber),
       ['BULK-1197']
     )
+
+    // Residents registered after the import are indexed as before
+    await Resident.create({
+      municipalityId: tenant.id,
+      residentNumber: 'AFTER-1',
+      familyName: '椿坂',
+      givenName: '次郎',
+      familyNameKana: 'ツバキザカ',
+      givenNameKana: 'ジロウ',
+    })
+    const both = await directory.search('ツバキザカ', 1, by)
+    assert.sameMembers(
+      both.residents.map((resident) => resident.residentNumber),
+      ['BULK-0777', 'AFTER-1']
+    )
   })
 
   test('the same 1,200 residents renamed are all updated; blank phones keep theirs', async ({

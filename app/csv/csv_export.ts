@@ -1,10 +1,15 @@
 import { Readable } from 'node:stream'
-import { stringify } from 'csv-stringify'
 import iconv from 'iconv-lite'
 
 export type CsvEncoding = 'utf8_bom' | 'cp932'
 
 const FORMULA_TRIGGERS = /^[=+\-@\t\r]/
+
+/** A cell that must be quoted (RFC 4180): a comma, a quote, or a line break (a lone CR or LF too) */
+const NEEDS_QUOTES = /[",\r\n]/
+
+/** Text is encoded and handed on in pieces of about this many characters */
+const CHUNK_CHARACTERS = 256 * 1024
 
 /**
  * A text cell that a spreadsheet would read as a formula (= + - @ tab CR
@@ -16,39 +21,88 @@ export function neutralizeCell(value: unknown): unknown {
   return value
 }
 
+function quoteIfNeeded(text: string) {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
 /**
- * Streams rows as RFC 4180 CSV (CRLF, quotes where needed) in the encoding
- * municipal staff open in Excel: UTF-8 with a BOM, or Shift_JIS (CP932).
- * Rows are pulled one batch at a time, so memory stays flat.
+ * One cell as text: null and undefined empty, booleans 1 and 0, numbers as
+ * JavaScript writes them, dates as epoch milliseconds, other objects as
+ * JSON (what csv-stringify wrote before, byte for byte).
  */
+function cellText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return quoteIfNeeded(value)
+    case 'number':
+    case 'bigint':
+      return String(value)
+    case 'boolean':
+      return value ? '1' : '0'
+    case 'undefined':
+      return ''
+    default:
+      if (value === null) return ''
+      if (value instanceof Date) return String(value.getTime())
+      return quoteIfNeeded(JSON.stringify(value))
+  }
+}
+
+/**
+ * One CSV record with its CRLF: the first `width` cells, text cells
+ * neutralized (neutralizeCell) unless it is the header.
+ */
+function csvRecord(cells: readonly unknown[], width: number, neutralize: boolean) {
+  let record = ''
+  for (let index = 0; index < width; index++) {
+    if (index > 0) record += ','
+    record += cellText(neutralize ? neutralizeCell(cells[index]) : cells[index])
+  }
+  return `${record}\r\n`
+}
+
+/** Text as the file's bytes; characters CP932 cannot hold become "?" (iconv-lite's substitution) */
+function bytesOf(text: string, encoding: CsvEncoding) {
+  return encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8')
+}
+
+/**
+ * RFC 4180 CSV (CRLF, quotes where needed) in the encoding municipal staff
+ * open in Excel: UTF-8 with a BOM, or Shift_JIS (CP932), as pieces of
+ * bytes. Rows come a page at a time and are written and encoded in pieces
+ * of many rows (encoding row by row cost more than the rows), so memory
+ * stays flat; a row with more cells than the header is cut to its width.
+ */
+export async function* csvChunks(
+  header: string[],
+  pages: AsyncIterable<readonly (readonly unknown[])[]>,
+  encoding: CsvEncoding
+): AsyncGenerator<Buffer> {
+  let text = `${encoding === 'utf8_bom' ? '\uFEFF' : ''}${csvRecord(header, header.length, false)}`
+  for await (const page of pages) {
+    for (const row of page) {
+      text += csvRecord(row, Math.min(row.length, header.length), true)
+      if (text.length >= CHUNK_CHARACTERS) {
+        yield bytesOf(text, encoding)
+        text = ''
+      }
+    }
+  }
+  yield bytesOf(text, encoding)
+}
+
+/** A page of each row, for a source that reads row by row */
+async function* pagesOf(rows: AsyncIterable<unknown[]>) {
+  for await (const row of rows) yield [row]
+}
+
+/** csvChunks as a byte stream, from rows read one at a time (a download) */
 export function csvStream(
   header: string[],
   rows: AsyncIterable<unknown[]>,
   encoding: CsvEncoding
 ): Readable {
-  const csv = stringify({
-    header: true,
-    columns: header,
-    bom: encoding === 'utf8_bom',
-    record_delimiter: '\r\n',
-    // A lone LF or CR inside a cell must be quoted too (RFC 4180).
-    quoted_match: /[\r\n]/,
-    cast: { boolean: (value) => (value ? '1' : '0') },
-  })
-  const source = Readable.from(
-    (async function* () {
-      for await (const row of rows) yield row.map(neutralizeCell)
-    })()
-  )
-  source.on('error', (error) => csv.destroy(error))
-  source.pipe(csv)
-  if (encoding === 'utf8_bom') return csv
-
-  // Characters CP932 cannot hold become "?" (iconv-lite's substitution).
-  csv.setEncoding('utf8')
-  const encoder = iconv.encodeStream('cp932')
-  csv.on('error', (error) => encoder.emit('error', error))
-  return csv.pipe(encoder) as unknown as Readable
+  return Readable.from(csvChunks(header, pagesOf(rows), encoding), { objectMode: false })
 }
 
 export function csvContentType(encoding: CsvEncoding) {

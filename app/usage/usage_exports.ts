@@ -3,13 +3,15 @@ import { pipeline } from 'node:stream/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { I18n } from '@adonisjs/i18n'
-import { csvStream, type CsvEncoding } from '#csv/csv_export'
+import type { RawQueryBindings } from '@adonisjs/lucid/types/querybuilder'
+import { csvChunks, type CsvEncoding } from '#csv/csv_export'
 import type { CsvExportField } from '#csv/csv_fields'
 import Copayment from '#ledger/copayment'
-import { visitPlaces, withVisitPlaces } from '#visits/visit_places'
+import { type VisitPlaceRow, visitPlaces, withVisitPlaces } from '#visits/visit_places'
 import {
   VISIT_COLUMNS,
   type VisitResident,
+  type VisitResidentRow,
   visitResident,
   withVisitResidents,
 } from '#visits/visit_residents'
@@ -51,11 +53,17 @@ export type ExportRequest =
  */
 export type ExportScope = { providerId?: number }
 
+export type ExportOptions = {
+  /** Rows read from the database per query (tests make it small to cross pages) */
+  pageSize?: number
+}
+
 export type ExportTable = {
   header: string[]
   /** How many rows the export reads (for the progress bar) */
   count: () => Promise<number>
-  rows: (onRead: () => void) => AsyncIterable<unknown[]>
+  /** The file's rows a page at a time; `onRead` hears how many rows each page read */
+  rows: (onRead: (read: number) => void) => AsyncIterable<unknown[][]>
 }
 
 /** A redemption with what an export shows of it, its lots' versions and co-payment */
@@ -83,16 +91,17 @@ type RedemptionRow = VisitResident & {
 type RedemptionFilter = {
   statuses: string[]
   month?: string
-  /** One day of the month (the month export reads a day at a time) */
-  day?: string
   /** undefined: every facility; null: visits without a facility */
   facilityId?: number | null
   residentId?: number
   pluginId?: string
 }
 
-/** Rows read from the database at a time: memory stays flat however many there are */
-const BATCH = 500
+/**
+ * Rows read from the database per query: a few hundred round trips for a
+ * million rows, and memory stays flat however many there are.
+ */
+const PAGE_SIZE = 5000
 
 const FACILITY_MONTH_STATUSES = ['posted']
 const PLUGIN_STATUSES = ['posted', 'cancelled']
@@ -105,25 +114,20 @@ export function monthRange(month: string): [string, string] {
   return [`${year}-${pad(monthNumber)}-01`, `${next[0]}-${pad(next[1])}-01`]
 }
 
-/** 2026-11-30 → 2026-12-01 */
-function nextDay(day: string) {
-  const date = new Date(`${day}T00:00:00Z`)
-  date.setUTCDate(date.getUTCDate() + 1)
-  return date.toISOString().slice(0, 10)
-}
-
 /** Minutes as hours for a spreadsheet: 90 → 1.5 */
 const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
 
 /**
  * Builds the usage exports of one municipality, in one language (headers,
  * service and status names), reading redemptions with keyset pagination
- * (visit date, id) a batch at a time, and writes them as CSV files.
+ * (visit date, id) a page at a time, and writes them as CSV files.
  * Every query is scoped by the municipality; with a provider scope (the
  * provider console), redemptions are that provider's only.
  */
 export default class UsageExports {
   readonly #locale: 'ja' | 'en'
+  readonly #pageSize: number
+  readonly #postgres = db.connection().dialect.name === 'postgres'
   #plugins?: Map<string, PluginManifest>
   /** Programs by plugin and code, looked up once per export, not per row */
   #programs?: Map<string, ProgramManifest>
@@ -133,9 +137,11 @@ export default class UsageExports {
   constructor(
     private readonly municipalityId: number,
     private readonly i18n: I18n,
-    private readonly scope: ExportScope = {}
+    private readonly scope: ExportScope = {},
+    options: ExportOptions = {}
   ) {
     this.#locale = i18n.locale === 'en' ? 'en' : 'ja'
+    this.#pageSize = options.pageSize ?? PAGE_SIZE
   }
 
   async table(request: ExportRequest): Promise<ExportTable> {
@@ -158,8 +164,9 @@ export default class UsageExports {
 
   /**
    * Writes the export as a CSV file (RFC 4180, cells neutralized, UTF-8
-   * with BOM or CP932), streaming row by row; `onProgress` hears how many
-   * rows are done. Returns the row count.
+   * with BOM or CP932), streaming a page at a time (the file's pace holds
+   * the reading back); `onProgress` hears how many rows are done. Returns
+   * the row count.
    */
   async write(
     request: ExportRequest,
@@ -171,12 +178,12 @@ export default class UsageExports {
     const total = await table.count()
     let done = 0
     onProgress(0, total)
-    const rows = table.rows(() => {
-      done++
-      if (done % 1000 === 0) onProgress(done, Math.max(total, done))
+    const pages = table.rows((read) => {
+      done += read
+      onProgress(done, Math.max(total, done))
     })
     await pipeline(
-      csvStream(table.header, rows, encoding),
+      csvChunks(table.header, pages, encoding),
       createWriteStream(path, { mode: 0o600 })
     )
     onProgress(done, Math.max(total, done))
@@ -184,7 +191,7 @@ export default class UsageExports {
   }
 
   facilityMonth(month: string, facilityId?: number | null): ExportTable {
-    const filter: RedemptionFilter = { statuses: FACILITY_MONTH_STATUSES, month, facilityId }
+    const monthRows = this.#month({ statuses: FACILITY_MONTH_STATUSES, month, facilityId })
     return {
       header: [
         'facility',
@@ -201,13 +208,13 @@ export default class UsageExports {
         'copayment_yen',
         'redemption_id',
       ].map((key) => this.#column(key)),
-      count: () => this.#count(filter),
-      rows: (onRead) => this.#facilityRows(filter, onRead),
+      count: monthRows.count,
+      rows: (onRead) => this.#facilityRows(monthRows.pages(), onRead),
     }
   }
 
   facilityMonthTotals(month: string, facilityId?: number | null): ExportTable {
-    const filter: RedemptionFilter = { statuses: FACILITY_MONTH_STATUSES, month, facilityId }
+    const monthRows = this.#month({ statuses: FACILITY_MONTH_STATUSES, month, facilityId })
     const exports = this
     return {
       header: [
@@ -219,41 +226,46 @@ export default class UsageExports {
         'hours',
         'copayment_yen',
       ].map((key) => this.#column(key)),
-      count: () => this.#count(filter),
+      count: monthRows.count,
       rows: (onRead) =>
         (async function* () {
           // Summed from the detail rows, so both files always agree.
           type Total = { cells: string[]; visits: number; minutes: number; yen: number | null }
           const totals = new Map<string, Total>()
-          for await (const row of exports.#monthRedemptions(filter)) {
-            onRead()
-            const program = row.program
-            const key = [
-              row.facilityId,
-              row.providerName,
-              row.pluginId,
-              row.programCode,
-              row.service,
-            ].join('\u0000')
-            const total = totals.get(key) ?? {
-              cells: [
-                row.facilityName ?? '',
-                row.providerName ?? '',
-                exports.#text(program?.name, row.programCode),
-                exports.#serviceName(program, row.service),
-              ],
-              visits: 0,
-              minutes: 0,
-              yen: program?.copayment ? 0 : null,
+          for await (const page of monthRows.pages()) {
+            onRead(page.length)
+            for (const row of page) {
+              const program = row.program
+              const key = [
+                row.facilityId,
+                row.providerName,
+                row.pluginId,
+                row.programCode,
+                row.service,
+              ].join('\u0000')
+              const total = totals.get(key) ?? {
+                cells: [
+                  row.facilityName ?? '',
+                  row.providerName ?? '',
+                  exports.#text(program?.name, row.programCode),
+                  exports.#serviceName(program, row.service),
+                ],
+                visits: 0,
+                minutes: 0,
+                yen: program?.copayment ? 0 : null,
+              }
+              total.visits++
+              total.minutes += row.minutes
+              if (total.yen !== null) total.yen += row.copaymentYen ?? 0
+              totals.set(key, total)
             }
-            total.visits++
-            total.minutes += row.minutes
-            if (total.yen !== null) total.yen += row.copaymentYen ?? 0
-            totals.set(key, total)
           }
-          for (const total of totals.values()) {
-            yield [...total.cells, total.visits, hours(total.minutes), total.yen]
-          }
+          yield [...totals.values()].map((total) => [
+            ...total.cells,
+            total.visits,
+            hours(total.minutes),
+            total.yen,
+          ])
         })(),
     }
   }
@@ -305,12 +317,15 @@ export default class UsageExports {
           const programs = await exports.#programIndex()
           let afterId = 0
           for (;;) {
-            const batch = await lots().where('id', '>', afterId).orderBy('id').limit(BATCH)
-            for (const lot of batch) {
-              onRead()
+            const batch = await lots()
+              .where('id', '>', afterId)
+              .orderBy('id')
+              .limit(exports.#pageSize)
+            onRead(batch.length)
+            yield batch.map((lot) => {
               const program = programs.get(programKey(lot.plugin_id, lot.program_code))
               const services = JSON.parse(lot.services) as string[]
-              yield [
+              return [
                 exports.#label('staff_csv.entry_kinds.grant'),
                 resident.resident_number,
                 name,
@@ -329,13 +344,13 @@ export default class UsageExports {
                 null,
                 `G${lot.id}`,
               ]
-            }
-            if (batch.length < BATCH) break
+            })
+            if (batch.length < exports.#pageSize) break
             afterId = Number(batch[batch.length - 1].id)
           }
-          for await (const row of exports.#redemptions(filter)) {
-            onRead()
-            yield [
+          for await (const page of exports.#pages(filter, false)) {
+            onRead(page.length)
+            yield page.map((row) => [
               exports.#label('staff_csv.entry_kinds.redemption'),
               row.residentNumber,
               row.residentName,
@@ -353,7 +368,7 @@ export default class UsageExports {
               row.copaymentTiers.join(' / ') || null,
               row.status === 'posted' ? row.copaymentYen : null,
               `R${row.id}`,
-            ]
+            ])
           }
         })(),
     }
@@ -368,16 +383,17 @@ export default class UsageExports {
   ): Promise<ExportTable> {
     const spec = await this.pluginSpec(pluginId, specKey)
     if (!spec) throw new Error(`No CSV export "${specKey}" in plugin "${pluginId}"`)
-    const filter: RedemptionFilter = { statuses: PLUGIN_STATUSES, month, pluginId, facilityId }
+    const monthRows = this.#month({ statuses: PLUGIN_STATUSES, month, pluginId, facilityId })
     const exports = this
+    const fields = spec.columns.map((column) => column.field as CsvExportField)
     return {
       header: spec.columns.map((column) => column.header[this.#locale]),
-      count: () => this.#count(filter),
+      count: monthRows.count,
       rows: (onRead) =>
         (async function* () {
-          for await (const row of exports.#monthRedemptions(filter)) {
-            onRead()
-            yield spec.columns.map((column) => exports.#field(column.field as CsvExportField, row))
+          for await (const page of monthRows.pages()) {
+            onRead(page.length)
+            yield page.map((row) => fields.map((field) => exports.#field(field, row)))
           }
         })(),
     }
@@ -461,54 +477,74 @@ export default class UsageExports {
     }
   }
 
-  async *#facilityRows(filter: RedemptionFilter, onRead: () => void) {
-    for await (const row of this.#monthRedemptions(filter)) {
-      onRead()
-      const program = row.program
-      yield [
-        row.facilityName,
-        row.providerName,
-        row.visitDate,
-        row.visitStart,
-        row.residentNumber,
-        row.residentName,
-        this.#text(program?.name, row.programCode),
-        this.#serviceName(program, row.service),
-        hours(row.minutes),
-        row.definitionVersions.join(' / '),
-        row.copaymentTiers.join(' / ') || null,
-        row.copaymentYen,
-        row.id,
-      ]
+  async *#facilityRows(pages: AsyncIterable<RedemptionRow[]>, onRead: (read: number) => void) {
+    for await (const page of pages) {
+      onRead(page.length)
+      yield page.map((row) => {
+        const program = row.program
+        return [
+          row.facilityName,
+          row.providerName,
+          row.visitDate,
+          row.visitStart,
+          row.residentNumber,
+          row.residentName,
+          this.#text(program?.name, row.programCode),
+          this.#serviceName(program, row.service),
+          hours(row.minutes),
+          row.definitionVersions.join(' / '),
+          row.copaymentTiers.join(' / ') || null,
+          row.copaymentYen,
+          row.id,
+        ]
+      })
     }
   }
 
   /**
    * The month's visits facility by facility (those without a facility
-   * last), day by day, in id order within a day. Each page is an index
-   * seek on (municipality, facility, visit date[, id]): a million rows
-   * cost a million row reads, not a rescan of the month per page.
+   * last), and in each facility by (visit date, id), a page at a time;
+   * `count` is their number. One grouped count gives both the total and
+   * the facilities to walk.
    */
-  async *#monthRedemptions(filter: RedemptionFilter) {
-    let ids: (number | null)[]
-    if (filter.facilityId === undefined) {
-      const facilities = await this.#filtered(filter).distinct('r.facility_id')
-      const found = facilities.map((row) =>
-        row.facility_id === null ? null : Number(row.facility_id)
-      )
-      ids = [
-        ...found.filter((id): id is number => id !== null).sort((a, b) => a - b),
-        ...found.filter((id) => id === null),
-      ]
-    } else {
-      ids = [filter.facilityId]
+  #month(filter: RedemptionFilter) {
+    let perFacility: Promise<Map<number | null, number>> | undefined
+    const counted = () => (perFacility ??= this.#countPerFacility(filter))
+    const exports = this
+    return {
+      count: async () => {
+        const counts = await counted()
+        return [...counts.values()].reduce((sum, n) => sum + n, 0)
+      },
+      pages: async function* () {
+        if (exports.#postgres) {
+          yield* exports.#pages(filter, true)
+          return
+        }
+        const counts = await counted()
+        const found = [...counts.keys()]
+        const facilities = [
+          ...found.filter((id): id is number => id !== null).sort((a, b) => a - b),
+          ...found.filter((id) => id === null),
+        ]
+        for (const facilityId of facilities) {
+          yield* exports.#pages({ ...filter, facilityId }, false)
+        }
+      },
     }
-    const [from, to] = monthRange(filter.month!)
-    for (const facilityId of ids) {
-      for (let day = from; day < to; day = nextDay(day)) {
-        yield* this.#redemptions({ ...filter, facilityId, day })
-      }
-    }
+  }
+
+  async #countPerFacility(filter: RedemptionFilter) {
+    const rows = await this.#filtered(filter)
+      .groupBy('r.facility_id')
+      .select('r.facility_id')
+      .count('* as total')
+    return new Map(
+      rows.map((row) => [
+        row.facility_id === null ? null : Number(row.facility_id),
+        Number(row.total),
+      ])
+    )
   }
 
   #filtered(filter: RedemptionFilter) {
@@ -518,9 +554,7 @@ export default class UsageExports {
       .whereIn('r.status', filter.statuses)
       // A reservation whose hours the provider corrected lives on as its replacement
       .whereNull('r.replaced_by_redemption_id')
-    if (filter.day) {
-      query.where('r.visit_date', filter.day)
-    } else if (filter.month) {
+    if (filter.month) {
       const [from, to] = monthRange(filter.month)
       query.where('r.visit_date', '>=', from).where('r.visit_date', '<', to)
     }
@@ -538,28 +572,91 @@ export default class UsageExports {
   }
 
   /**
-   * The filter's redemptions in (visit date, id) order, a batch at a time:
-   * keyset pagination, so the millionth row costs what the first did.
+   * The filter's redemptions a page at a time, by (visit date, id), after
+   * their facility (ascending, visits without one last) when `byFacility`.
+   * - PostgreSQL: one query, read through a cursor, with the lots each
+   *   visit was paid from joined in. Planned for all its rows, it is the
+   *   plan of a COPY of the same join (scans, hash joins and one sort)
+   *   rather than an index walk that visits a heap page per row.
+   * - SQLite (one facility at a time, or no facility order): keyset
+   *   pagination, so the millionth row costs what the first did: with a
+   *   facility and a month, each page is one seek on the index
+   *   (municipality, facility, visit date, id), then the page's lots.
    */
-  async *#redemptions(filter: RedemptionFilter): AsyncGenerator<RedemptionRow> {
+  #pages(filter: RedemptionFilter, byFacility: boolean): AsyncGenerator<RedemptionRow[]> {
+    return this.#postgres ? this.#cursorPages(filter, byFacility) : this.#keysetPages(filter)
+  }
+
+  /** What every page reads of a redemption, its resident and its places */
+  #redemptionQuery(filter: RedemptionFilter) {
+    return withVisitPlaces(
+      withVisitResidents(this.#filtered(filter)).select(
+        ...VISIT_COLUMNS,
+        'r.facility_id',
+        'res.family_name_kana',
+        'res.given_name_kana'
+      )
+    )
+  }
+
+  async *#cursorPages(
+    filter: RedemptionFilter,
+    byFacility: boolean
+  ): AsyncGenerator<RedemptionRow[]> {
+    const programs = await this.#programIndex()
+    const query = this.#redemptionQuery(filter)
+      .leftJoin('ledger_entries as e', (join) => {
+        join
+          .on('e.redemption_id', '=', 'r.id')
+          .andOnVal('e.kind', '=', 'reserve')
+          .andOn('e.municipality_id', '=', 'r.municipality_id')
+      })
+      .leftJoin('ledger_lots as l', 'l.id', 'e.lot_id')
+      .select('e.minutes as spent_minutes', 'l.definition_version', 'l.copayment_tier')
+    if (byFacility) query.orderByRaw('r.facility_id asc nulls last')
+    // A visit's lots in debit order, next to each other
+    query.orderBy('r.visit_date').orderBy('r.id').orderBy('e.id')
+    const { sql, bindings } = query.toSQL()
+    const trx = await db.transaction()
+    try {
+      // A cursor is planned for its first tenth by default; this one is read to the end.
+      await trx.rawQuery('SET LOCAL cursor_tuple_fraction = 1')
+      await trx.rawQuery(
+        `DECLARE usage_export NO SCROLL CURSOR FOR ${sql}`,
+        bindings as RawQueryBindings
+      )
+      let visit: { row: Record<string, any>; spent: Spent[] } | null = null
+      for (;;) {
+        const { rows } = await trx.rawQuery(`FETCH ${this.#pageSize} FROM usage_export`)
+        const page: RedemptionRow[] = []
+        for (const row of rows as Record<string, any>[]) {
+          if (visit === null || visit.row.id !== row.id) {
+            if (visit) page.push(this.#redemption(visit.row, visit.spent, programs))
+            visit = { row, spent: [] }
+          }
+          if (row.spent_minutes !== null) visit.spent.push(spentOf(row))
+        }
+        const done = rows.length < this.#pageSize
+        if (done && visit) page.push(this.#redemption(visit.row, visit.spent, programs))
+        if (page.length > 0) yield page
+        if (done) return
+      }
+    } finally {
+      await trx.rollback()
+    }
+  }
+
+  async *#keysetPages(filter: RedemptionFilter): AsyncGenerator<RedemptionRow[]> {
     const programs = await this.#programIndex()
     let after: { date: string; id: number } | null = null
     for (;;) {
-      const query = withVisitPlaces(
-        withVisitResidents(this.#filtered(filter)).select(
-          ...VISIT_COLUMNS,
-          'r.facility_id',
-          'res.family_name_kana',
-          'res.given_name_kana'
-        )
-      )
+      const query = this.#redemptionQuery(filter)
         .orderBy('r.visit_date')
         .orderBy('r.id')
-        .limit(BATCH)
-      if (after && filter.day) {
-        query.where('r.id', '>', after.id)
-      } else if (after) {
+        .limit(this.#pageSize)
+      if (after) {
         const { date, id } = after
+        // Not a row value: SQLite would seek to the date only and skip its earlier rows one by one
         query.where((keyset) => {
           keyset
             .where('r.visit_date', '>', date)
@@ -569,39 +666,44 @@ export default class UsageExports {
       const batch = await query
       if (batch.length === 0) return
       const lots = await this.#lotsOf(batch.map((row) => Number(row.id)))
-      for (const row of batch) {
-        const id = Number(row.id)
-        const places = visitPlaces(row, this.#locale)
-        const program = programs.get(programKey(row.plugin_id, row.program_code))
-        const spent = lots.get(id) ?? []
-        const yen = spent.map((lot) =>
-          program ? Copayment.yenFor(program, lot.tier, lot.minutes) : null
-        )
-        yield {
-          id,
-          pluginId: row.plugin_id,
-          programCode: row.program_code,
-          program,
-          service: row.service,
-          visitDate: row.visit_date,
-          visitStart: row.visit_start,
-          minutes: Number(row.minutes),
-          status: row.status,
-          ...visitResident(row),
-          residentNameKana: `${row.family_name_kana} ${row.given_name_kana}`,
-          providerName: places.provider,
-          facilityId: row.facility_id === null ? null : Number(row.facility_id),
-          facilityName: places.facility,
-          definitionVersions: [...new Set(spent.map((lot) => lot.version))],
-          copaymentTiers: [...new Set(spent.flatMap((lot) => (lot.tier ? [lot.tier] : [])))],
-          copaymentYen: yen.some((value) => value !== null)
-            ? yen.reduce<number>((sum, value) => sum + (value ?? 0), 0)
-            : null,
-        }
-      }
-      if (batch.length < BATCH) return
+      yield batch.map((row) => this.#redemption(row, lots.get(Number(row.id)) ?? [], programs))
+      if (batch.length < this.#pageSize) return
       const last = batch[batch.length - 1]
       after = { date: last.visit_date, id: Number(last.id) }
+    }
+  }
+
+  /** A row of #redemptionQuery and the lots it was paid from, as the exports show it */
+  #redemption(
+    row: Record<string, any>,
+    spent: Spent[],
+    programs: Map<string, ProgramManifest>
+  ): RedemptionRow {
+    const places = visitPlaces(row as VisitPlaceRow, this.#locale)
+    const program = programs.get(programKey(row.plugin_id, row.program_code))
+    const yen = spent.map((lot) =>
+      program ? Copayment.yenFor(program, lot.tier, lot.minutes) : null
+    )
+    return {
+      id: Number(row.id),
+      pluginId: row.plugin_id,
+      programCode: row.program_code,
+      program,
+      service: row.service,
+      visitDate: row.visit_date,
+      visitStart: row.visit_start,
+      minutes: Number(row.minutes),
+      status: row.status,
+      ...visitResident(row as VisitResidentRow),
+      residentNameKana: `${row.family_name_kana} ${row.given_name_kana}`,
+      providerName: places.provider,
+      facilityId: row.facility_id === null ? null : Number(row.facility_id),
+      facilityName: places.facility,
+      definitionVersions: [...new Set(spent.map((lot) => lot.version))],
+      copaymentTiers: [...new Set(spent.flatMap((lot) => (lot.tier ? [lot.tier] : [])))],
+      copaymentYen: yen.some((value) => value !== null)
+        ? yen.reduce<number>((sum, value) => sum + (value ?? 0), 0)
+        : null,
     }
   }
 
@@ -622,19 +724,12 @@ export default class UsageExports {
         'l.copayment_tier'
       )
       .orderBy('e.id')
-    const byRedemption = new Map<
-      number,
-      { version: string; tier: string | null; minutes: number }[]
-    >()
+    const byRedemption = new Map<number, Spent[]>()
     for (const entry of entries) {
       if (Number(entry.municipality_id) !== this.municipalityId) continue
       const id = Number(entry.redemption_id)
       const list = byRedemption.get(id) ?? []
-      list.push({
-        version: entry.definition_version,
-        tier: entry.copayment_tier ?? null,
-        minutes: Number(entry.minutes),
-      })
+      list.push(spentOf({ ...entry, spent_minutes: entry.minutes }))
       byRedemption.set(id, list)
     }
     return byRedemption
@@ -682,6 +777,17 @@ export default class UsageExports {
 
   #column(key: string) {
     return this.i18n.t(`staff_csv.columns.${key}`)
+  }
+}
+
+/** What a visit took from one lot */
+type Spent = { version: string; tier: string | null; minutes: number }
+
+function spentOf(row: Record<string, any>): Spent {
+  return {
+    version: row.definition_version,
+    tier: row.copayment_tier ?? null,
+    minutes: Number(row.spent_minutes),
   }
 }
 

@@ -3,6 +3,7 @@
 # SQLite, then on PostgreSQL, each on a fresh database.
 #   bash bench/csv_export.sh                        (1,000,000 redemptions, UTF-8 with BOM)
 #   BENCH_CSV_EXPORT_ROWS=100000 BENCH_CSV_ENCODING=cp932 bash bench/csv_export.sh
+#   BENCH_PG_DB_NAME=tomoni_bench_mine bash bench/csv_export.sh   (its own PostgreSQL database)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -20,7 +21,7 @@ node --expose-gc --import @poppinss/ts-exec bench/csv_export.ts
 rm -f tmp/bench_csv_export.sqlite3*
 
 echo "== PostgreSQL"
-export DB_CONNECTION=postgres PG_HOST=${PG_HOST:-127.0.0.1} PG_USER=${PG_USER:-postgres} PG_DB_NAME=tomoni_bench_csv_export
-psql -h "$PG_HOST" -U "$PG_USER" -q -c "DROP DATABASE IF EXISTS tomoni_bench_csv_export" -c "CREATE DATABASE tomoni_bench_csv_export"
+export DB_CONNECTION=postgres PG_HOST=${PG_HOST:-127.0.0.1} PG_USER=${PG_USER:-postgres} PG_DB_NAME=${BENCH_PG_DB_NAME:-tomoni_bench_csv_export}
+psql -h "$PG_HOST" -U "$PG_USER" -q -c "DROP DATABASE IF EXISTS $PG_DB_NAME" -c "CREATE DATABASE $PG_DB_NAME"
 node ace migration:run --force >/dev/null
 node --expose-gc --import @poppinss/ts-exec bench/csv_export.ts

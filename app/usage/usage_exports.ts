@@ -7,14 +7,7 @@ import type { RawQueryBindings } from '@adonisjs/lucid/types/querybuilder'
 import { csvChunks, type CsvEncoding } from '#csv/csv_export'
 import type { CsvExportField } from '#csv/csv_fields'
 import Copayment from '#ledger/copayment'
-import { type VisitPlaceRow, visitPlaces, withVisitPlaces } from '#visits/visit_places'
-import {
-  VISIT_COLUMNS,
-  type VisitResident,
-  type VisitResidentRow,
-  visitResident,
-  withVisitResidents,
-} from '#visits/visit_residents'
+import { VISIT_COLUMNS, type VisitResident, visitResident } from '#visits/visit_residents'
 import type {
   CsvSpec,
   LocalizedText,
@@ -103,6 +96,15 @@ type RedemptionFilter = {
  */
 const PAGE_SIZE = 5000
 
+/** What the exports show of a resident: their ID (利用者ID), name and kana */
+const RESIDENT_NAME_COLUMNS = [
+  'resident_number',
+  'family_name',
+  'given_name',
+  'family_name_kana',
+  'given_name_kana',
+] as const
+
 const FACILITY_MONTH_STATUSES = ['posted']
 const PLUGIN_STATUSES = ['posted', 'cancelled']
 
@@ -133,6 +135,10 @@ export default class UsageExports {
   #programs?: Map<string, ProgramManifest>
   /** Translations of status names and the like, once per export */
   readonly #labels = new Map<string, string>()
+  /** The residents and places of the rows read so far, by id (see #lookUpNames) */
+  readonly #residents = new Map<number, VisitResident & { residentNameKana: string }>()
+  readonly #providerNames = new Map<number, string | null>()
+  readonly #facilityNames = new Map<number, string | null>()
 
   constructor(
     private readonly municipalityId: number,
@@ -587,16 +593,62 @@ export default class UsageExports {
     return this.#postgres ? this.#cursorPages(filter, byFacility) : this.#keysetPages(filter)
   }
 
-  /** What every page reads of a redemption, its resident and its places */
+  /**
+   * What every page reads of a redemption: its own columns only. Its
+   * resident's and places' names are looked up once per export
+   * (#lookUpNames), not joined to every row: a month has far fewer
+   * residents than visits, and each joined name was a column to sort,
+   * send and decode a million times.
+   */
   #redemptionQuery(filter: RedemptionFilter) {
-    return withVisitPlaces(
-      withVisitResidents(this.#filtered(filter)).select(
-        ...VISIT_COLUMNS,
-        'r.facility_id',
-        'res.family_name_kana',
-        'res.given_name_kana'
-      )
+    return this.#filtered(filter).select(
+      ...VISIT_COLUMNS,
+      'r.resident_id',
+      'r.provider_id',
+      'r.facility_id'
     )
+  }
+
+  /** Reads the names of the residents and places of `rows` not read yet */
+  async #lookUpNames(rows: Record<string, any>[]) {
+    const residents = new Set<number>()
+    const providers = new Set<number>()
+    const facilities = new Set<number>()
+    for (const row of rows) {
+      if (!this.#residents.has(row.resident_id)) residents.add(row.resident_id)
+      if (row.provider_id !== null && !this.#providerNames.has(row.provider_id)) {
+        providers.add(row.provider_id)
+      }
+      if (row.facility_id !== null && !this.#facilityNames.has(row.facility_id)) {
+        facilities.add(row.facility_id)
+      }
+    }
+    if (residents.size > 0) {
+      const found = await db
+        .from('residents')
+        // A visit's resident is of its municipality (what the usage screens join on)
+        .where('municipality_id', this.municipalityId)
+        .whereIn('id', [...residents])
+        .select('id', ...RESIDENT_NAME_COLUMNS)
+      for (const resident of found) {
+        this.#residents.set(Number(resident.id), {
+          ...visitResident({ ...resident, resident_id: resident.id }),
+          residentNameKana: `${resident.family_name_kana} ${resident.given_name_kana}`,
+        })
+      }
+    }
+    const column = this.#locale === 'en' ? 'name_en' : 'name_ja'
+    for (const [table, ids, names] of [
+      ['providers', providers, this.#providerNames],
+      ['facilities', facilities, this.#facilityNames],
+    ] as const) {
+      if (ids.size === 0) continue
+      const found = await db
+        .from(table)
+        .whereIn('id', [...ids])
+        .select('id', column)
+      for (const place of found) names.set(Number(place.id), place[column] ?? null)
+    }
   }
 
   async *#cursorPages(
@@ -628,18 +680,23 @@ export default class UsageExports {
       let visit: { row: Record<string, any>; spent: Spent[] } | null = null
       for (;;) {
         const { rows } = await trx.rawQuery(`FETCH ${this.#pageSize} FROM usage_export`)
+        await this.#lookUpNames(rows)
         const page: RedemptionRow[] = []
+        const add = (done: { row: Record<string, any>; spent: Spent[] }) => {
+          const redemption = this.#redemption(done.row, done.spent, programs)
+          if (redemption) page.push(redemption)
+        }
         for (const row of rows as Record<string, any>[]) {
           if (visit === null || visit.row.id !== row.id) {
-            if (visit) page.push(this.#redemption(visit.row, visit.spent, programs))
+            if (visit) add(visit)
             visit = { row, spent: [] }
           }
           if (row.spent_minutes !== null) visit.spent.push(spentOf(row))
         }
-        const done = rows.length < this.#pageSize
-        if (done && visit) page.push(this.#redemption(visit.row, visit.spent, programs))
+        const last = rows.length < this.#pageSize
+        if (last && visit) add(visit)
         if (page.length > 0) yield page
-        if (done) return
+        if (last) return
       }
     } finally {
       await trx.rollback()
@@ -666,20 +723,30 @@ export default class UsageExports {
       const batch = await query
       if (batch.length === 0) return
       const lots = await this.#lotsOf(batch.map((row) => Number(row.id)))
-      yield batch.map((row) => this.#redemption(row, lots.get(Number(row.id)) ?? [], programs))
+      await this.#lookUpNames(batch)
+      const page: RedemptionRow[] = []
+      for (const row of batch) {
+        const redemption = this.#redemption(row, lots.get(Number(row.id)) ?? [], programs)
+        if (redemption) page.push(redemption)
+      }
+      if (page.length > 0) yield page
       if (batch.length < this.#pageSize) return
       const last = batch[batch.length - 1]
       after = { date: last.visit_date, id: Number(last.id) }
     }
   }
 
-  /** A row of #redemptionQuery and the lots it was paid from, as the exports show it */
+  /**
+   * A row of #redemptionQuery and the lots it was paid from, as the exports
+   * show it; null when its resident is not of this municipality.
+   */
   #redemption(
     row: Record<string, any>,
     spent: Spent[],
     programs: Map<string, ProgramManifest>
-  ): RedemptionRow {
-    const places = visitPlaces(row as VisitPlaceRow, this.#locale)
+  ): RedemptionRow | null {
+    const resident = this.#residents.get(row.resident_id)
+    if (!resident) return null
     const program = programs.get(programKey(row.plugin_id, row.program_code))
     const yen = spent.map((lot) =>
       program ? Copayment.yenFor(program, lot.tier, lot.minutes) : null
@@ -694,12 +761,12 @@ export default class UsageExports {
       visitStart: row.visit_start,
       minutes: Number(row.minutes),
       status: row.status,
-      ...visitResident(row as VisitResidentRow),
-      residentNameKana: `${row.family_name_kana} ${row.given_name_kana}`,
-      providerName: places.provider,
-      facilityId: row.facility_id === null ? null : Number(row.facility_id),
-      facilityName: places.facility,
-      definitionVersions: [...new Set(spent.map((lot) => lot.version))],
+      ...resident,
+      providerName: row.provider_id === null ? null : this.#providerNames.get(row.provider_id)!,
+      facilityId: row.facility_id,
+      facilityName: row.facility_id === null ? null : this.#facilityNames.get(row.facility_id)!,
+      definitionVersions:
+        spent.length === 1 ? [spent[0].version] : [...new Set(spent.map((lot) => lot.version))],
       copaymentTiers: [...new Set(spent.flatMap((lot) => (lot.tier ? [lot.tier] : [])))],
       copaymentYen: yen.some((value) => value !== null)
         ? yen.reduce<number>((sum, value) => sum + (value ?? 0), 0)

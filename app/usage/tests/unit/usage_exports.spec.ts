@@ -6,7 +6,11 @@ import iconv from 'iconv-lite'
 import { parse } from 'csv-parse/sync'
 import testUtils from '@adonisjs/core/services/test_utils'
 import i18nManager from '@adonisjs/i18n/services/main'
-import UsageExports, { type ExportRequest, monthRange } from '#usage/usage_exports'
+import UsageExports, {
+  type ExportOptions,
+  type ExportRequest,
+  monthRange,
+} from '#usage/usage_exports'
 import type { CsvEncoding } from '#csv/csv_export'
 import type Municipality from '#tenancy/municipality'
 import { minato } from '#tests/helpers/programs'
@@ -27,10 +31,11 @@ async function exported(
   municipality: Municipality,
   request: ExportRequest,
   encoding: CsvEncoding = 'utf8_bom',
-  locale = 'ja'
+  locale = 'ja',
+  options: ExportOptions = {}
 ) {
   const path = join(tmpdir(), `usage-export-${process.pid}-${++fileNumber}.csv`)
-  const exports = new UsageExports(municipality.id, i18nManager.locale(locale))
+  const exports = new UsageExports(municipality.id, i18nManager.locale(locale), {}, options)
   const progress: [number, number][] = []
   const { rows } = await exports.write(request, encoding, path, (done, total) =>
     progress.push([done, total])
@@ -345,5 +350,73 @@ test.group('Usage exports', (group) => {
     assert.equal(csv.rows, 1)
     assert.include(csv.body[0][5], '新宿')
     assert.notInclude(csv.text, '港 花子')
+  })
+
+  test('an export of many pages holds each visit once, by facility, day and id', async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const { provider, facility } = await aozoraStation()
+    const station = { providerId: provider.id, facilityId: facility.id }
+    const nowhere = { providerId: provider.id, facilityId: null }
+    const resident = await usageResident(city, { familyName: '港', givenName: '一郎' })
+    await grantLot(city, resident, HOME_HELP, 'III')
+    await grantLot(city, resident, { ...HOME_HELP, version: '2026-04' }, 'II')
+    // Created out of day order, several on a day, at the station and nowhere
+    const visits: { id: number; date: string; facilityId: number | null }[] = []
+    const plan: [string, typeof station | typeof nowhere, number][] = [
+      ['2026-11-03', station, 60],
+      ['2026-11-01', station, 60],
+      ['2026-11-03', nowhere, 60],
+      ['2026-11-02', station, 60],
+      ['2026-11-03', station, 60],
+      ['2026-11-01', nowhere, 60],
+      ['2026-11-03', station, 60],
+      ['2026-11-02', station, 60],
+      // Spends the first lot's last 40 hours and 5 of the second's: two lots, two entries
+      ['2026-11-02', station, 45 * 60],
+      ['2026-11-01', station, 60],
+    ]
+    for (const [date, at, minutes] of plan) {
+      const id = await ledgerVisit(city, resident, HOME_HELP, {
+        service: 'housework',
+        date,
+        minutes,
+        ...at,
+      })
+      visits.push({ id, date, facilityId: at.facilityId })
+    }
+    const expected = visits
+      .toSorted(
+        (a, b) =>
+          Number(a.facilityId === null) - Number(b.facilityId === null) ||
+          a.date.localeCompare(b.date) ||
+          a.id - b.id
+      )
+      .map((visit) => String(visit.id))
+
+    const request: ExportRequest = { format: 'facility_month', month: '2026-11' }
+    const whole = await exported(city, request)
+    assert.deepEqual(
+      whole.body.map((row) => row.at(-1)),
+      expected
+    )
+    const spanning = whole.body.find((row) => row.at(-1) === String(visits[8].id))!
+    assert.equal(spanning[9], '2025-04 / 2026-04')
+    // Pages of one, two and three rows (a visit's two lots across pages too): the same bytes
+    for (const pageSize of [1, 2, 3]) {
+      const paged = await exported(city, request, 'utf8_bom', 'ja', { pageSize })
+      assert.equal(paged.rows, visits.length)
+      assert.isTrue(paged.bytes.equals(whole.bytes), `pages of ${pageSize} differ`)
+    }
+    const history = await exported(city, { format: 'resident_history', residentId: resident.id })
+    const paged = await exported(
+      city,
+      { format: 'resident_history', residentId: resident.id },
+      'utf8_bom',
+      'ja',
+      { pageSize: 2 }
+    )
+    assert.isTrue(paged.bytes.equals(history.bytes), 'the history differs in pages of 2')
   })
 })

@@ -2,14 +2,18 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 
 /**
  * The month usage export (issue 16) reads a facility's visits of a month
- * in (visit date, id) order, a page at a time, from where the last page
- * ended. The index on (municipality, facility, visit date) did not end in
- * the id on PostgreSQL: every page re-read and sorted the whole day
- * (3,324 rows/s at a million rows). This index ends in the id, so a page
- * is one index seek and a walk of the page's own entries, in order, on
- * both databases; it replaces the old one, whose every use (the usage
- * search's facility and month filters, the facilities of a municipality)
- * it serves as its prefix.
+ * in (visit date, id) order. The index on (municipality, facility, visit
+ * date) did not end in the id on PostgreSQL: every page of the day-by-day
+ * keyset re-read and sorted the whole day (3,324 rows/s at a million
+ * rows). This index ends in the id, so
+ * - on SQLite, each keyset page of the export is an exact seek and a walk
+ *   of the page's own entries, in order;
+ * - on PostgreSQL, a selective export (one facility's month among many)
+ *   is walked in order without a sort; a month that is most of the table
+ *   is read by the export's cursor as a scan and one sort instead.
+ * It replaces the old index, whose every use (the usage search's facility
+ * and month filters, the facilities of a municipality) it serves as its
+ * prefix.
  */
 const OLD_COLUMNS = ['municipality_id', 'facility_id', 'visit_date']
 const INDEX = 'ledger_redemptions_export_keyset_index'

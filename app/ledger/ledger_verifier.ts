@@ -1,6 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import WindowKey from '#ledger/window_key'
+import { differenceQueries } from '#ledger/ledger_rollups'
 import { HELD_OR_SPENT, WINDOW_COLUMNS, windowCountedMinutes } from '#ledger/ledger_counts'
 
 export type LedgerViolation = { subject: string; message: string }
@@ -9,7 +10,8 @@ export type LedgerViolation = { subject: string; message: string }
  * Recomputes every lot balance from the journal and checks the invariants:
  * balances equal the sum of their entries, never negative, never above
  * the grant; every redemption is pending or resolved, and its entries add
- * up to its minutes.
+ * up to its minutes; the month rollups equal the ledger aggregated from
+ * scratch.
  */
 export default class LedgerVerifier {
   static async firstViolation(): Promise<LedgerViolation | null> {
@@ -77,7 +79,23 @@ export default class LedgerVerifier {
         }
       }
     }
-    return this.#capViolation()
+    return (await this.#capViolation()) ?? (await this.#rollupViolation())
+  }
+
+  /** The month rollups against the same figures aggregated from scratch */
+  static async #rollupViolation(): Promise<LedgerViolation | null> {
+    for (const { table, sql } of differenceQueries(db.connection().dialect.name)) {
+      const result = await db.rawQuery(sql)
+      const [row] = Array.isArray(result) ? result : result.rows
+      const differences = Number(row.differences)
+      if (differences !== 0) {
+        return {
+          subject: table,
+          message: `${differences} rows differ from the ledger aggregated from scratch`,
+        }
+      }
+    }
+    return null
   }
 
   /**

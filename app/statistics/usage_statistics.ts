@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import Facility from '#tenancy/facility'
 import type { ProgramRef } from '#ledger/program_catalog'
+import { ALL_FACILITIES, ALL_PROGRAMS, NO_FACILITY, ROLLUP_TIME_ZONE } from '#ledger/ledger_rollups'
 import { type Cell, hiddenRows, suppressRow } from '#statistics/small_cells'
 
-export const STATISTICS_TIME_ZONE = 'Asia/Tokyo'
+/** Lots count in the month of their creation in Japan, as the ledger's rollups count them */
+export const STATISTICS_TIME_ZONE = ROLLUP_TIME_ZONE
 
 /** A month "YYYY-MM" in Japan time */
 export type Month = string
@@ -27,11 +28,12 @@ export type ShownGrant = { residents: Cell; lots: Cell; hours: Cell }
 export type ShownUsage = { residents: Cell; visits: Cell; hours: Cell }
 
 /**
- * Usage statistics of a municipality, per program (or all) and month, by
- * SQL aggregation over the ledger (the same on SQLite and PostgreSQL):
- * hours granted (lots created in the month, Japan time), hours used and
- * active residents (approved redemptions whose visit date falls in the
- * month), and the same usage per facility. `shown*` apply small-cell
+ * Usage statistics of a municipality, per program (or all) and month,
+ * read from the ledger's month totals (#ledger/ledger_rollups, kept in
+ * the transaction of every ledger change): hours granted (lots created in
+ * the month, Japan time, not revoked), hours used and active residents
+ * (approved redemptions whose visit date falls in the month), and the
+ * same usage per facility. `shown*` apply small-cell
  * suppression; the raw figures never leave the server.
  */
 export default class UsageStatistics {
@@ -42,19 +44,6 @@ export default class UsageStatistics {
 
   static currentMonth(): Month {
     return DateTime.now().setZone(STATISTICS_TIME_ZONE).toFormat('yyyy-MM')
-  }
-
-  /** The instants the month starts and ends in Japan, and its first days as dates */
-  static bounds(month: Month) {
-    const start = DateTime.fromFormat(month, 'yyyy-MM', { zone: STATISTICS_TIME_ZONE })
-    if (!start.isValid) throw new Error(`Not a month: ${month}`)
-    const next = start.plus({ months: 1 })
-    return {
-      start: start.toJSDate(),
-      end: next.toJSDate(),
-      firstDay: start.toISODate()!,
-      nextFirstDay: next.toISODate()!,
-    }
   }
 
   /** The 12 months that end with `month`, oldest first */
@@ -71,83 +60,59 @@ export default class UsageStatistics {
   }
 
   /**
-   * Figures for several months: one query over the lots (a CASE per month,
-   * so the month boundaries in Japan time are bound values rather than
-   * dialect-specific date functions) and one over the redemptions grouped
-   * by the visit date's month.
+   * Figures for several months, from the ledger's month totals
+   * (ledger_rollups.ts): one row per kind and month of this program (or
+   * every program), over every facility.
    */
   async months(months: Month[]): Promise<MonthFigures[]> {
     if (months.length === 0) return []
-    const ranges = months.map((month) => UsageStatistics.bounds(month))
-
-    const lots = this.#scoped(db.from('ledger_lots')).whereNot('status', 'revoked')
-    const columns: string[] = []
-    const bindings: unknown[] = []
-    ranges.forEach(({ start, end }, index) => {
-      const inMonth = 'created_at >= ? AND created_at < ?'
-      columns.push(
-        `COUNT(DISTINCT CASE WHEN ${inMonth} THEN resident_id END) AS r${index}`,
-        `COUNT(CASE WHEN ${inMonth} THEN 1 END) AS l${index}`,
-        `COALESCE(SUM(CASE WHEN ${inMonth} THEN granted_minutes END), 0) AS m${index}`
-      )
-      bindings.push(start, end, start, end, start, end)
-    })
-    const granted = await lots
-      .where('created_at', '>=', ranges[0].start)
-      .where('created_at', '<', ranges[ranges.length - 1].end)
-      .select(db.raw(columns.join(', '), bindings as any[]))
-      .first()
-
-    const usedRows = await this.#posted(ranges[0].firstDay, ranges[ranges.length - 1].nextFirstDay)
-      .select(db.raw('SUBSTR(visit_date, 1, 7) AS month'))
-      .countDistinct('resident_id as residents')
-      .count('* as visits')
-      .sum('minutes as minutes')
-      .groupByRaw('SUBSTR(visit_date, 1, 7)')
-
-    return months.map((month, index) => {
-      const used = usedRows.find((row) => row.month === month)
+    const rows = await this.#totals()
+      .whereIn('month', months)
+      .where('facility_id', ALL_FACILITIES)
+      .select('kind', 'month', 'residents', 'items', 'minutes')
+    const figures = (kind: string, month: Month) => {
+      const row = rows.find((candidate) => candidate.kind === kind && candidate.month === month)
+      return {
+        residents: Number(row?.residents ?? 0),
+        items: Number(row?.items ?? 0),
+        minutes: Number(row?.minutes ?? 0),
+      }
+    }
+    return months.map((month) => {
+      const granted = figures('granted', month)
+      const used = figures('used', month)
       return {
         month,
-        granted: {
-          residents: Number(granted?.[`r${index}`] ?? 0),
-          lots: Number(granted?.[`l${index}`] ?? 0),
-          minutes: Number(granted?.[`m${index}`] ?? 0),
-        },
-        used: {
-          residents: Number(used?.residents ?? 0),
-          visits: Number(used?.visits ?? 0),
-          minutes: Number(used?.minutes ?? 0),
-        },
+        granted: { residents: granted.residents, lots: granted.items, minutes: granted.minutes },
+        used: { residents: used.residents, visits: used.items, minutes: used.minutes },
       }
     })
   }
 
   /** Approved usage in the month per facility (visits without one: facilityId null) */
   async facilities(month: Month): Promise<FacilityFigures[]> {
-    const { firstDay, nextFirstDay } = UsageStatistics.bounds(month)
-    const rows = await this.#posted(firstDay, nextFirstDay)
-      .select('facility_id')
-      .countDistinct('resident_id as residents')
-      .count('* as visits')
-      .sum('minutes as minutes')
-      .groupBy('facility_id')
-    const ids = rows.map((row) => row.facility_id).filter((id) => id !== null)
+    const rows = await this.#totals()
+      .where('kind', 'used')
+      .where('month', month)
+      .whereNot('facility_id', ALL_FACILITIES)
+      .select('facility_id', 'residents', 'items', 'minutes')
+    const ids = rows.map((row) => Number(row.facility_id)).filter((id) => id !== NO_FACILITY)
     const facilities = ids.length
       ? await Facility.query().whereIn('id', ids).preload('provider')
       : []
     return rows
       .map((row) => {
-        const facility = facilities.find((candidate) => candidate.id === Number(row.facility_id))
+        const facilityId = Number(row.facility_id) === NO_FACILITY ? null : Number(row.facility_id)
+        const facility = facilities.find((candidate) => candidate.id === facilityId)
         return {
-          facilityId: row.facility_id === null ? null : Number(row.facility_id),
+          facilityId,
           facility: facility ? { ja: facility.nameJa, en: facility.nameEn } : null,
           provider: facility
             ? { ja: facility.provider.nameJa, en: facility.provider.nameEn }
             : null,
           residents: Number(row.residents),
-          visits: Number(row.visits),
-          minutes: Number(row.minutes ?? 0),
+          visits: Number(row.items),
+          minutes: Number(row.minutes),
         }
       })
       .sort(
@@ -180,21 +145,13 @@ export default class UsageStatistics {
     return rows.map((row, index) => ({ ...row, ...this.shownUsage(row, hidden[index]) }))
   }
 
-  #scoped(query: DatabaseQueryBuilderContract) {
-    query.where('municipality_id', this.municipalityId)
-    if (this.program) {
-      query
-        .where('plugin_id', this.program.pluginId)
-        .where('program_code', this.program.programCode)
-    }
-    return query
-  }
-
-  #posted(fromDay: string, beforeDay: string) {
-    return this.#scoped(db.from('ledger_redemptions'))
-      .where('status', 'posted')
-      .where('visit_date', '>=', fromDay)
-      .where('visit_date', '<', beforeDay)
+  /** The month totals of this municipality and program (or every program) */
+  #totals() {
+    return db
+      .from('ledger_month_totals')
+      .where('municipality_id', this.municipalityId)
+      .where('plugin_id', this.program?.pluginId ?? ALL_PROGRAMS)
+      .where('program_code', this.program?.programCode ?? ALL_PROGRAMS)
   }
 }
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import { type VisitResident, visitResident } from '#visits/visit_residents'
 
 export type UsageFilters = {
@@ -58,11 +59,7 @@ export default class UsageSearch {
       // A reservation whose hours the provider corrected lives on as its replacement
       .whereNull('r.replaced_by_redemption_id')
     if (filters.residentNumber) query.where('res.resident_number', filters.residentNumber)
-    if (filters.pluginId) query.where('r.plugin_id', filters.pluginId)
-    if (filters.programCode) query.where('r.program_code', filters.programCode)
-    if (filters.service) query.where('r.service', filters.service)
-    if (filters.facilityId) query.where('r.facility_id', filters.facilityId)
-    if (filters.status) query.where('r.status', filters.status)
+    this.#whereFilters(query, 'r.')
     if (filters.month) {
       const first = DateTime.fromFormat(filters.month, 'yyyy-MM', { zone: 'utc' })
       query
@@ -120,13 +117,20 @@ export default class UsageSearch {
     }))
   }
 
-  /** Visits and minutes per status for the whole filter (every page) */
+  /**
+   * Visits and minutes per status for the whole filter (every page): from
+   * the ledger's usage totals per month, program, service, facility and
+   * status (#ledger/ledger_rollups), or, for one resident, from their
+   * own redemptions.
+   */
   async totals() {
-    const rows = await this.#query()
-      .groupBy('r.status')
-      .select('r.status')
-      .count('* as visits')
-      .sum('r.minutes as minutes')
+    const rows = this.filters.residentNumber
+      ? await this.#query()
+          .groupBy('r.status')
+          .select('r.status')
+          .count('* as visits')
+          .sum('r.minutes as minutes')
+      : await this.#usageTotals()
     const byStatus: Record<string, { visits: number; minutes: number }> = {}
     let visits = 0
     for (const row of rows) {
@@ -134,6 +138,28 @@ export default class UsageSearch {
       visits += Number(row.visits)
     }
     return { visits, byStatus }
+  }
+
+  /** The filters on a redemption's own columns (`prefix`: the table's alias and a dot, or none) */
+  #whereFilters(query: DatabaseQueryBuilderContract, prefix: string) {
+    const { filters } = this
+    if (filters.pluginId) query.where(`${prefix}plugin_id`, filters.pluginId)
+    if (filters.programCode) query.where(`${prefix}program_code`, filters.programCode)
+    if (filters.service) query.where(`${prefix}service`, filters.service)
+    if (filters.facilityId) query.where(`${prefix}facility_id`, filters.facilityId)
+    if (filters.status) query.where(`${prefix}status`, filters.status)
+  }
+
+  #usageTotals() {
+    const { filters } = this
+    const query = db.from('ledger_usage_totals').where('municipality_id', this.municipalityId)
+    this.#whereFilters(query, '')
+    if (filters.month) query.where('month', filters.month)
+    return query
+      .groupBy('status')
+      .select('status')
+      .sum('visits as visits')
+      .sum('minutes as minutes')
   }
 
   /** The residents on this page, for the audit trail (who was seen) */

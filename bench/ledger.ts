@@ -158,7 +158,7 @@ function pgbenchTps(clients: number) {
     '-U',
     process.env.PG_USER ?? 'postgres',
   ]
-  const scratch = 'tomoni_bench_pgbench'
+  const scratch = `${process.env.PG_DB_NAME ?? 'tomoni_bench'}_pgbench`
   execFileSync('psql', [
     ...connection,
     '-q',

@@ -8,8 +8,12 @@ import {
 } from '#audit/audit_event_input'
 import { KEYED, auditRowHash, canonicalJson } from '#audit/audit_hash'
 import { auditHmacKey } from '#audit/audit_key'
+import { updateReturning } from '#shared/update_returning'
 
 const MAX_USER_AGENT = 300
+
+/** The events a transaction recorded, appended when it commits */
+const pending = new WeakMap<TransactionClientContract, AuditEventInput[]>()
 
 /**
  * Appends events to the hash-chained, append-only audit trail. Each link
@@ -17,13 +21,34 @@ const MAX_USER_AGENT = 300
  *
  * Pass the transaction of the operation being recorded: the event commits
  * or rolls back with it, and if the audit write fails the operation fails
- * (fail closed). Appends to one chain are serialized by locking its head
- * row, so concurrent requests still form one unbroken chain.
+ * (fail closed). The events of a transaction are appended when it commits,
+ * all together and in the order they were recorded: the chain's head row
+ * is locked by the last statements before COMMIT, so concurrent requests
+ * of one municipality wait on each other only for those, and still form
+ * one unbroken chain.
  */
 export default class AuditTrail {
   static async record(input: AuditEventInput, trx?: TransactionClientContract) {
-    if (trx) return this.#append(input, trx)
-    return db.transaction((ownTrx) => this.#append(input, ownTrx))
+    if (!trx) {
+      await db.transaction((ownTrx) => this.#append([input], ownTrx))
+      return
+    }
+    const queued = pending.get(trx)
+    if (queued) {
+      queued.push(input)
+      return
+    }
+    pending.set(trx, [input])
+    // Lucid has no hook before a commit: the transaction's own commit
+    // appends first. An append that fails fails the commit, and the
+    // transaction is rolled back (a managed transaction does that itself).
+    const commit = trx.commit.bind(trx)
+    trx.commit = async () => {
+      const events = pending.get(trx) ?? []
+      pending.delete(trx)
+      await this.#append(events, trx)
+      await commit()
+    }
   }
 
   /**
@@ -42,12 +67,14 @@ export default class AuditTrail {
         .first()
       if (last?.hash_algorithm === KEYED) continue
       await this.#append(
-        {
-          municipalityId: municipalityIdOfChain(head.chain_key),
-          action: 'audit.chain_keyed',
-          source: { channel: 'cli' },
-          details: { unkeyed_events: Number(head.last_sequence) },
-        },
+        [
+          {
+            municipalityId: municipalityIdOfChain(head.chain_key),
+            action: 'audit.chain_keyed',
+            source: { channel: 'cli' },
+            details: { unkeyed_events: Number(head.last_sequence) },
+          },
+        ],
         trx
       )
       keyed.push(String(head.chain_key))
@@ -55,44 +82,100 @@ export default class AuditTrail {
     return keyed
   }
 
-  static async #append(input: AuditEventInput, trx: TransactionClientContract) {
-    const chainKey = chainKeyFor(input.municipalityId)
+  /**
+   * Appends the events, in order, chain by chain (chains in key order, so
+   * two transactions never lock two heads in opposite orders): one
+   * statement locks and advances a head, one writes its events.
+   */
+  static async #append(events: AuditEventInput[], trx: TransactionClientContract) {
+    const byChain = new Map<string, AuditEventInput[]>()
+    for (const input of events) {
+      const chainKey = chainKeyFor(input.municipalityId)
+      byChain.set(chainKey, [...(byChain.get(chainKey) ?? []), input])
+    }
+    for (const chainKey of [...byChain.keys()].sort()) {
+      await this.#appendToChain(chainKey, byChain.get(chainKey)!, trx)
+    }
+  }
 
+  static async #appendToChain(
+    chainKey: string,
+    events: AuditEventInput[],
+    trx: TransactionClientContract
+  ) {
+    const head = await this.#advanceHead(chainKey, events.length, trx)
+    const key = auditHmacKey()
+    const occurredAt = new Date()
+    let sequence = Number(head.last_sequence) - events.length
+    let prevHash = String(head.last_hash)
+    const rows = events.map((input) => {
+      const row = {
+        chain_key: chainKey,
+        sequence: ++sequence,
+        municipality_id: input.municipalityId,
+        occurred_at: occurredAt,
+        action: input.action,
+        outcome: input.outcome ?? 'success',
+        actor_user_id: input.actorUserId ?? null,
+        actor_role: input.actorRole ?? null,
+        subject_resident_id: input.subjectResidentId ?? null,
+        purpose: input.purpose ?? null,
+        source_ip: input.source.ip ?? null,
+        source_user_agent: input.source.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+        source_channel: input.source.channel,
+        destination: input.destination ?? null,
+        details: canonicalJson(input.details ?? {}),
+      }
+      const hash = auditRowHash(prevHash, row, key)
+      const stored = { ...row, prev_hash: prevHash, hash, hash_algorithm: KEYED }
+      prevHash = hash
+      return stored
+    })
+
+    const insert = trx.table('audit_events').insert(rows)
+    if (trx.dialect.name === 'postgres') {
+      // One round trip while the head is locked: the rows and the new head together.
+      // (Knex's raw query, whose bindings may be null as the rows' are.)
+      const { sql, bindings } = insert.toSQL()
+      await trx
+        .getWriteClient()
+        .raw(
+          `WITH appended AS (${sql}) UPDATE audit_chain_heads SET last_hash = ? WHERE chain_key = ?`,
+          [...bindings, prevHash, chainKey]
+        )
+    } else {
+      await insert
+      await trx
+        .from('audit_chain_heads')
+        .where('chain_key', chainKey)
+        .update({ last_hash: prevHash })
+    }
+  }
+
+  /**
+   * Locks the chain's head row (PostgreSQL: its row lock; SQLite: the
+   * write lock) and moves its sequence on by `count` in one statement,
+   * answering the new last sequence and the hash the events link to. No
+   * two appends can read the same head. A chain's first event creates it.
+   */
+  static async #advanceHead(chainKey: string, count: number, trx: TransactionClientContract) {
+    const advance = async () => {
+      const [head] = await updateReturning<{ last_sequence: number; last_hash: string }>(
+        trx,
+        'audit_chain_heads',
+        { chain_key: chainKey },
+        { last_sequence: trx.knexRawQuery('last_sequence + ?', [count]) },
+        ['last_sequence', 'last_hash']
+      )
+      return head
+    }
+    const head = await advance()
+    if (head) return head
     await trx
       .table('audit_chain_heads')
       .insert({ chain_key: chainKey, last_sequence: 0, last_hash: GENESIS_HASH })
       .onConflict('chain_key')
       .ignore()
-    // The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite)
-    // before we read the head: no two appends can read the same head.
-    await trx.from('audit_chain_heads').where('chain_key', chainKey).increment('last_sequence', 1)
-    const head = await trx.from('audit_chain_heads').where('chain_key', chainKey).firstOrFail()
-
-    const occurredAt = new Date()
-    const row = {
-      chain_key: chainKey,
-      sequence: Number(head.last_sequence),
-      municipality_id: input.municipalityId,
-      occurred_at: occurredAt,
-      action: input.action,
-      outcome: input.outcome ?? 'success',
-      actor_user_id: input.actorUserId ?? null,
-      actor_role: input.actorRole ?? null,
-      subject_resident_id: input.subjectResidentId ?? null,
-      purpose: input.purpose ?? null,
-      source_ip: input.source.ip ?? null,
-      source_user_agent: input.source.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-      source_channel: input.source.channel,
-      destination: input.destination ?? null,
-      details: canonicalJson(input.details ?? {}),
-    }
-    const prevHash = head.last_hash as string
-    const hash = auditRowHash(prevHash, row, auditHmacKey())
-
-    await trx
-      .table('audit_events')
-      .insert({ ...row, prev_hash: prevHash, hash, hash_algorithm: KEYED })
-    await trx.from('audit_chain_heads').where('chain_key', chainKey).update({ last_hash: hash })
-    return { chainKey, sequence: row.sequence, hash }
+    return (await advance())!
   }
 }

@@ -60,7 +60,7 @@ export default class CouponRedemption {
       redemptionId,
       by,
       { decision: 'approved' },
-      (trx) => LedgerEngine.post(redemptionId, by.actorUserId, trx)
+      (trx) => LedgerEngine.post(redemptionId, by.actorUserId, trx, municipalityId)
     )
   }
 
@@ -76,7 +76,7 @@ export default class CouponRedemption {
       redemptionId,
       by,
       { decision: 'rejected', reason },
-      (trx) => LedgerEngine.release(redemptionId, by.actorUserId, reason, trx)
+      (trx) => LedgerEngine.release(redemptionId, by.actorUserId, reason, trx, municipalityId)
     )
   }
 
@@ -92,7 +92,7 @@ export default class CouponRedemption {
       redemptionId,
       by,
       { decision: 'cancelled', reason },
-      (trx) => LedgerEngine.cancel(redemptionId, by.actorUserId, reason, trx)
+      (trx) => LedgerEngine.cancel(redemptionId, by.actorUserId, reason, trx, municipalityId)
     )
   }
 
@@ -173,16 +173,13 @@ export default class CouponRedemption {
     redemptionId: number,
     by: StaffAction,
     notice: { decision: RedemptionDecision; reason?: string },
-    work: (trx: TransactionClientContract) => Promise<unknown>
+    work: (trx: TransactionClientContract) => Promise<Record<string, any> | null>
   ) {
     return db.transaction(async (trx) => {
-      const redemption = await trx
-        .from('ledger_redemptions')
-        .where({ id: redemptionId, municipality_id: municipalityId })
-        .first()
-      // Another municipality's redemption is as absent as an unknown one.
+      // The engine answers the row it changed; null: this municipality has
+      // no such redemption (another municipality's is as absent as an unknown one).
+      const redemption = await work(trx)
       if (!redemption) return false
-      await work(trx)
       await this.#audit(
         action,
         { municipalityId, residentId: Number(redemption.resident_id) },

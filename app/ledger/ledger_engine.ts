@@ -7,6 +7,7 @@ import { planDebit, type LotRow, type LotSpendLimit } from '#ledger/debit_plan'
 import { HELD_OR_SPENT, windowCountedMinutes } from '#ledger/ledger_counts'
 import { affectedRows } from '#shared/affected_rows'
 import { sha256Hex } from '#shared/sha256'
+import { updateReturning } from '#shared/update_returning'
 
 export type EntryKind =
   'grant' | 'reserve' | 'redeem' | 'release' | 'cancel' | 'expire' | 'revoke' | 'adjust'
@@ -58,6 +59,19 @@ export type ReserveInput = {
 }
 
 export type { LotRow }
+
+/** One journal entry (ledger_entries) as the engine writes it */
+type EntryInput = {
+  municipalityId: number
+  residentId: number
+  lotId: number
+  redemptionId?: number
+  kind: EntryKind
+  minutes: number
+  delta: number
+  actorUserId?: number | null
+  reason?: string | null
+}
 
 /**
  * Program rules the engine applies inside the redemption's transaction,
@@ -224,6 +238,8 @@ export default class LedgerEngine {
       .returning('id')
     const redemptionId = Number(typeof inserted === 'object' ? inserted.id : inserted)
 
+    // Each debit is one guarded statement: the lots are locked (PostgreSQL)
+    // or the writer is ours (SQLite), and the guard is the last word anyway.
     for (const { lot, take } of plan) {
       const updated = await client
         .from('ledger_lots')
@@ -236,17 +252,20 @@ export default class LedgerEngine {
           requested: input.minutes,
         })
       }
-      await this.#entry(client, {
+    }
+    await this.#entries(
+      client,
+      plan.map(({ lot, take }) => ({
         municipalityId: input.municipalityId,
         residentId: input.residentId,
         lotId: lot.id,
         redemptionId,
-        kind: 'reserve',
+        kind: 'reserve' as const,
         minutes: take,
         delta: -take,
         actorUserId: input.actorUserId,
-      })
-    }
+      }))
+    )
     await input.onReserved?.(client, redemptionId)
     return { redemptionId, replayed: false }
   }
@@ -257,7 +276,8 @@ export default class LedgerEngine {
   static async post(
     redemptionId: number,
     actorUserId: number | null,
-    trx?: TransactionClientContract
+    trx?: TransactionClientContract,
+    municipalityId?: number
   ) {
     return this.#resolve(
       redemptionId,
@@ -267,7 +287,8 @@ export default class LedgerEngine {
       false,
       actorUserId,
       null,
-      trx
+      trx,
+      municipalityId
     )
   }
 
@@ -278,7 +299,8 @@ export default class LedgerEngine {
     redemptionId: number,
     actorUserId: number | null,
     reason: string | null,
-    trx?: TransactionClientContract
+    trx?: TransactionClientContract,
+    municipalityId?: number
   ) {
     return this.#resolve(
       redemptionId,
@@ -288,7 +310,8 @@ export default class LedgerEngine {
       true,
       actorUserId,
       reason,
-      trx
+      trx,
+      municipalityId
     )
   }
 
@@ -299,7 +322,8 @@ export default class LedgerEngine {
     redemptionId: number,
     actorUserId: number | null,
     reason: string,
-    trx?: TransactionClientContract
+    trx?: TransactionClientContract,
+    municipalityId?: number
   ) {
     return this.#resolve(
       redemptionId,
@@ -309,7 +333,8 @@ export default class LedgerEngine {
       true,
       actorUserId,
       reason,
-      trx
+      trx,
+      municipalityId
     )
   }
 
@@ -335,6 +360,12 @@ export default class LedgerEngine {
     return expired
   }
 
+  /**
+   * Moves a redemption on from one status, once: answers its row as
+   * changed, or null when `municipalityId` is given and the municipality
+   * has no such redemption (another municipality's is as absent as an
+   * unknown one).
+   */
   static async #resolve(
     redemptionId: number,
     from: 'reserved' | 'posted',
@@ -343,17 +374,28 @@ export default class LedgerEngine {
     returnsMinutes: boolean,
     actorUserId: number | null,
     reason: string | null,
-    trx?: TransactionClientContract
-  ) {
+    trx?: TransactionClientContract,
+    municipalityId?: number
+  ): Promise<Record<string, any> | null> {
     return this.#inTransaction(trx, async (client) => {
+      const scope = {
+        id: redemptionId,
+        ...(municipalityId === undefined ? {} : { municipality_id: municipalityId }),
+      }
       // The guarded status change is what makes approve/reject/cancel
       // happen once, even when two staff click at the same moment.
-      const changed = await client
-        .from('ledger_redemptions')
-        .where('id', redemptionId)
-        .where('status', from)
-        .update({ status: to, resolved_at: new Date(), reason })
-      if (affectedRows(changed) !== 1) {
+      const [redemption] = await updateReturning<Record<string, any>>(
+        client,
+        'ledger_redemptions',
+        { ...scope, status: from },
+        { status: to, resolved_at: new Date(), reason },
+        ['*']
+      )
+      if (!redemption) {
+        const absent =
+          municipalityId !== undefined &&
+          !(await client.from('ledger_redemptions').where(scope).first())
+        if (absent) return null
         throw new LedgerRefusal(from === 'reserved' ? 'not_reserved' : 'not_posted')
       }
       const held = await client
@@ -361,27 +403,31 @@ export default class LedgerEngine {
         .where('redemption_id', redemptionId)
         .where('kind', 'reserve')
         .orderBy('id')
-      for (const entry of held) {
-        const minutes = Number(entry.minutes)
-        if (returnsMinutes) {
-          await client
-            .from('ledger_lots')
-            .where('id', entry.lot_id)
-            .increment('available_minutes', minutes)
-        }
-        await this.#entry(client, {
+      await this.#entries(
+        client,
+        held.map((entry) => ({
           municipalityId: Number(entry.municipality_id),
           residentId: Number(entry.resident_id),
           lotId: Number(entry.lot_id),
           redemptionId,
           kind,
-          minutes,
-          delta: returnsMinutes ? minutes : 0,
+          minutes: Number(entry.minutes),
+          delta: returnsMinutes ? Number(entry.minutes) : 0,
           actorUserId,
           reason,
-        })
-        if (returnsMinutes) await this.#lapseReturned(client, Number(entry.lot_id), minutes)
+        }))
+      )
+      if (returnsMinutes) {
+        for (const entry of held) {
+          const minutes = Number(entry.minutes)
+          await client
+            .from('ledger_lots')
+            .where('id', entry.lot_id)
+            .increment('available_minutes', minutes)
+          await this.#lapseReturned(client, Number(entry.lot_id), minutes)
+        }
       }
+      return redemption
     })
   }
 
@@ -646,32 +692,28 @@ export default class LedgerEngine {
     return lot
   }
 
-  static async #entry(
-    client: TransactionClientContract,
-    entry: {
-      municipalityId: number
-      residentId: number
-      lotId: number
-      redemptionId?: number
-      kind: EntryKind
-      minutes: number
-      delta: number
-      actorUserId?: number | null
-      reason?: string | null
-    }
-  ) {
-    await client.table('ledger_entries').insert({
-      municipality_id: entry.municipalityId,
-      resident_id: entry.residentId,
-      lot_id: entry.lotId,
-      redemption_id: entry.redemptionId ?? null,
-      kind: entry.kind,
-      minutes: entry.minutes,
-      delta_available: entry.delta,
-      actor_user_id: entry.actorUserId ?? null,
-      reason: entry.reason ?? null,
-      created_at: new Date(),
-    })
+  static async #entry(client: TransactionClientContract, entry: EntryInput) {
+    await this.#entries(client, [entry])
+  }
+
+  /** Journal entries written in one statement, in order */
+  static async #entries(client: TransactionClientContract, entries: EntryInput[]) {
+    if (entries.length === 0) return
+    const createdAt = new Date()
+    await client.table('ledger_entries').multiInsert(
+      entries.map((entry) => ({
+        municipality_id: entry.municipalityId,
+        resident_id: entry.residentId,
+        lot_id: entry.lotId,
+        redemption_id: entry.redemptionId ?? null,
+        kind: entry.kind,
+        minutes: entry.minutes,
+        delta_available: entry.delta,
+        actor_user_id: entry.actorUserId ?? null,
+        reason: entry.reason ?? null,
+        created_at: createdAt,
+      }))
+    )
   }
 
   static #inTransaction<T>(

@@ -48,32 +48,33 @@ export default class ProgramSpendPolicy implements SpendPolicy {
 
   async checkDay(client: TransactionClientContract, input: ReserveInput) {
     this.checkVisit(input)
-    const sameDay = () =>
-      client
-        .from('ledger_redemptions')
-        .where({
-          municipality_id: input.municipalityId,
-          resident_id: input.residentId,
-          plugin_id: input.pluginId,
-          program_code: input.programCode,
-          visit_date: input.visitDate,
-        })
-        .whereIn('status', HELD_OR_SPENT)
-    const visits = await sameDay().count('* as total').first()
-    if (Number(visits?.total ?? 0) >= this.program.visit.perDay) {
+    // The day's visits and this service's minutes that day, in one query
+    const day = await client
+      .from('ledger_redemptions')
+      .where({
+        municipality_id: input.municipalityId,
+        resident_id: input.residentId,
+        plugin_id: input.pluginId,
+        program_code: input.programCode,
+        visit_date: input.visitDate,
+      })
+      .whereIn('status', HELD_OR_SPENT)
+      .select(
+        client.raw('count(*) as visits'),
+        client.raw('sum(case when service = ? then minutes else 0 end) as minutes', [input.service])
+      )
+      .first()
+    if (Number(day?.visits ?? 0) >= this.program.visit.perDay) {
       throw new LedgerRefusal('daily_visits_reached', { perDay: this.program.visit.perDay })
     }
     const dailyLimit = this.program.visit.dailyMinutes?.[input.service]
-    if (dailyLimit !== undefined) {
-      const spent = await sameDay().where('service', input.service).sum('minutes as total').first()
-      const used = Number(spent?.total ?? 0)
-      if (used + input.minutes > dailyLimit) {
-        throw new LedgerRefusal('daily_minutes_exceeded', {
-          service: ProgramCatalog.serviceName(this.program, input.service),
-          limit: dailyLimit,
-          used,
-        })
-      }
+    const used = Number(day?.minutes ?? 0)
+    if (dailyLimit !== undefined && used + input.minutes > dailyLimit) {
+      throw new LedgerRefusal('daily_minutes_exceeded', {
+        service: ProgramCatalog.serviceName(this.program, input.service),
+        limit: dailyLimit,
+        used,
+      })
     }
   }
 

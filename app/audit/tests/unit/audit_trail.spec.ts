@@ -8,6 +8,7 @@ import { chainKeyFor, type AuditEventInput } from '#audit/audit_event_input'
 import Municipality from '#tenancy/municipality'
 import Provider from '#tenancy/provider'
 import { asTamperingAdmin } from '#tests/helpers/audit_tampering'
+import { detailsOf } from '#tests/helpers/staff_console'
 
 let codeCounter = 900000
 async function freshMunicipality() {
@@ -172,6 +173,91 @@ test.group('Audit trail: append and verify', (group) => {
     const after = await Provider.query().count('* as total').first()
     assert.equal(Number(after!.$extras.total), Number(before!.$extras.total))
     assert.isNull(await Provider.findBy('nameJa', '監査テスト事業者'))
+  })
+
+  test('events of one transaction are appended at its commit, together and in order', async ({
+    assert,
+  }) => {
+    const city = await freshMunicipality()
+    const key = chainKeyFor(city.id)
+    await appendEvents(city.id, 1)
+    await db.transaction(async (trx) => {
+      for (const index of [1, 2, 3]) {
+        await AuditTrail.record(event(city.id, { details: { index } }), trx)
+      }
+      // Nothing is in the chain (nor its head locked) before the commit.
+      const early = await trx.from('audit_events').where('chain_key', key)
+      assert.lengthOf(early, 1)
+    })
+    const rows = await db.from('audit_events').where('chain_key', key).orderBy('sequence')
+    assert.deepEqual(
+      rows.map((row) => [Number(row.sequence), detailsOf(row).index]),
+      [
+        [1, 0],
+        [2, 1],
+        [3, 2],
+        [4, 3],
+      ]
+    )
+    assert.deepEqual(
+      rows.slice(1).map((row) => row.prev_hash),
+      rows.slice(0, -1).map((row) => row.hash)
+    )
+    const head = await db.from('audit_chain_heads').where('chain_key', key).firstOrFail()
+    assert.deepEqual([Number(head.last_sequence), head.last_hash], [4, rows[3].hash])
+    const { firstBreak } = await AuditVerifier.verifyChain(key)
+    assert.isNull(firstBreak)
+    const { exitCode } = await ace.exec('audit:verify', [`--tenant=${city.code}`])
+    assert.equal(exitCode, 0)
+  })
+
+  test('one transaction writing to two chains appends to each, in order', async ({ assert }) => {
+    const first = await freshMunicipality()
+    const second = await freshMunicipality()
+    await db.transaction(async (trx) => {
+      for (const index of [0, 1, 2]) {
+        await AuditTrail.record(event(second.id, { details: { index } }), trx)
+        await AuditTrail.record(event(first.id, { details: { index } }), trx)
+      }
+    })
+    for (const city of [first, second]) {
+      const rows = await db
+        .from('audit_events')
+        .where('chain_key', chainKeyFor(city.id))
+        .orderBy('sequence')
+      assert.deepEqual(
+        rows.map((row) => detailsOf(row).index),
+        [0, 1, 2]
+      )
+      const { firstBreak } = await AuditVerifier.verifyChain(chainKeyFor(city.id))
+      assert.isNull(firstBreak)
+    }
+  })
+
+  test('a transaction that rolls back appends nothing and leaves the head alone', async ({
+    assert,
+  }) => {
+    const city = await freshMunicipality()
+    const key = chainKeyFor(city.id)
+    await appendEvents(city.id, 2)
+    const headBefore = await db.from('audit_chain_heads').where('chain_key', key).firstOrFail()
+    await assert.rejects(() =>
+      db.transaction(async (trx) => {
+        await AuditTrail.record(event(city.id, { action: 'resident.updated' }), trx)
+        await AuditTrail.record(event(city.id, { action: 'resident.updated' }), trx)
+        throw new Error('the operation failed')
+      })
+    )
+    const rows = await db.from('audit_events').where('chain_key', key)
+    assert.lengthOf(rows, 2)
+    const headAfter = await db.from('audit_chain_heads').where('chain_key', key).firstOrFail()
+    assert.deepEqual(headAfter, headBefore)
+    await appendEvents(city.id, 1)
+    assert.deepEqual(await AuditVerifier.verifyChain(key), {
+      chainKey: key,
+      events: 3,
+      firstBreak: null,
+    })
   })
 
   test('audit:verify exits 0 when intact and 1 naming the first broken event', async ({

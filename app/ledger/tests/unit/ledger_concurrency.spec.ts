@@ -8,6 +8,10 @@ import ProgramCatalog from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import CouponIssuance from '#ledger/coupon_issuance'
 import VisitTokens from '#visits/visit_tokens'
+import CouponRedemption from '#ledger/coupon_redemption'
+import AuditVerifier from '#audit/audit_verifier'
+import { chainKeyFor } from '#audit/audit_event_input'
+import { lastAuditEventId } from '#tests/helpers/staff_console'
 import { residentWithChildren, staffOf } from '#tests/helpers/programs'
 
 const PROGRAM = 'concurrency_probe'
@@ -88,6 +92,16 @@ async function fireAtOnce(requests: (() => Promise<unknown>)[]) {
     )
   )
   return { outcomes, lockWaits }
+}
+
+/** Removes a resident these tests created, with their visits and hours */
+async function forgetResident(residentId: number) {
+  await db.from('visit_tokens').where('consumed_by_resident_id', residentId).delete()
+  await db.from('ledger_entries').where('resident_id', residentId).delete()
+  await db.from('ledger_redemptions').where('resident_id', residentId).delete()
+  await db.from('ledger_lots').where('resident_id', residentId).delete()
+  await db.from('children').where('resident_id', residentId).delete()
+  await db.from('residents').where('id', residentId).delete()
 }
 
 /** The postpartum program's rules (sub-caps, one visit a day) */
@@ -229,15 +243,7 @@ test.group('Ledger under concurrency', (group) => {
 
   test('one visit QR scanned ten times at once reserves once', async ({ assert, cleanup }) => {
     const household = await residentWithChildren([{ birthDate: '2026-09-01' }])
-    cleanup(async () => {
-      const residentId = household.resident.id
-      await db.from('visit_tokens').where('consumed_by_resident_id', residentId).delete()
-      await db.from('ledger_entries').where('resident_id', residentId).delete()
-      await db.from('ledger_redemptions').where('resident_id', residentId).delete()
-      await db.from('ledger_lots').where('resident_id', residentId).delete()
-      await db.from('children').where('resident_id', residentId).delete()
-      await db.from('residents').where('id', residentId).delete()
-    })
+    cleanup(() => forgetResident(household.resident.id))
     const program = { pluginId: 'postpartum_support', programCode: 'postpartum' }
     const by = await staffOf(household.municipality)
     await CouponIssuance.issue(
@@ -273,5 +279,73 @@ test.group('Ledger under concurrency', (group) => {
     const reserved = await db.from('ledger_redemptions').where('resident_id', household.resident.id)
     assert.lengthOf(reserved, 1)
     assert.isNull(await LedgerVerifier.firstViolation())
+  }).timeout(60_000)
+
+  test('30 visits reserved and approved at once through the program against 10 hours: exactly 10, each audited on one valid chain', async ({
+    assert,
+    cleanup,
+  }) => {
+    const household = await residentWithChildren([{ birthDate: '2026-03-01' }])
+    cleanup(() => forgetResident(household.resident.id))
+    const owner = {
+      pluginId: 'postpartum_support',
+      programCode: 'postpartum',
+      municipalityId: household.municipality.id,
+      residentId: household.resident.id,
+    }
+    const lotId = await LedgerEngine.grant({
+      ...owner,
+      definitionVersion: '2024-04',
+      services: ['home_helper', 'doula'],
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+      minutes: 600,
+    })
+    const by = await staffOf(household.municipality)
+    const before = await lastAuditEventId()
+    // One visit a day: each request its own day.
+    const day = (index: number) => new Date(Date.UTC(2026, 2, 1 + index)).toISOString().slice(0, 10)
+    const { outcomes, lockWaits } = await fireAtOnce(
+      Array.from({ length: 30 }, (_, index) => async () => {
+        const { redemptionId } = await CouponRedemption.reserve(
+          {
+            ...owner,
+            service: 'home_helper',
+            visitDate: day(index),
+            visitStart: '10:00',
+            minutes: 60,
+            idempotencyKey: `approved-${index}`,
+          },
+          by
+        )
+        assert.isTrue(await CouponRedemption.approve(owner.municipalityId, redemptionId, by))
+      })
+    )
+
+    assert.deepEqual(outcomes, { reserved: 10, not_enough_minutes: 20 })
+    const lot = await db.from('ledger_lots').where('id', lotId).firstOrFail()
+    assert.equal(Number(lot.available_minutes), 0)
+    const posted = await db
+      .from('ledger_redemptions')
+      .where({ resident_id: household.resident.id, status: 'posted' })
+    assert.lengthOf(posted, 10)
+    const audited = await db
+      .from('audit_events')
+      .where({
+        chain_key: chainKeyFor(owner.municipalityId),
+        subject_resident_id: owner.residentId,
+      })
+      .where('id', '>', before)
+    assert.deepEqual(
+      [
+        audited.filter((event) => event.action === 'redemption.reserved').length,
+        audited.filter((event) => event.action === 'redemption.approved').length,
+      ],
+      [10, 10]
+    )
+    const { firstBreak } = await AuditVerifier.verifyChain(chainKeyFor(owner.municipalityId))
+    assert.isNull(firstBreak)
+    assert.isNull(await LedgerVerifier.firstViolation())
+    if (lockWaits !== null) assert.isAbove(lockWaits, 0, 'no transaction ever waited on a lock')
   }).timeout(60_000)
 })

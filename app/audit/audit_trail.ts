@@ -33,6 +33,8 @@ export default class AuditTrail {
       await db.transaction((ownTrx) => this.#append([input], ownTrx))
       return
     }
+    // A finished transaction would never append the event: fail loudly.
+    if (trx.isCompleted) throw new Error('audit event recorded on a finished transaction')
     const queued = pending.get(trx)
     if (queued) {
       queued.push(input)

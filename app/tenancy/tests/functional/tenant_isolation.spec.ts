@@ -30,8 +30,19 @@ function tenantRoutes(): TenantRoute[] {
     }))
 }
 
-/** Route parameters that name something other than a row id */
-const NAME_PARAMS = new Set(['municipality', 'plugin', 'program', 'token', '*'])
+/**
+ * Route parameters that name something other than a row id (a language and
+ * a catalogue version: client_messages.show)
+ */
+const NAME_PARAMS = new Set([
+  'municipality',
+  'plugin',
+  'program',
+  'token',
+  'locale',
+  'version',
+  '*',
+])
 
 type AnyRoute = TenantRoute & { params: string[]; matchers: Record<string, { match?: RegExp }> }
 

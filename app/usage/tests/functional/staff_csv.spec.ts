@@ -1,3 +1,4 @@
+import { messagesOf } from '#tests/helpers/client_messages'
 import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -300,7 +301,9 @@ test.group('Staff CSV: import', (group) => {
     // Far larger files stop at the body parser, with the same reason
     const huge = await upload(client, browser, Buffer.alloc(7 * 1024 * 1024, 0x41))
     huge.assertStatus(413)
-    assert.include(huge.text(), '5MB以下のファイルを選んでください')
+    assert.include(huge.text(), '"kind":"too_large"')
+    const messages = await messagesOf(client, await browser.get('/m/minato/csv'))
+    assert.include(messages['ui.errors.too_large.body'], '5MB以下のファイルを選んでください')
 
     const missing = await browser.post('/m/minato/csv/imports', {})
     missing.assertStatus(302)

@@ -22,6 +22,7 @@ import { rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { withApp } from './boot.js'
+import { benchCityWithProvider } from './bench_city.js'
 import { reportBench } from './report.js'
 
 const ROWS = Number(process.env.BENCH_CSV_EXPORT_ROWS ?? 1_000_000)
@@ -36,28 +37,10 @@ const perSecond = (rows: number, seconds: number) => Math.round(rows / seconds)
 await withApp(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { default: i18nManager } = await import('@adonisjs/i18n/services/main')
-  const { default: Municipality } = await import('#tenancy/municipality')
   const { default: UsageExports } = await import('#usage/usage_exports')
 
   const dialect = db.connection().dialect.name
-  const now = new Date().toISOString().replace('T', ' ').slice(0, 19)
-  const municipality = await Municipality.create({
-    code: '999995',
-    slug: `bench-export-${Date.now()}`,
-    nameJa: 'ベンチ市',
-    nameEn: 'Bench City',
-  })
-  const m = municipality.id
-  const [provider] = await db
-    .table('providers')
-    .insert({
-      name_ja: 'ベンチ事業者',
-      name_en: 'Bench provider',
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-  const providerId = Number(typeof provider === 'object' ? provider.id : provider)
+  const { municipalityId: m, providerId, now } = await benchCityWithProvider('bench-export')
   const [facility] = await db
     .table('facilities')
     .insert({

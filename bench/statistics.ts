@@ -14,6 +14,7 @@
 */
 import { performance } from 'node:perf_hooks'
 import { withApp } from './boot.js'
+import { benchCityWithProvider } from './bench_city.js'
 import { median, reportBench } from './report.js'
 
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 300_000)
@@ -27,31 +28,13 @@ const HOURS = 730 * 24
 
 await withApp(async () => {
   const { default: db } = await import('@adonisjs/lucid/services/db')
-  const { default: Municipality } = await import('#tenancy/municipality')
   const { default: UsageStatistics } = await import('#statistics/usage_statistics')
   const { default: UsageSearch } = await import('#usage/usage_search')
   const { ledgerRollupsFor } = await import('#ledger/ledger_rollups')
 
   const dialect = db.connection().dialect.name
   const postgres = dialect === 'postgres'
-  const now = new Date().toISOString().replace('T', ' ').slice(0, 19)
-  const municipality = await Municipality.create({
-    code: '999995',
-    slug: `bench-statistics-${Date.now()}`,
-    nameJa: 'ベンチ市',
-    nameEn: 'Bench City',
-  })
-  const m = municipality.id
-  const [provider] = await db
-    .table('providers')
-    .insert({
-      name_ja: 'ベンチ事業者',
-      name_en: 'Bench provider',
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-  const providerId = Number(typeof provider === 'object' ? provider.id : provider)
+  const { municipalityId: m, providerId, now } = await benchCityWithProvider('bench-statistics')
   const facilityIds: number[] = []
   for (let index = 0; index < FACILITIES; index++) {
     const [facility] = await db

@@ -29,6 +29,7 @@ const queueConfig: QueueConfig = {
     prune_expired_sessions: () => import('#identity/prune_expired_sessions_job'),
     send_mail: () => import('#mail/send_mail_job'),
     expire_lots: () => import('#ledger/expire_lots_job'),
+    ledger_rollup_refresh: () => import('#ledger/ledger_rollup_refresh_job'),
     // CSV imports and exports of the staff console (progress on csv_jobs)
     csv_import_preview: () => import('#residents/csv_import_preview_job'),
     csv_import_commit: () => import('#residents/csv_import_commit_job'),
@@ -46,6 +47,8 @@ const queueConfig: QueueConfig = {
     expire_lots: { pattern: '10 0 * * *', tz: 'Asia/Tokyo' },
     // CSV uploads and exports hold residents' data: kept 7 days (CsvJobs.prune).
     csv_prune: { pattern: '40 3 * * *', tz: 'Asia/Tokyo' },
+    // The month rollups the ledger marked (screens refresh the rest before reading)
+    ledger_rollup_refresh: '* * * * *',
     // The audit chains' heads to the append-only file outside the database
     audit_anchor_export: '23 * * * *',
   },

@@ -2,12 +2,17 @@
 |--------------------------------------------------------------------------
 | The ledger's month rollups
 |--------------------------------------------------------------------------
-| Month figures the statistics and usage screens show, kept by database
-| triggers on ledger_lots and ledger_redemptions, so every change (issue,
+| Month figures the statistics and usage screens show. Triggers on
+| ledger_lots and ledger_redemptions append every change of a row (issue,
 | reserve, approve, reject, correct, cancel, revoke, a row written by a
-| test or an import) updates them in its own statement and transaction: a
-| rollback leaves them as they were. Written by the database, owned by
-| the ledger; features only read them.
+| test or an import) to ledger_rollup_changes, in the change's own
+| transaction: the row's old figures taken away (-1), its new ones added
+| (+1); a rollback leaves nothing. A refresh (LedgerRollupRefresh) folds
+| the appended changes into the tables below; the screens refresh before
+| they read, and a job every minute keeps that fold small. So the figures
+| are exact, each posting appends one row instead of updating a month's
+| shared totals (concurrent postings queued on those), and a fold costs
+| what changed, not the size of the month.
 |
 | - ledger_usage_totals: redemptions not replaced by a correction, per
 |   municipality, month of the visit date, program, service, facility
@@ -23,8 +28,9 @@
 |   one row per figure.
 |
 | A row whose count reaches 0 is deleted, so each table equals, row for
-| row, the aggregate written from scratch (`rebuild`, run by the migration;
-| `differences`, checked by ledger:verify).
+| row, the aggregate written from scratch (`rebuildStatements`, run by the
+| migration; `differenceQueries`, checked by ledger:verify after a
+| refresh).
 |
 | SQLite rebuilds a table to drop a column: a migration that does so on
 | ledger_lots or ledger_redemptions must put these triggers back.
@@ -149,128 +155,6 @@ const groupBy = (key: string[]) =>
 const named = (expressions: string[], columns: string[]) =>
   expressions.map((expression, index) => `${expression} AS ${columns[index]}`).join(', ')
 
-const where = (columns: string[], values: string[]) =>
-  columns.map((column, index) => `${column} = ${values[index]}`).join(' AND ')
-
-/**
- * Adds one source row's figures to a rollup row, created when missing.
- * Each figure: its column, its value in a new row, what is added to a row
- * that exists.
- */
-function addTo(
-  table: string,
-  key: string[],
-  values: string[],
-  condition: string,
-  figures: [string, string, string][]
-) {
-  return [
-    `INSERT INTO ${table} (${key.join(', ')}, ${figures.map(([column]) => column).join(', ')})
-     SELECT ${values.join(', ')}, ${figures.map(([, value]) => value).join(', ')} WHERE ${condition}
-     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${figures
-       .map(([column, , added]) => `${column} = ${table}.${column} + ${added}`)
-       .join(', ')}`,
-  ]
-}
-
-/**
- * Takes one source row's figures from its rollup row, then deletes the
- * row once its count (the first figure) is 0.
- */
-function takeFrom(
-  table: string,
-  key: string[],
-  values: string[],
-  condition: string,
-  figures: [string, string][]
-) {
-  const match = `${where(key, values)} AND ${condition}`
-  return [
-    `UPDATE ${table} SET ${figures
-      .map(([column, taken]) => `${column} = ${column} - ${taken}`)
-      .join(', ')} WHERE ${match}`,
-    `DELETE FROM ${table} WHERE ${match} AND ${figures[0][0]} = 0`,
-  ]
-}
-
-/** Statements that add (+1) or take away (-1) one source row ("NEW." or "OLD.") */
-function changes(source: Source, row: string, sign: 1 | -1) {
-  const statements: string[] = []
-  const minutes = source.minutes(row)
-  if (source.table === 'ledger_redemptions') {
-    const key = [
-      `${row}municipality_id`,
-      source.month(row),
-      `${row}plugin_id`,
-      `${row}program_code`,
-      `${row}service`,
-      source.facility(row),
-      `${row}status`,
-    ]
-    const notReplaced = `${row}replaced_by_redemption_id IS NULL`
-    statements.push(
-      ...(sign === 1
-        ? addTo('ledger_usage_totals', USAGE_KEY, key, notReplaced, [
-            ['visits', '1', '1'],
-            ['minutes', minutes, 'excluded.minutes'],
-          ])
-        : takeFrom('ledger_usage_totals', USAGE_KEY, key, notReplaced, [
-            ['visits', '1'],
-            ['minutes', minutes],
-          ]))
-    )
-  }
-  for (const scope of scopes(source, row)) {
-    const total = [
-      `${row}municipality_id`,
-      `'${source.kind}'`,
-      scope.plugin,
-      scope.program,
-      source.month(row),
-      scope.facility,
-    ]
-    const member = [...total, `${row}resident_id`]
-    const counts = source.counts(row)
-    const items = `(SELECT items FROM ledger_month_residents WHERE ${where(MEMBER_KEY, member)})`
-    if (sign === 1) {
-      statements.push(
-        ...addTo('ledger_month_residents', MEMBER_KEY, member, counts, [
-          ['items', '1', '1'],
-          ['minutes', minutes, 'excluded.minutes'],
-        ]),
-        // A resident counts once: when their first lot or visit of the scope arrives
-        ...addTo('ledger_month_totals', TOTAL_KEY, total, counts, [
-          ['items', '1', '1'],
-          ['minutes', minutes, 'excluded.minutes'],
-          ['residents', '1', `(CASE WHEN ${items} = 1 THEN 1 ELSE 0 END)`],
-        ])
-      )
-    } else {
-      // The member row is updated first: the total reads whether it reached 0
-      const [member0, memberDelete] = takeFrom(
-        'ledger_month_residents',
-        MEMBER_KEY,
-        member,
-        counts,
-        [
-          ['items', '1'],
-          ['minutes', minutes],
-        ]
-      )
-      statements.push(
-        member0,
-        ...takeFrom('ledger_month_totals', TOTAL_KEY, total, counts, [
-          ['items', '1'],
-          ['minutes', minutes],
-          ['residents', `(CASE WHEN ${items} = 0 THEN 1 ELSE 0 END)`],
-        ]),
-        memberDelete
-      )
-    }
-  }
-  return statements
-}
-
 /** The rollup rows from scratch, one SELECT per table, in the tables' column order */
 function fromScratch(dialect: string) {
   const [lots, redemptions] = sources(dialect)
@@ -359,13 +243,94 @@ export function differenceQueries(dialect: string) {
   })
 }
 
-/** Statements that create the triggers (then fill the rollups) and drop them, per dialect */
+/** The log of ledger row changes that wait to be folded into the rollups */
+export const ROLLUP_CHANGES_TABLE = 'ledger_rollup_changes'
+
+/** A change log row: one ledger row's figures, taken away (-1) or added (+1) */
+export type RollupChange = {
+  sign: number
+  kind: 'granted' | 'used'
+  municipality_id: number
+  resident_id: number
+  plugin_id: string
+  program_code: string
+  /** '' for a lot */
+  service: string
+  month: string
+  /** ALL_FACILITIES for a lot, NO_FACILITY for a visit at none */
+  facility_id: number
+  status: string
+  /** 1 when the row counts in the month totals (a lot not revoked, a posted visit) */
+  counts: number
+  /** 1 for a visit replaced by its correction (left out of the usage totals) */
+  replaced: number
+  minutes: number
+}
+
+export const ROLLUP_CHANGE_COLUMNS = [
+  'sign',
+  'kind',
+  'municipality_id',
+  'resident_id',
+  'plugin_id',
+  'program_code',
+  'service',
+  'month',
+  'facility_id',
+  'status',
+  'counts',
+  'replaced',
+  'minutes',
+] as const
+
+/** The change log row of one source row ("NEW." or "OLD."), as SQL values */
+function changeValues(source: Source, row: string, sign: 1 | -1) {
+  const used = source.kind === 'used'
+  return `(${[
+    sign,
+    `'${source.kind}'`,
+    `${row}municipality_id`,
+    `${row}resident_id`,
+    `${row}plugin_id`,
+    `${row}program_code`,
+    used ? `${row}service` : `''`,
+    source.month(row),
+    source.facility(row),
+    `${row}status`,
+    `CASE WHEN ${source.counts(row)} THEN 1 ELSE 0 END`,
+    used ? `CASE WHEN ${row}replaced_by_redemption_id IS NULL THEN 0 ELSE 1 END` : '0',
+    source.minutes(row),
+  ].join(', ')})`
+}
+
+/**
+ * The month-total scopes a change counts in, as in `scopes`: its program
+ * and every program, its facility (visits) and every facility.
+ */
+export function changeScopes(change: RollupChange) {
+  const programs = [
+    [change.plugin_id, change.program_code],
+    [ALL_PROGRAMS, ALL_PROGRAMS],
+  ]
+  const facilities =
+    change.kind === 'used' ? [change.facility_id, ALL_FACILITIES] : [ALL_FACILITIES]
+  return programs.flatMap(([pluginId, programCode]) =>
+    facilities.map((facilityId) => ({ pluginId, programCode, facilityId }))
+  )
+}
+
+/**
+ * Statements that create the triggers appending each changed row to the
+ * change log (its old figures, then its new ones), and that drop them.
+ */
 export function ledgerRollupsFor(dialect: string) {
   const postgres = dialect === 'postgres'
   const create: string[] = []
   const drop: string[] = []
+  const append = (values: string[]) =>
+    `INSERT INTO ${ROLLUP_CHANGES_TABLE} (${ROLLUP_CHANGE_COLUMNS.join(', ')}) VALUES ${values.join(', ')};`
   for (const source of sources(dialect)) {
-    const name = `${source.table}_rollup`
+    const name = `${source.table}_logs_rollup`
     const changed = source.columns
       .map((column) =>
         postgres
@@ -373,20 +338,23 @@ export function ledgerRollupsFor(dialect: string) {
           : `OLD.${column} IS NOT NEW.${column}`
       )
       .join(' OR ')
-    const body = (statements: string[]) => statements.map((statement) => `${statement};`).join('\n')
+    const added = append([changeValues(source, 'NEW.', 1)])
+    const taken = append([changeValues(source, 'OLD.', -1)])
+    const moved = append([changeValues(source, 'OLD.', -1), changeValues(source, 'NEW.', 1)])
     if (postgres) {
       create.push(
-        `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $rollup$
+        `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $log$
          BEGIN
-           IF TG_OP IN ('UPDATE', 'DELETE') THEN
-             ${body(changes(source, 'OLD.', -1))}
-           END IF;
-           IF TG_OP IN ('INSERT', 'UPDATE') THEN
-             ${body(changes(source, 'NEW.', 1))}
+           IF TG_OP = 'INSERT' THEN
+             ${added}
+           ELSIF TG_OP = 'DELETE' THEN
+             ${taken}
+           ELSE
+             ${moved}
            END IF;
            RETURN NULL;
          END
-         $rollup$`,
+         $log$`,
         `CREATE TRIGGER ${name}_insert_delete AFTER INSERT OR DELETE ON ${source.table}
          FOR EACH ROW EXECUTE FUNCTION ${name}()`,
         `CREATE TRIGGER ${name}_update AFTER UPDATE OF ${source.columns.join(', ')} ON ${source.table}
@@ -399,16 +367,10 @@ export function ledgerRollupsFor(dialect: string) {
       )
     } else {
       create.push(
-        `CREATE TRIGGER ${name}_insert AFTER INSERT ON ${source.table} BEGIN
-         ${body(changes(source, 'NEW.', 1))}
-         END`,
+        `CREATE TRIGGER ${name}_insert AFTER INSERT ON ${source.table} BEGIN ${added} END`,
         `CREATE TRIGGER ${name}_update AFTER UPDATE OF ${source.columns.join(', ')} ON ${source.table}
-         WHEN ${changed} BEGIN
-         ${body([...changes(source, 'OLD.', -1), ...changes(source, 'NEW.', 1)])}
-         END`,
-        `CREATE TRIGGER ${name}_delete AFTER DELETE ON ${source.table} BEGIN
-         ${body(changes(source, 'OLD.', -1))}
-         END`
+         WHEN ${changed} BEGIN ${moved} END`,
+        `CREATE TRIGGER ${name}_delete AFTER DELETE ON ${source.table} BEGIN ${taken} END`
       )
       drop.push(
         `DROP TRIGGER IF EXISTS ${name}_insert`,
@@ -417,5 +379,5 @@ export function ledgerRollupsFor(dialect: string) {
       )
     }
   }
-  return { create: [...create, ...rebuildStatements(dialect)], drop }
+  return { create, drop }
 }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Client } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { type SqlCell, valuesList } from '#shared/values_list'
 
 /*
 |--------------------------------------------------------------------------
@@ -21,8 +22,6 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 | one.
 */
 
-export type Cell = string | number | boolean | null
-
 /** Rows per SQLite INSERT (9 columns: 4,500 parameters, under SQLite's 32,766) */
 const SQLITE_ROWS_PER_INSERT = 500
 const SQLITE_MAX_PARAMETERS = 32_766
@@ -33,7 +32,7 @@ const COPY_ROWS_PER_WRITE = 2000
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 const COPY_SPECIAL = /[\\\t\n\r]/g
 
-function copyCell(value: Cell) {
+function copyCell(value: SqlCell) {
   if (value === null) return '\\N'
   if (typeof value === 'boolean') return value ? 't' : 'f'
   const text = String(value)
@@ -56,7 +55,7 @@ export async function insertRows(
   trx: TransactionClientContract,
   table: string,
   columns: readonly string[],
-  rows: Cell[][],
+  rows: SqlCell[][],
   written: (count: number) => void
 ) {
   if (rows.length === 0) return
@@ -70,19 +69,10 @@ export async function insertRows(
   )
   for (let start = 0; start < rows.length; start += perInsert) {
     const piece = rows.slice(start, start + perInsert)
-    // NULL is written out, not bound: Lucid binds values only
-    const bindings: (string | number | boolean)[] = []
-    const values = piece.map((row) => {
-      const cells = row.map((cell) => {
-        if (cell === null) return 'NULL'
-        bindings.push(cell)
-        return '?'
-      })
-      return `(${cells.join(', ')})`
-    })
+    const values = valuesList(piece)
     await trx.rawQuery(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`,
-      bindings
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.sql}`,
+      values.bindings
     )
     written(piece.length)
   }
@@ -92,7 +82,7 @@ async function copyRows(
   trx: TransactionClientContract,
   table: string,
   columns: readonly string[],
-  rows: Cell[][],
+  rows: SqlCell[][],
   written: (count: number) => void
 ) {
   function* pieces() {

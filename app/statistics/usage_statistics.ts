@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Facility from '#tenancy/facility'
 import type { ProgramRef } from '#ledger/program_catalog'
+import LedgerRollupRefresh from '#ledger/ledger_rollup_refresh'
 import { ALL_FACILITIES, ALL_PROGRAMS, NO_FACILITY, ROLLUP_TIME_ZONE } from '#ledger/ledger_rollups'
 import { type Cell, hiddenRows, suppressRow } from '#statistics/small_cells'
 
@@ -66,6 +67,7 @@ export default class UsageStatistics {
    */
   async months(months: Month[]): Promise<MonthFigures[]> {
     if (months.length === 0) return []
+    await LedgerRollupRefresh.run(this.municipalityId)
     const rows = await this.#totals()
       .whereIn('month', months)
       .where('facility_id', ALL_FACILITIES)
@@ -91,6 +93,7 @@ export default class UsageStatistics {
 
   /** Approved usage in the month per facility (visits without one: facilityId null) */
   async facilities(month: Month): Promise<FacilityFigures[]> {
+    await LedgerRollupRefresh.run(this.municipalityId)
     const rows = await this.#totals()
       .where('kind', 'used')
       .where('month', month)

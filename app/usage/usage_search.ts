@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import { type VisitResident, visitResident } from '#visits/visit_residents'
+import LedgerRollupRefresh from '#ledger/ledger_rollup_refresh'
 
 export type UsageFilters = {
   /** The ward's resident ID (利用者ID), exactly */
@@ -150,8 +151,9 @@ export default class UsageSearch {
     if (filters.status) query.where(`${prefix}status`, filters.status)
   }
 
-  #usageTotals() {
+  async #usageTotals() {
     const { filters } = this
+    await LedgerRollupRefresh.run(this.municipalityId)
     const query = db.from('ledger_usage_totals').where('municipality_id', this.municipalityId)
     this.#whereFilters(query, '')
     if (filters.month) query.where('month', filters.month)

@@ -3,7 +3,7 @@ import {
   ROLLUP_FIGURES,
   ROLLUP_KEYS,
   ROLLUP_TABLES,
-  ledgerRollupsFor,
+  rebuildStatements,
 } from '#ledger/ledger_rollups'
 
 /** The text columns of the rollups' keys: as long as the ledger's own */
@@ -19,9 +19,9 @@ const KEY_LENGTHS: Record<string, number> = {
 /**
  * The statistics and usage month figures from rollups (issue 16):
  * - ledger_usage_totals, ledger_month_residents and ledger_month_totals
- *   (app/ledger/ledger_rollups.ts), kept by triggers on ledger_lots and
- *   ledger_redemptions in the transaction of every change, and filled here
- *   from the ledger as it is;
+ *   (app/ledger/ledger_rollups.ts), filled here from the ledger as it is,
+ *   then kept through the change log of 0024 (which drops the triggers
+ *   that this migration once created to update them row by row);
  * - the usage screen's page, newest visit first, gets an index in its
  *   order, so page 1 of a month reads 50 rows instead of sorting the month.
  */
@@ -52,7 +52,7 @@ export default class extends BaseSchema {
       )
     })
     this.defer(async (client) => {
-      for (const statement of ledgerRollupsFor(client.dialect.name).create) {
+      for (const statement of rebuildStatements(client.dialect.name)) {
         await client.rawQuery(statement)
       }
       await client.rawQuery(
@@ -64,11 +64,6 @@ export default class extends BaseSchema {
   }
 
   async down() {
-    this.defer(async (client) => {
-      for (const statement of ledgerRollupsFor(client.dialect.name).drop) {
-        await client.rawQuery(statement)
-      }
-    })
     this.schema.alterTable('ledger_redemptions', (table) => {
       table.dropIndex([], 'ledger_redemptions_usage_order_index')
     })

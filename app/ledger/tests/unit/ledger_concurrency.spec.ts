@@ -3,6 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import LedgerEngine from '#ledger/ledger_engine'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import LedgerVerifier from '#ledger/ledger_verifier'
+import LedgerRollupRefresh from '#ledger/ledger_rollup_refresh'
+import { ALL_FACILITIES } from '#ledger/ledger_rollups'
 import Resident from '#residents/resident'
 import ProgramCatalog from '#ledger/program_catalog'
 import ProgramSpendPolicy from '#ledger/program_spend_policy'
@@ -347,5 +349,51 @@ test.group('Ledger under concurrency', (group) => {
     assert.isNull(firstBreak)
     assert.isNull(await LedgerVerifier.firstViolation())
     if (lockWaits !== null) assert.isAbove(lockWaits, 0, 'no transaction ever waited on a lock')
+  }).timeout(60_000)
+
+  test('month rollups refreshed while 20 visits are reserved and approved at once: every change folded once', async ({
+    assert,
+  }) => {
+    const { common } = await lotFor({ services: ['home_helper'], minutes: 40 * 60 })
+    const postings = Array.from({ length: 20 }, async (_, index) => {
+      const { redemptionId } = await LedgerEngine.reserve({
+        ...common,
+        service: 'home_helper',
+        visitDate: '2026-06-01',
+        minutes: 60,
+        idempotencyKey: `rollup-race-${index}`,
+        deductionPriority: ['home_helper'],
+      })
+      await LedgerRollupRefresh.run()
+      await LedgerEngine.post(redemptionId, null)
+    })
+    const refreshes = Array.from({ length: 10 }, () => LedgerRollupRefresh.run())
+    await Promise.all([...postings, ...refreshes])
+
+    const used = async () => {
+      await LedgerRollupRefresh.run(common.municipalityId)
+      return db
+        .from('ledger_month_totals')
+        .where({
+          municipality_id: common.municipalityId,
+          kind: 'used',
+          plugin_id: common.pluginId,
+          program_code: PROGRAM,
+          month: '2026-06',
+          facility_id: ALL_FACILITIES,
+        })
+        .first()
+    }
+    const total = await used()
+    assert.deepEqual(
+      {
+        residents: Number(total.residents),
+        items: Number(total.items),
+        minutes: Number(total.minutes),
+      },
+      { residents: 1, items: 20, minutes: 20 * 60 }
+    )
+    // Every rollup equals the ledger aggregated from scratch
+    assert.isNull(await LedgerVerifier.firstViolation())
   }).timeout(60_000)
 })

@@ -8,10 +8,15 @@ import LedgerVerifier from '#ledger/ledger_verifier'
 import {
   ALL_FACILITIES,
   ALL_PROGRAMS,
+  ROLLUP_CHANGES_TABLE,
   ROLLUP_TABLES,
   differenceQueries,
 } from '#ledger/ledger_rollups'
+import LedgerRollupRefresh from '#ledger/ledger_rollup_refresh'
+import LedgerRollupRefreshJob from '#ledger/ledger_rollup_refresh_job'
 import Resident from '#residents/resident'
+import { createSecondTenant } from '#tests/helpers/tenants'
+import { newResident } from '#tests/helpers/ledger_residents'
 
 const HOUR = 60
 const VISIT_MONTH = '2026-06'
@@ -66,6 +71,7 @@ async function total(
   month: string,
   program = 'postpartum'
 ) {
+  await LedgerRollupRefresh.run(municipalityId)
   const row = await db
     .from('ledger_month_totals')
     .where({
@@ -83,6 +89,7 @@ async function total(
 }
 
 async function usage(municipalityId: number, status: string) {
+  await LedgerRollupRefresh.run(municipalityId)
   const row = await db
     .from('ledger_usage_totals')
     .where({ municipality_id: municipalityId, month: VISIT_MONTH, status })
@@ -92,8 +99,19 @@ async function usage(municipalityId: number, status: string) {
   return { visits: Number(row?.visits ?? 0), minutes: Number(row?.minutes ?? 0) }
 }
 
+/** The months the change log holds for a municipality */
+async function marked(municipalityId: number) {
+  const rows = await db
+    .from(ROLLUP_CHANGES_TABLE)
+    .where('municipality_id', municipalityId)
+    .distinct('month')
+    .orderBy('month')
+  return rows.map((row) => row.month)
+}
+
 /** Every rollup equals the ledger aggregated from scratch */
 async function assertExact(assert: { deepEqual(a: unknown, b: unknown): void }) {
+  await LedgerRollupRefresh.run()
   const differences = []
   for (const { table, sql } of differenceQueries(db.connection().dialect.name)) {
     const result = await db.rawQuery(sql)
@@ -132,9 +150,10 @@ test.group('Ledger month rollups', (group) => {
     })
     const hanakoWasGranted =
       (await db
-        .from('ledger_month_residents')
-        .where({ municipality_id: m, kind: 'granted', month: thisMonth(), resident_id: hanako.id })
-        .where('plugin_id', 'postpartum_support')
+        .from('ledger_lots')
+        .where({ resident_id: hanako.id, plugin_id: 'postpartum_support' })
+        .whereNot('status', 'revoked')
+        .where('created_at', '>=', DateTime.now().setZone('Asia/Tokyo').startOf('month').toJSDate())
         .first()) !== null
 
     // Issuance: two lots for Hanako count her once
@@ -214,6 +233,7 @@ test.group('Ledger month rollups', (group) => {
     const hanako = await resident()
     const lot = await grant(hanako)
     const reservation = await reserve(hanako)
+    await LedgerRollupRefresh.run()
     const snapshot = async () =>
       Promise.all(ROLLUP_TABLES.map((table) => db.from(table).orderByRaw('1, 2, 3, 4, 5, 6, 7')))
     const before = await snapshot()
@@ -226,6 +246,7 @@ test.group('Ledger month rollups', (group) => {
         throw new Error('rolled back')
       })
     )
+    assert.deepEqual(await marked(hanako.municipalityId), [], 'a rollback leaves no mark')
     assert.deepEqual(await snapshot(), before)
     await assertExact(assert)
   }).timeout(10_000)
@@ -240,5 +261,79 @@ test.group('Ledger month rollups', (group) => {
       .increment('minutes', 1)
     const violation = await LedgerVerifier.firstViolation()
     assert.equal(violation?.subject, 'ledger_month_totals')
+  })
+
+  test('a posting appends to the change log; the refresh folds it in and empties the log', async ({
+    assert,
+  }) => {
+    const hanako = await resident()
+    const m = hanako.municipalityId
+    await LedgerRollupRefresh.run()
+    const stored = async () =>
+      db
+        .from('ledger_month_totals')
+        .where({ municipality_id: m, kind: 'used', month: VISIT_MONTH, plugin_id: ALL_PROGRAMS })
+        .where('facility_id', ALL_FACILITIES)
+        .first()
+    const before = await stored()
+
+    await grant(hanako)
+    await LedgerEngine.post(await reserve(hanako), null)
+    assert.deepEqual(await marked(m), [VISIT_MONTH, thisMonth()].sort())
+    assert.deepEqual(await stored(), before, 'the posting itself writes no shared total')
+
+    // The lot added; the visit added as reserved, then taken away as reserved and added as posted
+    assert.equal(await LedgerRollupRefresh.run(m), 4)
+    assert.deepEqual(await marked(m), [])
+    const after = await stored()
+    assert.equal(Number(after.items), Number(before?.items ?? 0) + 1)
+    assert.equal(Number(after.minutes), Number(before?.minutes ?? 0) + 2 * HOUR)
+    assert.equal(await LedgerRollupRefresh.run(m), 0, 'nothing left to do')
+    await assertExact(assert)
+  })
+
+  test('the minute job refreshes every municipality; other municipalities stay marked until then', async ({
+    assert,
+  }) => {
+    const hanako = await resident()
+    const { municipality: shinjuku } = await createSecondTenant()
+    const other = await newResident(shinjuku, {
+      prefix: 'SJ',
+      familyName: '新宿',
+      givenNameStem: '一郎',
+      familyNameKana: 'シンジュク',
+      givenNameKana: 'イチロウ',
+    })
+    await LedgerRollupRefresh.run()
+    await grant(hanako)
+    await grant(other)
+    await LedgerRollupRefresh.run(hanako.municipalityId)
+    assert.deepEqual(await marked(hanako.municipalityId), [])
+    assert.deepEqual(await marked(other.municipalityId), [thisMonth()])
+
+    await new LedgerRollupRefreshJob().handle()
+    assert.deepEqual(await marked(other.municipalityId), [])
+    await assertExact(assert)
+  })
+
+  test('a lot created at 23:30 UTC counts in the month of its Japanese date', async ({
+    assert,
+  }) => {
+    const hanako = await resident()
+    const m = hanako.municipalityId
+    const items = async (month: string) => {
+      const figures = await total(m, 'granted', month)
+      return figures?.items ?? 0
+    }
+    const before = { march: await items('2026-03'), april: await items('2026-04') }
+    const lot = await grant(hanako)
+    await db
+      .from('ledger_lots')
+      .where('id', lot)
+      .update({ created_at: DateTime.fromISO('2026-03-31T23:30:00Z').toJSDate() })
+    assert.includeMembers(await marked(m), ['2026-04', thisMonth()])
+    assert.equal(await items('2026-03'), before.march)
+    assert.equal(await items('2026-04'), before.april + 1)
+    await assertExact(assert)
   })
 })

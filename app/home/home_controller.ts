@@ -22,12 +22,14 @@ export default class HomeController {
     const user = auth.getUserOrFail()
     await user.load('memberships', (query) => query.whereNull('disabled_at'))
     // Membership (identity) knows no municipality or provider (tenancy): their names by id
-    const municipalityRows = await Municipality.findMany(
-      user.memberships.flatMap((membership) => membership.municipalityId ?? [])
+    const municipalityIds = user.memberships.flatMap(
+      (membership) => membership.municipalityId ?? []
     )
-    const providerRows = await Provider.findMany(
-      user.memberships.flatMap((membership) => membership.providerId ?? [])
-    )
+    const providerIds = user.memberships.flatMap((membership) => membership.providerId ?? [])
+    const municipalityRows = municipalityIds.length
+      ? await Municipality.findMany(municipalityIds)
+      : []
+    const providerRows = providerIds.length ? await Provider.findMany(providerIds) : []
     const municipalities = new Map(municipalityRows.map((row) => [row.id, row]))
     const providers = new Map(providerRows.map((row) => [row.id, row]))
 
@@ -56,10 +58,13 @@ export default class HomeController {
 
     // A resident's home: per municipality where the account may use the
     // resident pages with its own record, every program's hours.
-    const records = await Resident.query()
-      .where('user_id', user.id)
-      .preload('municipality')
-      .orderBy('municipality_id')
+    const records = await Resident.query().where('user_id', user.id).orderBy('municipality_id')
+    // A resident's municipality is one of their memberships' (read above) but for a stale membership
+    for (const record of records) {
+      const known = municipalities.get(record.municipalityId)
+      if (known) record.$setRelated('municipality', known)
+      else await record.load('municipality')
+    }
     const residentAreas = []
     for (const record of records) {
       const memberships = user.memberships.filter(

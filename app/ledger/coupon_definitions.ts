@@ -26,6 +26,17 @@ export default class CouponDefinitions {
     return (chosen?.default_definition as string | undefined) ?? program.defaultDefinition
   }
 
+  /** The versions the municipality chose, by "<plugin>/<program>" (the plugin's default applies to the others) */
+  static async defaultVersions(municipalityId: number) {
+    const chosen = await db
+      .from('municipality_programs')
+      .where('municipality_id', municipalityId)
+      .select('plugin_id', 'program_code', 'default_definition')
+    return new Map<string, string>(
+      chosen.map((row) => [`${row.plugin_id}/${row.program_code}`, row.default_definition])
+    )
+  }
+
   /**
    * The one action that switches the default for new issuance. Audited with
    * the version before and after. Returns the previous version.

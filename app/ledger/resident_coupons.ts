@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import CouponBalances from '#ledger/coupon_balances'
+import CouponBalances, { type ResidentLotRow } from '#ledger/coupon_balances'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
@@ -100,14 +100,22 @@ export default class ResidentCoupons {
       : []
 
     const result: ProgramCoupons[] = []
+    const defaultVersions = await CouponDefinitions.defaultVersions(this.municipalityId)
     for (const { plugin, program } of await this.programs()) {
       const ref = { pluginId: plugin.id, programCode: program.code }
-      const version = await CouponDefinitions.defaultVersion(this.municipalityId, ref)
+      const version =
+        defaultVersions.get(`${plugin.id}/${program.code}`) ?? program.defaultDefinition
       const definition =
         program.definitions.find((candidate) => candidate.version === version) ??
         program.definitions[0]
       const serviceName = (code: string) => this.#text(ProgramCatalog.serviceName(program, code))
-      const balances = await CouponBalances.byService(this.municipalityId, residentId, ref, today)
+      const balances = await CouponBalances.byService(
+        this.municipalityId,
+        residentId,
+        ref,
+        today,
+        lots as ResidentLotRow[]
+      )
       result.push({
         key: `${plugin.id}/${program.code}`,
         pluginId: plugin.id,

@@ -1,8 +1,38 @@
 import { useI18n } from '~/composables/use_i18n'
+import { keptIntl } from '~/kept_intl'
 
 /** Minutes as hours, to two decimals at most (90 = 1.5) */
 export function toHours(minutes: number) {
   return Math.round((minutes / 60) * 100) / 100
+}
+
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})/
+const ENGLISH_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+/**
+ * A number as both languages group it (ja-JP and en-GB: 1,234.5; below
+ * 10^21), written
+ * out for the reason `day` is: no Intl formatter to build on first paint.
+ */
+export function groupedDigits(value: number) {
+  if (!Number.isFinite(value)) return String(value)
+  // At most three decimals, as Intl's default
+  const [whole, fraction] = String(Math.round(Math.abs(value) * 1000) / 1000).split('.')
+  const grouped = whole.replaceAll(/\B(?=(\d{3})+(?!\d))/g, ',')
+  return `${value < 0 ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`
 }
 
 /**
@@ -15,40 +45,50 @@ export function useFormats() {
   const intlLocale = () => (locale.value === 'en' ? 'en-GB' : 'ja-JP')
 
   /**
-   * A calendar day (YYYY-MM-DD, or the start of a longer ISO string). A
-   * day, not an instant: formatted in UTC so no time zone shifts it.
+   * A calendar day (YYYY-MM-DD, or the start of a longer ISO string), as
+   * Intl's long date style writes it in both languages. A day, not an
+   * instant: no time zone shifts it. Written out here because a phone takes
+   * a quarter of a second to build its first Intl date formatter, and
+   * resident pages show days before anything else.
    */
   function day(iso: string | null | undefined) {
     if (!iso) return ''
-    const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`)
-    if (Number.isNaN(date.getTime())) return iso
-    return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long', timeZone: 'UTC' }).format(
-      date
-    )
+    const match = CALENDAR_DAY.exec(iso)
+    if (!match) return iso
+    const [year, monthNumber, date] = match.slice(1).map(Number)
+    if (monthNumber < 1 || monthNumber > 12 || date < 1 || date > 31) return iso
+    return locale.value === 'en'
+      ? `${date} ${ENGLISH_MONTHS[monthNumber - 1]} ${year}`
+      : `${year}年${monthNumber}月${date}日`
   }
 
   /** An instant, in Japan time: 2026年11月21日 10:05 */
   function dateTime(iso: string) {
-    return new Intl.DateTimeFormat(intlLocale(), {
-      dateStyle: 'long',
-      timeStyle: 'short',
-      timeZone: 'Asia/Tokyo',
-    }).format(new Date(iso))
+    const language = intlLocale()
+    return keptIntl(
+      `dateTime ${language}`,
+      () =>
+        new Intl.DateTimeFormat(language, {
+          dateStyle: 'long',
+          timeStyle: 'short',
+          timeZone: 'Asia/Tokyo',
+        })
+    ).format(new Date(iso))
   }
 
   /** A month (YYYY-MM): 2026年11月, November 2026 */
   function month(yearMonth: string) {
     const [year, monthNumber] = yearMonth.split('-').map(Number)
-    return new Intl.DateTimeFormat(intlLocale(), {
-      year: 'numeric',
-      month: 'long',
-      timeZone: 'UTC',
-    }).format(new Date(Date.UTC(year, monthNumber - 1, 1)))
+    const language = intlLocale()
+    return keptIntl(
+      `month ${language}`,
+      () => new Intl.DateTimeFormat(language, { year: 'numeric', month: 'long', timeZone: 'UTC' })
+    ).format(new Date(Date.UTC(year, monthNumber - 1, 1)))
   }
 
   /** A count with the language's digit grouping: 1,234 */
   function number(value: number) {
-    return new Intl.NumberFormat(intlLocale()).format(value)
+    return groupedDigits(value)
   }
 
   /** Minutes as "2 時間" / "2 hours" */
@@ -58,7 +98,11 @@ export function useFormats() {
 
   /** Names in a list: 家事、育児 / housework and childcare */
   function list(items: string[]) {
-    return new Intl.ListFormat(intlLocale(), { type: 'conjunction' }).format(items)
+    const language = intlLocale()
+    return keptIntl(
+      `list ${language}`,
+      () => new Intl.ListFormat(language, { type: 'conjunction' })
+    ).format(items)
   }
 
   return { day, dateTime, month, number, hours, list }

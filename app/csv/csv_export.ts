@@ -69,7 +69,10 @@ function bytesOf(text: string, encoding: CsvEncoding) {
 /**
  * RFC 4180 CSV (CRLF, quotes where needed) in the encoding municipal staff
  * open in Excel: UTF-8 with a BOM, or Shift_JIS (CP932), as pieces of
- * bytes. Rows come a page at a time and are written and encoded in pieces
+ * bytes. Written here rather than by csv-stringify, whose output it keeps
+ * byte for byte: csv-stringify's sync API took 4× as long for the same
+ * 200,000 rows (0.7–1.0 s against 0.17–0.24 s), a tenth of a million-row
+ * export. Rows come a page at a time and are written and encoded in pieces
  * of many rows (encoding row by row cost more than the rows), so memory
  * stays flat; a row with more cells than the header is cut to its width.
  */

@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import CouponIssuance from '#ledger/coupon_issuance'
 import CouponAdministration from '#ledger/coupon_administration'
 import LedgerEngine from '#ledger/ledger_engine'
+import CouponBalances from '#ledger/coupon_balances'
 import ResidentOverview, { EXPIRING_SOON_DAYS } from '#home/resident_overview'
 import { REMINDER_DAYS } from '#ledger/expiry_reminders'
 import { HOUR, residentWithChildren, staffOf, type Household } from '#tests/helpers/programs'
@@ -95,6 +96,47 @@ test.group('Resident overview (home)', (group) => {
     await visit('home_helper', '2026-04-03', 100 * HOUR)
     home = await overviewOf(household, today)
     assert.deepEqual(hoursOf(home.held[0].balances), { home_helper: 18, doula: 18 })
+  })
+
+  test('its balances are the ones CouponBalances reads on its own: lots later, ended and revoked left out', async ({
+    assert,
+  }) => {
+    const { household } = await parentWithFirstLot()
+    const m = household.municipality.id
+    await homeHelperLot(household, {
+      validFrom: '2026-09-01',
+      validTo: '2026-12-31',
+      minutes: 6 * HOUR,
+    })
+    await homeHelperLot(household, {
+      validFrom: '2026-03-01',
+      validTo: '2026-04-30',
+      minutes: 4 * HOUR,
+    })
+    const revoked = await homeHelperLot(household, {
+      validFrom: '2026-03-01',
+      validTo: '2026-12-31',
+      minutes: 5 * HOUR,
+    })
+    await LedgerEngine.revoke(m, revoked, 'issued twice', null)
+    await ledgerVisit(household.municipality, household.resident, POSTPARTUM, {
+      service: 'home_helper',
+      date: '2026-03-20',
+      minutes: 3 * HOUR,
+      status: 'posted',
+    })
+    for (const today of ['2026-03-15', '2026-06-01', '2026-10-01']) {
+      const held = await firstHeld(household, today)
+      const read = await CouponBalances.byService(m, household.resident.id, PROGRAM, today)
+      assert.deepEqual(hoursOf(held.balances), hoursOf(read), today)
+    }
+    // The visit was paid from the lot ending first (April): on 1 June the first lot's 128 h
+    // remain, and the ended, later and revoked lots count nothing
+    const june = await firstHeld(household, '2026-06-01')
+    assert.deepEqual(hoursOf(june.balances), {
+      home_helper: 128,
+      doula: 30,
+    })
   })
 
   test('the nearest expiry warns within 30 days (the reminder mail threshold), not before', async ({

@@ -14,8 +14,9 @@ export type ResidentLotRow = LotRow & { plugin_id: string; program_code: string;
  * the lots valid that day that pay for the service, each capped by the
  * same rules a redemption meets (sub-caps shared by a window's lots, a
  * service's last day). The doula balance of the worked example is
- * min(lot balance, doula sub-cap left). A caller that has read all the
- * resident's lots passes them, saving a read per program.
+ * min(lot balance, doula sub-cap left). The program's lots are read here,
+ * or taken from a caller that has read all the resident's lots (a read
+ * per program saved); one filter picks the usable ones either way.
  */
 export default class CouponBalances {
   static async byService(
@@ -34,13 +35,14 @@ export default class CouponBalances {
       lot.status === 'active' &&
       lot.valid_from <= onDate &&
       lot.valid_to >= onDate
-    const lots = residentLots
-      ? residentLots.filter(usable).sort((a, b) => Number(a.id) - Number(b.id))
-      : ((await LedgerEngine.programLots(client, { ...ref, municipalityId, residentId })
-          .where('status', 'active')
-          .where('valid_from', '<=', onDate)
-          .where('valid_to', '>=', onDate)
-          .orderBy('id')) as LotRow[])
+    const read =
+      residentLots ??
+      ((await LedgerEngine.programLots(client, {
+        ...ref,
+        municipalityId,
+        residentId,
+      })) as ResidentLotRow[])
+    const lots = read.filter(usable).sort((a, b) => Number(a.id) - Number(b.id))
 
     const balances: ServiceBalance[] = []
     for (const { code: service } of program.services) {

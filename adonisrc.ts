@@ -57,6 +57,7 @@ export default defineConfig({
           'app/*/tests/unit/**/*.spec.{ts,js}',
           'database/tests/unit/**/*.spec.{ts,js}',
           'plugins/*/tests/unit/**/*.spec.{ts,js}',
+          'bin/tests/unit/**/*.spec.{ts,js}',
         ],
         timeout: 10_000,
       },

@@ -1,12 +1,14 @@
 /*
 | `npm start`: the embedded default in one command. Prepares .env (with a
 | fresh APP_KEY) on first run, migrates, seeds the demo data (idempotent),
-| then serves on http://localhost:3333 with the Vite dev server.
+| then serves on PORT (3333 unless .env or the environment says otherwise)
+| with the Vite dev server.
 | Running it again reuses .env and the SQLite file.
 */
 import { spawnSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { serverAddress } from './server_address.js'
 
 const root = new URL('../', import.meta.url)
 const envFile = new URL('.env', root)
@@ -43,7 +45,8 @@ function ace(...args) {
 ace('migration:run', '--force')
 ace('db:seed', '--files', './database/seeders/demo_seeder.ts')
 
-console.log('\n  Tomoni is starting on http://localhost:3333 (demo accounts listed above)\n')
+const address = serverAddress(readFileSync(envFile, 'utf8'))
+console.log(`\n  Tomoni is starting on ${address} (demo accounts listed above)\n`)
 
 // Its own process group, so that stopping `npm start` also stops the HTTP
 // server that `ace serve` starts as a grandchild.

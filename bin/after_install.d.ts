@@ -1,0 +1,1 @@
+export function afterInstallMessage(userAgent: string | undefined): string

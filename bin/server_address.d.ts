@@ -1,0 +1,4 @@
+export function serverAddress(
+  envText: string,
+  environment?: Record<string, string | undefined>
+): string

@@ -7,6 +7,19 @@ export function toHours(minutes: number) {
 }
 
 const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})/
+/** An instant: a date, a time and a zone (Z or ±hh:mm) */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
+const JAPAN_TIME_ZONE = 'Asia/Tokyo'
+/** Japan keeps no summer time: its day starts 9 hours before UTC's, all year */
+const JAPAN_OFFSET_MS = 9 * 60 * 60 * 1000
+
+/** The day in Japan of an instant (2026-11-30T23:30:00Z is 2026-12-01), or a day as is */
+function japaneseDay(iso: string) {
+  if (!INSTANT.test(iso)) return iso
+  const time = Date.parse(iso)
+  if (Number.isNaN(time)) return iso
+  return new Date(time + JAPAN_OFFSET_MS).toISOString().slice(0, 10)
+}
 const ENGLISH_MONTHS = [
   'January',
   'February',
@@ -45,15 +58,16 @@ export function useFormats() {
   const intlLocale = () => (locale.value === 'en' ? 'en-GB' : 'ja-JP')
 
   /**
-   * A calendar day (YYYY-MM-DD, or the start of a longer ISO string), as
-   * Intl's long date style writes it in both languages. A day, not an
-   * instant: no time zone shifts it. Written out here because a phone takes
+   * A calendar day (YYYY-MM-DD), as Intl's long date style writes it in
+   * both languages. A day is shown as is; an instant (a recorded time) as
+   * its day in Japan, whatever the zone of the server or the phone.
+   * Written out here because a phone takes
    * a quarter of a second to build its first Intl date formatter, and
    * resident pages show days before anything else.
    */
   function day(iso: string | null | undefined) {
     if (!iso) return ''
-    const match = CALENDAR_DAY.exec(iso)
+    const match = CALENDAR_DAY.exec(japaneseDay(iso))
     if (!match) return iso
     const [year, monthNumber, date] = match.slice(1).map(Number)
     if (monthNumber < 1 || monthNumber > 12 || date < 1 || date > 31) return iso
@@ -71,7 +85,7 @@ export function useFormats() {
         new Intl.DateTimeFormat(language, {
           dateStyle: 'long',
           timeStyle: 'short',
-          timeZone: 'Asia/Tokyo',
+          timeZone: JAPAN_TIME_ZONE,
         })
     ).format(new Date(iso))
   }

@@ -7,6 +7,8 @@ import { todayInJapan } from '#ledger/coupon_issuance'
 import { HOUR } from '#tests/helpers/programs'
 import { hanakoWithHours } from '#tests/helpers/resident_visits'
 import { newParent, reserveAtAozora } from '#tests/helpers/resident_home'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
 
 /** Hanako's baby born a month ago, 128 hours, and a doula visit of 4 h approved */
 async function hanakoWithAVisit() {
@@ -105,6 +107,26 @@ test.group('Resident home journey', (group) => {
       assert.deepEqual(problems, [])
     })
   }
+
+  test('on a phone: hours granted at 08:30 in Japan show that day, not the UTC day before', async ({
+    browserContext,
+    assert,
+  }) => {
+    const { resident } = await hanakoWithHours()
+    // 1 June 2026, 08:30 in Japan, is 31 May 23:30 UTC
+    await db
+      .from('ledger_entries')
+      .whereIn('lot_id', db.from('ledger_lots').where('resident_id', resident.id).select('id'))
+      .update({ created_at: DateTime.fromISO('2026-05-31T23:30:00Z').toJSDate() })
+    const page = await browserContext.newPage()
+    await page.setViewportSize(VIEWPORTS.phone)
+    await signInInBrowser(page, 'hanako@example.jp')
+    await page.goto('/m/minato/my/history')
+    await page.getByRole('heading', { level: 1, name: '履歴' }).waitFor()
+    const grant = page.locator('li[data-type="grant"]')
+    assert.include(await grant.textContent(), '2026年6月1日')
+    assert.notInclude(await grant.textContent(), '2026年5月31日')
+  })
 
   test('on a phone: an account without a record is welcomed with two clear choices', async ({
     browserContext,

@@ -9,6 +9,7 @@ const StaffStatisticsController = () => import('#statistics/staff_statistics_con
 router
   .group(() => {
     router.get('/statistics', [StaffStatisticsController, 'index']).as('statistics.index')
+    router.get('/statistics/export', [StaffStatisticsController, 'export']).as('statistics.export')
   })
   .prefix('/m/:municipality')
   .as('tenant')

@@ -4,81 +4,103 @@ import ConsolePolicy from '#tenancy/console_policy'
 import ProviderRegistry from '#providers/provider_registry'
 import { recordStaffEvent } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import { statisticsFiltersValidator } from '#statistics/statistics_validator'
-import UsageStatistics from '#statistics/usage_statistics'
+import {
+  statisticsExportValidator,
+  statisticsFiltersValidator,
+} from '#statistics/statistics_validator'
+import StatisticsReport, { type ReportProgram } from '#statistics/statistics_report'
+import { periodAsked, recentFiscalYears } from '#statistics/statistics_period'
+import { statisticsCsv } from '#statistics/statistics_csv'
 import { localizedText } from '#shared/localized_text'
-import type { LocalizedText } from '#plugin_host/define_plugin'
+import { csvDownloadHeaders } from '#csv/csv_export'
 
 /**
- * Statistics per program and month: hours granted and used, active
- * residents, usage per facility, and the twelve months to the chosen one.
- * Every count of 1–7 residents (and the figures beside it) shows as "*".
- * Each viewing is audited.
+ * Statistics of a period (a fiscal year by default, a month or a range of
+ * months) per program: hours granted and used, active residents, usage
+ * per facility, and a table of each month with the period's total, on
+ * screen and as CSV. Every count of 1–7 residents (and the figures beside
+ * it) shows as "*". Each viewing and export is audited.
  */
 export default class StaffStatisticsController {
   async index(ctx: HttpContext) {
-    const { bouncer, request, inertia, tenant, i18n } = ctx
+    const { bouncer, request, inertia, tenant } = ctx
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const filters = await request.validateUsing(statisticsFiltersValidator, {
       messagesProvider: staffFieldNames(ctx, 'staff_statistics.fields'),
     })
-    const month = filters.month ?? UsageStatistics.currentMonth()
-    const programs = await ProviderRegistry.contractablePrograms(tenant.municipalityId)
-    const chosen = filters.program
-      ? programs.find(({ plugin, program }) => `${plugin.id}/${program.code}` === filters.program)
-      : null
-    if (filters.program && !chosen) throw new lucidErrors.E_ROW_NOT_FOUND()
-    const text = (value: LocalizedText) => localizedText(value, i18n.locale)
-
-    const ref = chosen ? { pluginId: chosen.plugin.id, programCode: chosen.program.code } : null
-    const statistics = new UsageStatistics(tenant.municipalityId, ref)
-    const figures = await statistics.month(month)
-    const facilities = await statistics.facilities(month)
-
-    // The 12-month table of each program shown (the chosen one, or all)
-    const months = UsageStatistics.twelveMonthsTo(month)
-    const history = []
-    for (const { plugin, program } of chosen ? [chosen] : programs) {
-      const rows = await new UsageStatistics(tenant.municipalityId, {
-        pluginId: plugin.id,
-        programCode: program.code,
-      }).months(months)
-      history.push({
-        key: `${plugin.id}/${program.code}`,
-        name: text(program.name),
-        months: rows.map((row) => ({
-          month: row.month,
-          granted: UsageStatistics.shownGrant(row.granted),
-          used: UsageStatistics.shownUsage(row.used),
-        })),
-      })
-    }
+    const { programs, chosen } = await this.#programs(ctx, filters.program)
+    const period = periodAsked(filters)
+    const report = new StatisticsReport(tenant.municipalityId, period)
+    const overview = await report.overview(chosen)
 
     await recordStaffEvent(ctx, {
       action: 'statistics.viewed',
       purpose: 'statistics',
-      details: { program: filters.program ?? null, month },
+      details: { program: filters.program ?? null, from: period.from, to: period.to },
     })
 
     return inertia.render('statistics/staff/index', {
-      filters: { program: filters.program ?? '', month },
-      programs: programs.map(({ plugin, program }) => ({
-        key: `${plugin.id}/${program.code}`,
-        name: text(program.name),
-      })),
-      summary: {
-        granted: UsageStatistics.shownGrant(figures.granted),
-        used: UsageStatistics.shownUsage(figures.used),
-      },
-      facilities: UsageStatistics.shownFacilities(facilities).map((row) => ({
+      filters: { program: filters.program ?? '', ...period },
+      fiscalYears: recentFiscalYears(),
+      programs: programs.map(({ key, name }) => ({ key, name })),
+      summary: overview.summary,
+      facilities: overview.facilities.map((row) => ({
         facilityId: row.facilityId,
-        facility: row.facility ? text(row.facility) : null,
-        provider: row.provider ? text(row.provider) : null,
+        facility: row.facility ? localizedText(row.facility, ctx.i18n.locale) : null,
+        provider: row.provider ? localizedText(row.provider, ctx.i18n.locale) : null,
         residents: row.residents,
         visits: row.visits,
         hours: row.hours,
       })),
-      history,
+      history: await report.tables(chosen ? [chosen] : programs),
     })
+  }
+
+  /** The monthly tables of the screen as a CSV file, small cells suppressed the same way */
+  async export(ctx: HttpContext) {
+    const { bouncer, request, response, tenant, i18n } = ctx
+    await bouncer.with(ConsolePolicy).authorize('staff', tenant)
+    const filters = await request.validateUsing(statisticsExportValidator, {
+      messagesProvider: staffFieldNames(ctx, 'staff_statistics.fields'),
+    })
+    const { programs, chosen } = await this.#programs(ctx, filters.program)
+    const period = periodAsked(filters)
+    const encoding = filters.encoding ?? 'utf8_bom'
+    const tables = await new StatisticsReport(tenant.municipalityId, period).tables(
+      chosen ? [chosen] : programs
+    )
+    const file = await statisticsCsv(i18n, tenant.municipality.code, period, tables, encoding)
+
+    // Recorded before the file leaves: no export without its record.
+    await recordStaffEvent(ctx, {
+      action: 'statistics.exported',
+      purpose: 'statistics',
+      details: {
+        program: filters.program ?? null,
+        from: period.from,
+        to: period.to,
+        encoding,
+        file: file.asciiName,
+      },
+    })
+    const headers = csvDownloadHeaders(encoding, file)
+    for (const [name, value] of Object.entries(headers)) {
+      response.header(name, value)
+    }
+    return response.send(file.bytes)
+  }
+
+  /** The programs the municipality offers, and the one asked for (404 when unknown) */
+  async #programs(ctx: HttpContext, asked: string | undefined) {
+    const offered = await ProviderRegistry.contractablePrograms(ctx.tenant.municipalityId)
+    const programs: ReportProgram[] = offered.map(({ plugin, program }) => ({
+      key: `${plugin.id}/${program.code}`,
+      name: localizedText(program.name, ctx.i18n.locale),
+      pluginId: plugin.id,
+      programCode: program.code,
+    }))
+    const chosen = asked ? (programs.find((program) => program.key === asked) ?? null) : null
+    if (asked && !chosen) throw new lucidErrors.E_ROW_NOT_FOUND()
+    return { programs, chosen }
   }
 }

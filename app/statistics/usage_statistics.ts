@@ -5,12 +5,12 @@ import type { ProgramRef } from '#ledger/program_catalog'
 import LedgerRollupRefresh from '#ledger/ledger_rollup_refresh'
 import { ALL_FACILITIES, ALL_PROGRAMS, NO_FACILITY, ROLLUP_TIME_ZONE } from '#ledger/ledger_rollups'
 import { type Cell, hiddenRows, suppressRow } from '#statistics/small_cells'
+import type { Month } from '#statistics/statistics_period'
+
+export type { Month } from '#statistics/statistics_period'
 
 /** Lots count in the month of their creation in Japan, as the ledger's rollups count them */
 export const STATISTICS_TIME_ZONE = ROLLUP_TIME_ZONE
-
-/** A month "YYYY-MM" in Japan time */
-export type Month = string
 
 /** What was granted in a month: lots created then (revoked lots left out) */
 export type GrantFigures = { residents: number; lots: number; minutes: number }
@@ -42,10 +42,6 @@ export default class UsageStatistics {
     private municipalityId: number,
     private program: ProgramRef | null
   ) {}
-
-  static currentMonth(): Month {
-    return DateTime.now().setZone(STATISTICS_TIME_ZONE).toFormat('yyyy-MM')
-  }
 
   /** The 12 months that end with `month`, oldest first */
   static twelveMonthsTo(month: Month): Month[] {
@@ -91,14 +87,69 @@ export default class UsageStatistics {
     })
   }
 
-  /** Approved usage in the month per facility (visits without one: facilityId null) */
-  async facilities(month: Month): Promise<FacilityFigures[]> {
+  /**
+   * The figures of several months together: lots, visits and minutes
+   * added up; residents counted once however many of the months they were
+   * active in (from the rollup's member rows, which a sum of the months'
+   * counts would overcount).
+   */
+  async period(months: Month[], figures?: MonthFigures[]): Promise<Omit<MonthFigures, 'month'>> {
+    if (months.length === 1) return figures?.[0] ?? this.month(months[0])
+    figures ??= await this.months(months)
+    const sum = (pick: (month: MonthFigures) => number) =>
+      figures!.reduce((total, month) => total + pick(month), 0)
+    const residents = await this.#members()
+      .whereIn('month', months)
+      .where('facility_id', ALL_FACILITIES)
+      .groupBy('kind')
+      .select('kind')
+      .countDistinct('resident_id as residents')
+    const residentsOf = (kind: string) =>
+      Number(residents.find((row) => row.kind === kind)?.residents ?? 0)
+    return {
+      granted: {
+        residents: residentsOf('granted'),
+        lots: sum((month) => month.granted.lots),
+        minutes: sum((month) => month.granted.minutes),
+      },
+      used: {
+        residents: residentsOf('used'),
+        visits: sum((month) => month.used.visits),
+        minutes: sum((month) => month.used.minutes),
+      },
+    }
+  }
+
+  /** Approved usage per facility (visits without one: facilityId null) in a month or several */
+  async facilities(months: Month | Month[]): Promise<FacilityFigures[]> {
+    const chosen = typeof months === 'string' ? [months] : months
     await LedgerRollupRefresh.run(this.municipalityId)
-    const rows = await this.#totals()
+    const totals = await this.#totals()
       .where('kind', 'used')
-      .where('month', month)
+      .whereIn('month', chosen)
       .whereNot('facility_id', ALL_FACILITIES)
-      .select('facility_id', 'residents', 'items', 'minutes')
+      .groupBy('facility_id')
+      .select('facility_id')
+      .sum('residents as residents')
+      .sum('items as items')
+      .sum('minutes as minutes')
+    // Several months: a resident active in two of them is one resident
+    const distinct =
+      chosen.length > 1
+        ? await this.#members()
+            .where('kind', 'used')
+            .whereIn('month', chosen)
+            .whereNot('facility_id', ALL_FACILITIES)
+            .groupBy('facility_id')
+            .select('facility_id')
+            .countDistinct('resident_id as residents')
+        : totals
+    const rows = totals.map((row) => ({
+      ...row,
+      residents:
+        distinct.find((other) => Number(other.facility_id) === Number(row.facility_id))
+          ?.residents ?? 0,
+    }))
     const ids = rows.map((row) => Number(row.facility_id)).filter((id) => id !== NO_FACILITY)
     const facilities = ids.length
       ? await Facility.query().whereIn('id', ids).preload('provider')
@@ -150,8 +201,17 @@ export default class UsageStatistics {
 
   /** The month totals of this municipality and program (or every program) */
   #totals() {
+    return this.#scoped('ledger_month_totals')
+  }
+
+  /** Who was active in each month, of this municipality and program (or every program) */
+  #members() {
+    return this.#scoped('ledger_month_residents')
+  }
+
+  #scoped(table: string) {
     return db
-      .from('ledger_month_totals')
+      .from(table)
       .where('municipality_id', this.municipalityId)
       .where('plugin_id', this.program?.pluginId ?? ALL_PROGRAMS)
       .where('program_code', this.program?.programCode ?? ALL_PROGRAMS)

@@ -91,6 +91,21 @@ test.group('Staff console journey: providers (phone, Japanese)', (group) => {
 
     await page.goto('/m/minato/statistics?month=2026-05')
     await page.getByRole('heading', { level: 1, name: '統計' }).waitFor()
+    await page.getByRole('heading', { level: 2, name: 'すべての制度・2026年5月' }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [])
+    // by fiscal year (April to March), with the table as CSV
+    await page.getByLabel('年度で選ぶ').check()
+    await page.getByLabel('年度', { exact: true }).selectOption('2026')
+    await page.getByRole('button', { name: '検索' }).click()
+    await page.waitForURL(/year=2026/)
+    await page
+      .getByRole('heading', { level: 2, name: 'すべての制度・2026年度（2026年4月〜2027年3月）' })
+      .waitFor()
+    const csv = page.getByRole('link', { name: 'CSV（Excel用 Shift_JIS）' })
+    assert.equal(
+      await csv.getAttribute('href'),
+      '/m/minato/statistics/export?year=2026&encoding=cp932'
+    )
     assert.deepEqual(await seriousViolations(page), [])
   })
 })

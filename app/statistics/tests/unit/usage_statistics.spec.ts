@@ -80,6 +80,29 @@ test.group('Usage statistics', (group) => {
     assert.deepEqual(UsageStatistics.shownUsage(empty.used), { residents: 0, visits: 0, hours: 0 })
   })
 
+  test('several months: figures added up, each resident counted once', async ({ assert }) => {
+    const { municipality, facilityA, facilityB } = await dataset()
+    const statistics = new UsageStatistics(municipality.id, POSTPARTUM)
+    const spring = await statistics.period(['2026-04', '2026-05', '2026-06'])
+    // the first resident visits in April, May and June: one resident, three visits
+    assert.deepEqual(spring.used, { residents: 9, visits: 12, minutes: 60 + 8 * 120 + 120 + 60 })
+    // the ninth resident's April lot and the eight May lots (the revoked one left out)
+    assert.deepEqual(spring.granted, { residents: 9, lots: 9, minutes: (8 * 128 + 96) * 60 })
+
+    const rows = await statistics.facilities(['2026-04', '2026-05', '2026-06'])
+    const byId = (id: number) => rows.find((row) => row.facilityId === id)!
+    assert.deepEqual(
+      { residents: byId(facilityA.id).residents, visits: byId(facilityA.id).visits },
+      { residents: 8, visits: 10 }
+    )
+    assert.deepEqual(
+      { residents: byId(facilityB.id).residents, visits: byId(facilityB.id).visits },
+      { residents: 1, visits: 2 }
+    )
+    // one month alone reads as before
+    assert.deepEqual(await statistics.period(['2026-05']), await statistics.month('2026-05'))
+  })
+
   test('per facility: 8 residents are shown, 1 resident is "*" with its hours', async ({
     assert,
   }) => {

@@ -53,7 +53,10 @@ export type HeldProgram = {
   pluginId: string
   programCode: string
   name: string
+  /** What each service may use today (the figures pools are made of) */
   balances: ServiceHours[]
+  /** The same hours as shown: services sharing them as one figure */
+  pools: ProgramCoupons['pools']
   nearestExpiry: NearestExpiry | null
 }
 
@@ -185,6 +188,7 @@ export default class ResidentOverview {
       programCode: program.programCode,
       name: program.name,
       balances: program.balances,
+      pools: program.pools,
       nearestExpiry: ResidentOverview.nearestExpiry(program.lots, today),
     }
   }

@@ -4,6 +4,7 @@ import CouponDefinitions from '#ledger/coupon_definitions'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
 import WindowKey from '#ledger/window_key'
+import { hourPools } from '#ledger/hour_pools'
 import { localizedText } from '#shared/localized_text'
 import type { LocalizedText } from '#plugin_host/define_plugin'
 
@@ -47,7 +48,25 @@ export type ProgramCoupons = {
   }
   copaymentTiers: { code: string; name: string }[] | null
   balances: { service: string; name: string; minutes: number }[]
+  /** The balances as the hours they are: services sharing lots as one figure (hour_pools.ts) */
+  pools: {
+    minutes: number
+    services: { code: string; name: string }[]
+    limits: { service: string; name: string; minutes: number }[]
+  }[]
+  /** Visits confirmed by the resident and waiting for the provider, and the minutes they hold */
+  pending: { visits: number; minutes: number }
   lots: CouponLot[]
+}
+
+function pendingOf(
+  rows: { plugin_id: string; program_code: string; visits: unknown; minutes: unknown }[],
+  ref: { pluginId: string; programCode: string }
+) {
+  const row = rows.find(
+    (candidate) => candidate.plugin_id === ref.pluginId && candidate.program_code === ref.programCode
+  )
+  return { visits: Number(row?.visits ?? 0), minutes: Number(row?.minutes ?? 0) }
 }
 
 /**
@@ -98,6 +117,18 @@ export default class ResidentCoupons {
           .whereNotNull('actor_user_id')
           .orderBy('id')
       : []
+
+    const pending = await db
+      .from('ledger_redemptions')
+      .where({
+        municipality_id: this.municipalityId,
+        resident_id: residentId,
+        status: 'reserved',
+      })
+      .groupBy('plugin_id', 'program_code')
+      .select('plugin_id', 'program_code')
+      .count('* as visits')
+      .sum('minutes as minutes')
 
     const result: ProgramCoupons[] = []
     const defaultVersions = await CouponDefinitions.defaultVersions(this.municipalityId)
@@ -150,6 +181,26 @@ export default class ResidentCoupons {
           name: serviceName(balance.service),
           minutes: balance.minutes,
         })),
+        pools: hourPools(
+          program.services.map((service) => service.code),
+          balances,
+          lots
+            .filter(
+              (lot) =>
+                lot.plugin_id === plugin.id &&
+                lot.program_code === program.code &&
+                lot.status === 'active' &&
+                lot.valid_from <= today &&
+                lot.valid_to >= today &&
+                Number(lot.available_minutes) > 0
+            )
+            .map((lot) => JSON.parse(lot.services) as string[])
+        ).map((pool) => ({
+          minutes: pool.minutes,
+          services: pool.services.map((code) => ({ code, name: serviceName(code) })),
+          limits: pool.limits.map((limit) => ({ ...limit, name: serviceName(limit.service) })),
+        })),
+        pending: pendingOf(pending, ref),
         lots: lots
           .filter((lot) => lot.plugin_id === plugin.id && lot.program_code === program.code)
           .map((lot) => {

@@ -1,7 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ConsolePolicy from '#tenancy/console_policy'
 import type { ResidentFields } from '#residents/resident_directory'
-import { staffActionFrom } from '#audit/staff_action'
+import { recordStaffEvent, staffActionFrom } from '#audit/staff_action'
+import ResidentCoupons from '#ledger/resident_coupons'
 import { staffFieldNames } from '#http/staff_field_names'
 import {
   childFieldsFrom,
@@ -103,7 +104,8 @@ export default class StaffResidentsController {
     )
     // A code just issued is shown once: it came through the session, never a URL
     const claimCode = (ctx.session.flashMessages.get('claimCode') as ClaimCodeFlash) ?? null
-    return inertia.render('residents/staff/show', { resident, claimCode })
+    const coupons = await this.#couponSummary(ctx, resident.id)
+    return inertia.render('residents/staff/show', { resident, claimCode, coupons })
   }
 
   async edit(ctx: HttpContext) {
@@ -138,5 +140,40 @@ export default class StaffResidentsController {
     } catch (error) {
       return refused(ctx, error, (field) => field)
     }
+  }
+
+  /**
+   * What the counter needs first: per program the resident holds, the hours
+   * left (shared hours as one figure), the usable lots with their last
+   * day, and the visits waiting for a provider. Audited as a coupon read.
+   */
+  async #couponSummary(ctx: HttpContext, residentId: number) {
+    const programs = await new ResidentCoupons(ctx.tenant.municipalityId, ctx.i18n.locale).of(
+      residentId
+    )
+    const held = programs.filter((program) => program.lots.length > 0)
+    await recordStaffEvent(ctx, {
+      action: 'coupons.viewed',
+      subjectResidentId: residentId,
+      purpose: 'resident_record',
+      details: { lot_ids: held.flatMap((program) => program.lots.map((lot) => lot.id)) },
+    })
+    return held.map((program) => ({
+      key: program.key,
+      name: program.name,
+      pools: program.pools,
+      pending: program.pending,
+      lots: program.lots
+        .filter((lot) => lot.status === 'active' && !lot.lapsed)
+        .sort((a, b) => a.validTo.localeCompare(b.validTo) || a.id - b.id)
+        .map((lot) => ({
+          id: lot.id,
+          window: lot.window,
+          validFrom: lot.validFrom,
+          validTo: lot.validTo,
+          grantedMinutes: lot.grantedMinutes,
+          availableMinutes: lot.availableMinutes,
+        })),
+    }))
   }
 }

@@ -80,9 +80,13 @@ test.group('Staff coupons journey', (group) => {
       await program.getByRole('button', { name: '発行する' }).click()
       await page.getByRole('status').filter({ hasText: '128 時間を発行しました' }).waitFor()
 
-      const helperBalance = program.locator('[data-service="home_helper"]')
-      assert.equal(await textOf(helperBalance), '128 時間')
-      assert.equal(await textOf(program.locator('[data-service="doula"]')), '30 時間')
+      // one pool of 128 hours, of which the doula may use 30: not 128 + 30
+      const pool = program.locator('[data-pool="home_helper doula"]')
+      assert.equal(await textOf(pool.locator('[data-role="pool-hours"]')), '128 時間')
+      assert.equal(
+        await textOf(pool.locator('[data-service="doula"]')),
+        'そのうち家事・育児支援（産後ドゥーラ）は 30 時間まで'
+      )
       const lotText = await program.locator('article').first().textContent()
       assert.match(lotText!, /\d{4}年\d{1,2}月\d{1,2}日 から \d{4}年\d{1,2}月\d{1,2}日 まで/)
       assert.include(lotText!, '2024年度からの制度 (2024-04)')
@@ -100,7 +104,7 @@ test.group('Staff coupons journey', (group) => {
       assert.include(await row.textContent(), '訪問なし（入力誤り）')
 
       await page.goto(`/m/minato/residents/${resident.id}/coupons`)
-      assert.equal(await textOf(helperBalance), '128 時間')
+      assert.equal(await textOf(pool.locator('[data-role="pool-hours"]')), '128 時間')
       assert.deepEqual(problems, [])
     })
   }

@@ -47,11 +47,21 @@ test.group('Resident home journey', (group) => {
       const problems = watchForProblems(page)
       await signInInBrowser(page, 'hanako@example.jp')
 
-      // Home: big numbers per service
+      // Home: the shared hours as one big number, the doula's part under it
       await page.getByRole('heading', { level: 2, name: '港区のサービス' }).waitFor()
       const card = page.locator('article[data-program="postpartum_support/postpartum"]')
-      assert.equal(await text(page, '[data-service="home_helper"]'), 'あと 124 時間')
-      assert.equal(await text(page, '[data-service="doula"]'), 'あと 26 時間')
+      const pool = card.locator('[data-pool="home_helper doula"]')
+      assert.equal(
+        await pool.locator('.program-hours__service').textContent(),
+        '家事支援（ホームヘルパー）、家事・育児支援（産後ドゥーラ）'
+      )
+      assert.equal(await text(page, '[data-role="pool-hours"]'), 'あと 124 時間')
+      assert.equal(
+        await text(page, '[data-service="doula"]'),
+        'そのうち家事・育児支援（産後ドゥーラ）は 26 時間まで'
+      )
+      assert.equal(await card.locator('[data-pool]').count(), 1, 'not 124 h and 26 h side by side')
+      await card.getByText('使うときは、有効期限の近い時間から先に引かれます。').waitFor()
       assert.match((await card.locator('[data-role="expiry"]').textContent())!, /有効期限：/)
       assert.equal(await card.locator('[data-role="expiring-soon"]').count(), 0)
       await page.getByRole('link', { name: 'QRコードを読み取って使う' }).waitFor()

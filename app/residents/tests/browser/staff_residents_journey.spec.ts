@@ -5,6 +5,9 @@ import { signInInBrowser } from '#tests/helpers/browser_sign_in'
 import { VIEWPORTS, watchForProblems, seriousViolations } from '#tests/helpers/browser_page'
 import { label } from '#tests/helpers/browser_labels'
 import { todayInJapan } from '#ledger/coupon_issuance'
+import { hanakoWithHours } from '#tests/helpers/resident_visits'
+import { reserveAtAozora } from '#tests/helpers/resident_home'
+import { HOUR } from '#tests/helpers/programs'
 
 test.group('Staff residents journey', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -69,4 +72,44 @@ test.group('Staff residents journey', (group) => {
       assert.deepEqual(problems, [])
     })
   }
+
+  test('on a phone: a resident’s page opens with the hours left, usable lots and waiting visits', async ({
+    browserContext,
+    assert,
+  }) => {
+    await browserContext.setDefaultTimeout(15_000)
+    const { city, resident } = await hanakoWithHours()
+    await reserveAtAozora(city, resident.id, { date: todayInJapan(), minutes: 4 * HOUR })
+    const page = await browserContext.newPage()
+    await page.setViewportSize(VIEWPORTS.phone)
+    const problems = watchForProblems(page)
+    await signInInBrowser(page, 'staff@minato.example')
+    await page.goto(`/m/minato/residents/${resident.id}`)
+
+    const summary = page.locator('section[aria-labelledby="coupon-summary-heading"]')
+    await summary.getByRole('heading', { level: 2, name: '利用できる時間' }).waitFor()
+    const program = summary.locator('article[data-program="postpartum_support/postpartum"]')
+    // 128 hours, 4 of them held by the waiting visit: one figure, the doula's part under it
+    const pool = program.locator('[data-pool="home_helper doula"]')
+    const poolHours = await pool.locator('[data-role="pool-hours"]').innerText()
+    assert.equal(poolHours.trim(), '124 時間')
+    assert.include(await pool.locator('[data-service="doula"]').textContent(), '30 時間まで')
+    const pending = await program.locator('[data-role="pending"]').innerText()
+    assert.equal(
+      pending.replace(/\s+/g, ' ').trim(),
+      '事業者の承認待ちの利用が 1 件（4 時間）あります。 承認待ちの利用を見る'
+    )
+    const lot = program.locator('tr[data-lot]')
+    assert.equal(await lot.count(), 1)
+    assert.include(await lot.textContent(), '124 時間 ／ 128 時間')
+    assert.match((await lot.textContent())!, /\d{4}年\d{1,2}月\d{1,2}日/)
+    // The summary comes before the resident's details
+    const headings = await page.getByRole('heading', { level: 2 }).allTextContents()
+    assert.isBelow(headings.indexOf('利用できる時間'), headings.indexOf('基本情報'))
+    await program.getByRole('link', { name: '承認待ちの利用を見る' }).click()
+    await page.waitForURL(/status=reserved/)
+    assert.include(page.url(), 'resident=MN-000101')
+    assert.deepEqual(await seriousViolations(page), [])
+    assert.deepEqual(problems, [])
+  })
 })

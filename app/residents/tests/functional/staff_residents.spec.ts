@@ -125,10 +125,15 @@ test.group('Staff residents: search and pages', (group) => {
       assert.include(shown.children[0], { dueDate: daysFromToday(60), lotsIssued: 0 })
       assert.notProperty(shown, 'userId', 'the page gets only what it shows')
 
-      const event = await latestEvent()
-      assert.equal(event.action, 'resident.viewed')
+      const event = await latestEvent({ action: 'resident.viewed' })
       assert.equal(Number(event.subject_resident_id), yamada.id)
       assert.equal(event.purpose, 'resident_record')
+      // the coupon summary at the top of the page is a read of their coupons too
+      const coupons = await latestEvent()
+      assert.equal(coupons.action, 'coupons.viewed')
+      assert.equal(Number(coupons.subject_resident_id), yamada.id)
+      assert.equal(coupons.purpose, 'resident_record')
+      assert.deepEqual(page.body().props.coupons, [])
     }
   })
 

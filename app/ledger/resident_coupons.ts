@@ -64,7 +64,8 @@ function pendingOf(
   ref: { pluginId: string; programCode: string }
 ) {
   const row = rows.find(
-    (candidate) => candidate.plugin_id === ref.pluginId && candidate.program_code === ref.programCode
+    (candidate) =>
+      candidate.plugin_id === ref.pluginId && candidate.program_code === ref.programCode
   )
   return { visits: Number(row?.visits ?? 0), minutes: Number(row?.minutes ?? 0) }
 }

@@ -68,7 +68,6 @@ test.group('Staff coupons: every refusal shows', (group) => {
 
   test('the issue form: the program, the child, the period and the hours', async ({
     browserContext,
-    assert,
   }) => {
     await browserContext.setDefaultTimeout(15_000)
     const household = await residentWithChildren([
@@ -117,7 +116,7 @@ test.group('Staff coupons: every refusal shows', (group) => {
     await expectPageAlert(page, 'この自治体ではこの制度を利用していません。', form)
   })
 
-  test('the lot forms: the expiry and the revocation', async ({ browserContext, assert }) => {
+  test('the lot forms: the expiry and the revocation', async ({ browserContext }) => {
     await browserContext.setDefaultTimeout(15_000)
     const household = await residentWithChildren([{ birthDate: daysFromToday(-30) }])
     const by = await staffOf(household.municipality)

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import Resident from '#residents/resident'
 import { auditedNotFound } from '#audit/staff_action'
+import { type RefusalFields, refusedToForm } from '#http/form_refusals'
 
 /** A resident's coupons page in the staff console */
 export function couponsPath(ctx: HttpContext, residentId: number) {
@@ -20,14 +21,11 @@ export async function residentOr404(ctx: HttpContext): Promise<Resident> {
   return resident
 }
 
-/** A refusal goes back to the form: the reason under its field, input kept */
-export function refused(
-  ctx: HttpContext,
-  error: unknown,
-  fieldFor: (code: LedgerRefusalCode) => string
-) {
+/** Refusals of the coupon forms: the reason where `place` says (form_refusals.ts) */
+export type CouponRefusalFields = RefusalFields<LedgerRefusalCode>
+
+/** A ledger refusal goes back to the form; anything else is thrown on */
+export function refused(ctx: HttpContext, error: unknown, place: CouponRefusalFields) {
   if (!(error instanceof LedgerRefusal)) throw error
-  ctx.session.flashAll()
-  ctx.session.flash('inputErrorsBag', { [fieldFor(error.code)]: [error.translate(ctx.i18n)] })
-  return ctx.response.redirect().back()
+  return refusedToForm(ctx, error, place)
 }

@@ -3,34 +3,41 @@ import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import PluginPermissionPolicy from '#plugin_host/plugin_permission_policy'
 import ConsolePolicy from '#tenancy/console_policy'
-import type { LedgerRefusalCode } from '#ledger/ledger_refusal'
 import Child from '#residents/child'
 import ResidentCoupons from '#ledger/resident_coupons'
 import GrantNotices from '#coupons/grant_notices'
 import { recordStaffEvent, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import { issueCouponValidator } from '#coupons/staff_coupon_validator'
-import { couponsPath, refused, residentOr404 } from '#coupons/staff_coupon_responses'
+import {
+  type CouponRefusalFields,
+  couponsPath,
+  refused,
+  residentOr404,
+} from '#coupons/staff_coupon_responses'
 
-/** Which field of the issue form a refusal belongs under */
-const ISSUE_FIELDS: Partial<Record<LedgerRefusalCode, string>> = {
-  unknown_program: 'program',
-  program_not_enabled: 'program',
-  unknown_definition: 'program',
-  child_required: 'child_id',
-  child_not_found: 'child_id',
-  child_dates_missing: 'child_id',
-  child_too_old: 'child_id',
-  window_required: 'window',
-  unknown_window: 'window',
-  window_not_for_birth: 'window',
-  windows_over: 'window',
-  invalid_amount: 'hours',
-  not_whole_units: 'hours',
-  below_minimum: 'hours',
-  cap_exceeded: 'hours',
-  copayment_tier_required: 'copayment_tier',
-  unknown_copayment_tier: 'copayment_tier',
+/** Where the issue form's refusals go; any other code to its top ("program") */
+const ISSUE_REFUSALS: CouponRefusalFields = {
+  otherwise: 'program',
+  fields: {
+    unknown_program: null,
+    program_not_enabled: null,
+    unknown_definition: 'program',
+    child_required: 'child_id',
+    child_not_found: 'child_id',
+    child_dates_missing: 'child_id',
+    child_too_old: 'child_id',
+    window_required: 'window',
+    unknown_window: 'window',
+    window_not_for_birth: 'window',
+    windows_over: 'window',
+    invalid_amount: 'hours',
+    not_whole_units: 'hours',
+    below_minimum: 'hours',
+    cap_exceeded: 'hours',
+    copayment_tier_required: 'copayment_tier',
+    unknown_copayment_tier: 'copayment_tier',
+  },
 }
 
 /**
@@ -111,7 +118,7 @@ export default class StaffCouponsController {
       )
       return response.redirect(couponsPath(ctx, resident.id))
     } catch (error) {
-      return refused(ctx, error, (code) => ISSUE_FIELDS[code] ?? 'program')
+      return refused(ctx, error, ISSUE_REFUSALS)
     }
   }
 }

@@ -2,16 +2,22 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import ConsolePolicy from '#tenancy/console_policy'
 import CouponAdministration from '#ledger/coupon_administration'
-import type { LedgerRefusalCode } from '#ledger/ledger_refusal'
 import { formatCalendarDate } from '#shared/calendar_date'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
 import { lotExpiryValidator, revokeLotValidator } from '#coupons/staff_coupon_validator'
-import { couponsPath, refused } from '#coupons/staff_coupon_responses'
+import { type CouponRefusalFields, couponsPath, refused } from '#coupons/staff_coupon_responses'
 
-/** Which field of the expiry form a refusal belongs under */
-const EXPIRY_FIELDS: Partial<Record<LedgerRefusalCode, string>> = {
-  reason_required: 'reason',
+/** A lot revoked or lapsed meanwhile has no revoke form on the page any more */
+const REVOKE_REFUSALS: CouponRefusalFields = {
+  otherwise: 'reason',
+  fields: { lot_revoked: null, lot_expired: null },
+}
+
+/** A lot revoked meanwhile has no expiry form on the page any more */
+const EXPIRY_REFUSALS: CouponRefusalFields = {
+  otherwise: 'valid_to',
+  fields: { reason_required: 'reason', lot_revoked: null },
 }
 
 /**
@@ -44,7 +50,7 @@ export default class StaffLotsController {
       )
       return response.redirect(couponsPath(ctx, revoked.residentId))
     } catch (error) {
-      return refused(ctx, error, () => 'reason')
+      return refused(ctx, error, REVOKE_REFUSALS)
     }
   }
 
@@ -76,7 +82,7 @@ export default class StaffLotsController {
       )
       return response.redirect(couponsPath(ctx, changed.residentId))
     } catch (error) {
-      return refused(ctx, error, (code) => EXPIRY_FIELDS[code] ?? 'valid_to')
+      return refused(ctx, error, EXPIRY_REFUSALS)
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ConsolePolicy from '#tenancy/console_policy'
 import CouponRedemption from '#ledger/coupon_redemption'
-import LedgerRefusal from '#ledger/ledger_refusal'
+import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import Resident from '#residents/resident'
 import ResidentCoupons from '#ledger/resident_coupons'
 import { auditedNotFound, recordStaffEvent, staffActionFrom } from '#audit/staff_action'
@@ -11,9 +11,19 @@ import UsageSearch, {
   type UsageFilters,
 } from '#usage/usage_search'
 import { staffFieldNames } from '#http/staff_field_names'
+import { type RefusalFields, refusedToForm } from '#http/form_refusals'
 import { cancelRedemptionValidator, usageFiltersValidator } from '#usage/staff_usage_validator'
 import { localizedText } from '#shared/localized_text'
 import type { LocalizedText } from '#plugin_host/define_plugin'
+
+/**
+ * The cancel form's refusals go under its reason; a visit no longer
+ * approved (cancelled meanwhile) has no cancel form on the page any more.
+ */
+const CANCEL_REFUSALS: RefusalFields<LedgerRefusalCode> = {
+  otherwise: 'reason',
+  fields: { not_posted: null },
+}
 
 /**
  * Usage (利用実績) of the municipality: every redemption, filtered by
@@ -121,9 +131,7 @@ export default class StaffUsageController {
       if (!done) await auditedNotFound(ctx, 'redemption.not_found', { redemption_id: redemptionId })
     } catch (error) {
       if (!(error instanceof LedgerRefusal)) throw error
-      session.flashAll()
-      session.flash('inputErrorsBag', { reason: [error.translate(i18n)] })
-      return response.redirect().back()
+      return refusedToForm(ctx, error, CANCEL_REFUSALS)
     }
     session.flash('notice', i18n.t('staff_coupons.flash.cancelled'))
     return response.redirect().back()

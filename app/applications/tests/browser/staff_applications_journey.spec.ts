@@ -57,7 +57,11 @@ test.group('Staff applications journey', (group) => {
     await units.fill('10')
     await page.getByLabel('自己負担の階層').selectOption('III')
     await page.getByRole('button', { name: '承認して交付する' }).click()
-    await page.getByText('発行する時間は24時間から48時間の範囲で指定してください。').waitFor()
+    await page
+      .locator('.field__error', {
+        hasText: '発行する時間は24時間から48時間の範囲で指定してください。',
+      })
+      .waitFor()
     assert.equal(await units.getAttribute('aria-invalid'), 'true')
 
     await units.fill('30')

@@ -29,7 +29,7 @@ test.group('Staff console journey: providers (phone, Japanese)', (group) => {
 
     // the form explains what is missing
     await page.getByRole('button', { name: '登録する' }).click()
-    await page.getByText('名称（日本語）を入力してください。').waitFor()
+    await page.locator('.field__error', { hasText: '名称（日本語）を入力してください。' }).waitFor()
 
     await page.getByLabel('名称（日本語）').fill('ひかり産後ケア')
     await page.getByLabel('名称（英語）').fill('Hikari Postnatal Care')
@@ -83,7 +83,9 @@ test.group('Staff console journey: providers (phone, Japanese)', (group) => {
     assert.deepEqual(await seriousViolations(page), [])
     await page.getByRole('button', { name: '「2021年度の制度」に切り替える' }).click()
     await page
-      .getByText('切り替える前に、変更内容を確認したことにチェックを入れてください。')
+      .locator('.field__error', {
+        hasText: '切り替える前に、変更内容を確認したことにチェックを入れてください。',
+      })
       .waitFor()
     await page.getByLabel('上の変更内容を確認しました').check()
     await page.getByRole('button', { name: '「2021年度の制度」に切り替える' }).click()

@@ -209,17 +209,18 @@ test.group('Staff console: usage', (group) => {
     const [event] = await events(hanako.municipality.id, 'redemption.cancelled')
     assert.equal(Number(event.subject_resident_id), hanako.resident.id)
 
-    // Only approved visits can be cancelled: the reason is shown in the form.
+    // Only approved visits can be cancelled. The page it goes back to has
+    // no cancel form for the visit any more: the page's alert says why.
     await browser.post(`/m/minato/usage/${visitId}/cancel`, { reason: 'again' })
     page = await browser.get('/m/minato/usage')
-    assert.equal(page.body().props.errors.reason, '承認済みの利用だけを取り消せます。')
+    assert.equal(page.body().flash.error, '承認済みの利用だけを取り消せます。')
     const pending = await visit(hanako, {
       date: DateTime.fromISO(today).plus({ days: 1 }).toISODate()!,
       approve: false,
     })
     await browser.post(`/m/minato/usage/${pending}/cancel`, { reason: 'x' })
     page = await browser.get('/m/minato/usage')
-    assert.equal(page.body().props.errors.reason, '承認済みの利用だけを取り消せます。')
+    assert.equal(page.body().flash.error, '承認済みの利用だけを取り消せます。')
     const stillReserved = await db.from('ledger_redemptions').where('id', pending).first()
     assert.equal(stillReserved.status, 'reserved')
   })

@@ -6,6 +6,7 @@ import AuditSearch, { AUDIT_TIME_ZONE, type AuditFilters } from '#audit_viewer/a
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { csvDownloadHeaders, csvStream } from '#csv/csv_export'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 function toFilters(input: {
   resident_number?: string
@@ -104,7 +105,12 @@ export default class StaffAuditEventsController {
     return response.stream(csvStream(header, rows, encoding))
   }
 
-  #record(ctx: HttpContext, action: string, destination: string, details: Record<string, unknown>) {
+  #record(
+    ctx: HttpContext,
+    action: AuditAction,
+    destination: string,
+    details: Record<string, unknown>
+  ) {
     return AuditTrail.record({
       municipalityId: ctx.tenant.municipalityId,
       action,

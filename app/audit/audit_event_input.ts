@@ -3,6 +3,8 @@
  * whom (subject resident), did what (action, outcome), why (purpose), from
  * where (source) and to where (destination: screen, file, API client).
  */
+import type { AuditAction, AuditPurpose } from '#audit/audit_vocabulary'
+
 export type AuditOutcome = 'success' | 'denied' | 'failure'
 
 export type AuditSource = {
@@ -13,12 +15,12 @@ export type AuditSource = {
 
 export type AuditEventInput = {
   municipalityId: number | null
-  action: string
+  action: AuditAction
   outcome?: AuditOutcome
   actorUserId?: number | null
   actorRole?: string | null
   subjectResidentId?: number | null
-  purpose?: string | null
+  purpose?: AuditPurpose | null
   source: AuditSource
   destination?: string | null
   /** Identifiers and counts only; never names, addresses or free text */

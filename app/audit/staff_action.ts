@@ -3,6 +3,7 @@ import AuditTrail from '#audit/audit_trail'
 import type { AuditEventInput, AuditSource } from '#audit/audit_event_input'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import TenantRecordNotFound from '#audit/tenant_record_not_found'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 /** Who acts, in which role, from where and on which screen */
 export type StaffAction = {
@@ -59,7 +60,7 @@ export function recordStaffEvent(ctx: HttpContext, event: StaffEvent) {
  */
 export async function auditedNotFound(
   _ctx: HttpContext,
-  action: string,
+  action: AuditAction,
   details: Record<string, unknown>
 ): Promise<never> {
   throw new TenantRecordNotFound(action, details)

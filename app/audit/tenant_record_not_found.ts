@@ -1,4 +1,5 @@
 import { Exception } from '@adonisjs/core/exceptions'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 /**
  * An id this municipality (or this resident, this provider) does not have:
@@ -11,7 +12,7 @@ export default class TenantRecordNotFound extends Exception {
   static code = 'E_TENANT_RECORD_NOT_FOUND'
 
   constructor(
-    readonly action: string,
+    readonly action: AuditAction,
     readonly details: Record<string, unknown>
   ) {
     super('Row not found', { status: 404, code: 'E_TENANT_RECORD_NOT_FOUND' })

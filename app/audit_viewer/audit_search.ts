@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import { chainKeyFor } from '#audit/audit_event_input'
+import type AuditWording from '#audit_viewer/audit_wording'
 
 export const AUDIT_TIME_ZONE = 'Asia/Tokyo'
 export const AUDIT_PAGE_SIZE = 25
@@ -14,19 +15,38 @@ export type AuditFilters = {
   to?: string
 }
 
+/** One event, its codes as recorded and each in words (AuditWording) */
 export type AuditListItem = {
   id: string
   sequence: number
   occurredAt: string
   action: string
+  title: string
   outcome: string
+  outcomeLabel: string
   actorName: string | null
   actorRole: string | null
+  roleLabel: string | null
+  residentId: number | null
   residentNumber: string | null
+  /** Only when the search was asked for names (see AuditSearchOptions) */
+  residentName: string | null
   purpose: string | null
+  purposeLabel: string | null
   sourceIp: string | null
   sourceChannel: string
+  channelLabel: string
   destination: string | null
+  destinationLabel: string | null
+}
+
+export type AuditSearchOptions = {
+  wording: AuditWording
+  /**
+   * The subject's name beside their number: only for a reader who may read
+   * the resident directory anyway, and who records whose names were shown.
+   */
+  residentNames: boolean
 }
 
 /**
@@ -36,7 +56,8 @@ export type AuditListItem = {
 export default class AuditSearch {
   constructor(
     private municipalityId: number,
-    private filters: AuditFilters
+    private filters: AuditFilters,
+    private options: AuditSearchOptions
   ) {}
 
   async page(page: number) {
@@ -87,13 +108,16 @@ export default class AuditSearch {
       .orderBy('users.full_name')
   }
 
-  async actions(): Promise<string[]> {
+  /** The actions on this municipality's trail, for the filter, in words and in their order */
+  async actions(locale: string): Promise<{ value: string; label: string }[]> {
     const rows = await db
       .from('audit_events')
       .where('chain_key', chainKeyFor(this.municipalityId))
       .distinct('action')
-      .orderBy('action')
-    return rows.map((row) => row.action)
+    const collator = new Intl.Collator(locale)
+    return rows
+      .map((row) => ({ value: row.action, label: this.options.wording.action(row.action) }))
+      .sort((a, b) => collator.compare(a.label, b.label))
   }
 
   #query(): DatabaseQueryBuilderContract {
@@ -123,9 +147,14 @@ export default class AuditSearch {
   }
 
   #selected() {
-    return this.#query()
+    const query = this.#query()
       .leftJoin('users', 'users.id', 'audit_events.actor_user_id')
-      .leftJoin('residents', 'residents.id', 'audit_events.subject_resident_id')
+      // The subject is this municipality's resident; names never cross municipalities
+      .leftJoin('residents', (join) =>
+        join
+          .on('residents.id', 'audit_events.subject_resident_id')
+          .andOnVal('residents.municipality_id', this.municipalityId)
+      )
       .select(
         'audit_events.id',
         'audit_events.sequence',
@@ -138,11 +167,18 @@ export default class AuditSearch {
         'audit_events.source_channel',
         'audit_events.destination',
         'users.full_name as actor_name',
+        'audit_events.subject_resident_id',
         'residents.resident_number as resident_number'
       )
+    if (this.options.residentNames) {
+      query.select('residents.family_name', 'residents.given_name')
+    }
+    return query
   }
 
   #item(row: Record<string, any>): AuditListItem {
+    const words = this.options.wording
+    const hasName = this.options.residentNames && row.family_name
     return {
       id: String(row.id),
       sequence: Number(row.sequence),
@@ -150,14 +186,22 @@ export default class AuditSearch {
         .setZone(AUDIT_TIME_ZONE)
         .toFormat('yyyy-MM-dd HH:mm:ss'),
       action: row.action,
+      title: words.action(row.action),
       outcome: row.outcome,
+      outcomeLabel: words.outcome(row.outcome),
       actorName: row.actor_name ?? null,
       actorRole: row.actor_role ?? null,
+      roleLabel: words.role(row.actor_role ?? null),
+      residentId: row.resident_number ? Number(row.subject_resident_id) : null,
       residentNumber: row.resident_number ?? null,
+      residentName: hasName ? `${row.family_name} ${row.given_name}` : null,
       purpose: row.purpose ?? null,
+      purposeLabel: words.purpose(row.purpose ?? null),
       sourceIp: row.source_ip ?? null,
       sourceChannel: row.source_channel,
+      channelLabel: words.channel(row.source_channel),
       destination: row.destination ?? null,
+      destinationLabel: words.destination(row.destination ?? null),
     }
   }
 }

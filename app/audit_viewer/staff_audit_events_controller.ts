@@ -3,9 +3,12 @@ import { DateTime } from 'luxon'
 import AuditTrailPolicy from '#audit_viewer/audit_trail_policy'
 import { auditExportValidator, auditFiltersValidator } from '#audit_viewer/audit_validator'
 import AuditSearch, { AUDIT_TIME_ZONE, type AuditFilters } from '#audit_viewer/audit_search'
+import AuditWording from '#audit_viewer/audit_wording'
+import ConsolePolicy from '#tenancy/console_policy'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import { csvDownloadHeaders, csvStream } from '#csv/csv_export'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 function toFilters(input: {
   resident_number?: string
@@ -25,6 +28,28 @@ function toFilters(input: {
 }
 
 /**
+ * The export's columns: what each event says in words, then its recorded
+ * codes (action, purpose, destination) for filtering in a spreadsheet and
+ * for matching against the trail itself.
+ */
+const AUDIT_CSV_COLUMNS = [
+  'occurred_at',
+  'sequence',
+  'action',
+  'outcome',
+  'actor',
+  'role',
+  'resident_number',
+  'purpose',
+  'source_ip',
+  'channel',
+  'destination',
+  'action_code',
+  'purpose_code',
+  'destination_code',
+]
+
+/**
  * The audit viewer of a municipality (administrators only). Reading the
  * trail and exporting it are themselves audited.
  */
@@ -34,11 +59,21 @@ export default class StaffAuditEventsController {
     await bouncer.with(AuditTrailPolicy).authorize('read', tenant)
     const input = await request.validateUsing(auditFiltersValidator)
     const filters = toFilters(input)
-    const search = new AuditSearch(tenant.municipalityId, filters)
+    const page = input.page ?? 1
+    // Names only for those who may open the resident's page anyway
+    const residentNames = await bouncer.with(ConsolePolicy).allows('staff', tenant)
+    const search = new AuditSearch(tenant.municipalityId, filters, {
+      wording: new AuditWording(ctx.i18n),
+      residentNames,
+    })
+    const result = await search.page(page)
 
+    // Recorded before anything is shown, with whose names this page shows
+    const named = result.events.filter((event) => event.residentName)
     await this.#record(ctx, 'audit.viewed', httpDestination(ctx), {
       filters,
-      page: input.page ?? 1,
+      page,
+      residents_shown: [...new Set(named.map((event) => event.residentId))],
     })
 
     return inertia.render('audit_viewer/index', {
@@ -47,9 +82,10 @@ export default class StaffAuditEventsController {
         name: tenant.municipality.nameIn(ctx.i18n.locale),
       },
       filters,
-      result: await search.page(input.page ?? 1),
+      result,
+      residentNames,
       actors: await search.actors(),
-      actions: await search.actions(),
+      actions: await search.actions(ctx.i18n.locale),
     })
   }
 
@@ -65,34 +101,28 @@ export default class StaffAuditEventsController {
     // Recorded before the first byte leaves: no export without its record.
     await this.#record(ctx, 'audit.exported', `file:${filename}`, { filters, encoding })
 
-    const search = new AuditSearch(tenant.municipalityId, filters)
-    const t = (key: string) => ctx.i18n.t(`ui.audit.columns.${key}`)
-    const header = [
-      'occurred_at',
-      'sequence',
-      'action',
-      'outcome',
-      'actor',
-      'role',
-      'resident_number',
-      'purpose',
-      'source_ip',
-      'channel',
-      'destination',
-    ].map(t)
+    // The file leaves the system: words and codes, the resident's number but not their name
+    const search = new AuditSearch(tenant.municipalityId, filters, {
+      wording: new AuditWording(ctx.i18n),
+      residentNames: false,
+    })
+    const header = AUDIT_CSV_COLUMNS.map((key) => ctx.i18n.t(`ui.audit.columns.${key}`))
     const rows = (async function* () {
       for await (const event of search.all()) {
         yield [
           event.occurredAt,
           event.sequence,
-          event.action,
-          event.outcome,
+          event.title,
+          event.outcomeLabel,
           event.actorName,
-          event.actorRole,
+          event.roleLabel,
           event.residentNumber,
-          event.purpose,
+          event.purposeLabel,
           event.sourceIp,
-          event.sourceChannel,
+          event.channelLabel,
+          event.destinationLabel,
+          event.action,
+          event.purpose,
           event.destination,
         ]
       }
@@ -104,7 +134,12 @@ export default class StaffAuditEventsController {
     return response.stream(csvStream(header, rows, encoding))
   }
 
-  #record(ctx: HttpContext, action: string, destination: string, details: Record<string, unknown>) {
+  #record(
+    ctx: HttpContext,
+    action: AuditAction,
+    destination: string,
+    details: Record<string, unknown>
+  ) {
     return AuditTrail.record({
       municipalityId: ctx.tenant.municipalityId,
       action,

@@ -4,6 +4,7 @@ import AuditTrail from '#audit/audit_trail'
 import type { AuditSource } from '#audit/audit_event_input'
 import AttemptThrottle, { LOGIN_RULES } from '#identity/attempt_throttle'
 import { sha256Hex } from '#shared/sha256'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 export type SignInResult =
   | { status: 'signed_in'; user: User }
@@ -24,7 +25,7 @@ export default class SignIn {
   async attempt(email: string, password: string, source: AuditSource): Promise<SignInResult> {
     const normalizedEmail = email.trim().toLowerCase()
     const ip = source.ip ?? 'unknown'
-    const audit = (action: string, outcome: 'success' | 'denied' | 'failure', user?: User) =>
+    const audit = (action: AuditAction, outcome: 'success' | 'denied' | 'failure', user?: User) =>
       AuditTrail.record({
         municipalityId: null,
         action,

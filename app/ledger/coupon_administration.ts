@@ -3,6 +3,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import AuditTrail from '#audit/audit_trail'
 import LedgerEngine from '#ledger/ledger_engine'
 import type { StaffAction } from '#audit/staff_action'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 export type RevokedLot = {
   lotId: number
@@ -85,7 +86,7 @@ export default class CouponAdministration {
 
   static async #audit(
     trx: TransactionClientContract,
-    action: string,
+    action: AuditAction,
     lot: Record<string, any>,
     by: StaffAction,
     details: Record<string, unknown>

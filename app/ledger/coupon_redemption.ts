@@ -9,6 +9,7 @@ import ProgramSpendPolicy from '#ledger/program_spend_policy'
 import type { StaffAction } from '#audit/staff_action'
 import type { RedemptionDecision } from '#ledger/ledger_events'
 import { sha256Hex } from '#shared/sha256'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 export type RedeemInput = ProgramRef & {
   municipalityId: number
@@ -168,7 +169,7 @@ export default class CouponRedemption {
   }
 
   static async #resolve(
-    action: string,
+    action: AuditAction,
     municipalityId: number,
     redemptionId: number,
     by: StaffAction,
@@ -225,7 +226,7 @@ export default class CouponRedemption {
   }
 
   static async #audit(
-    action: string,
+    action: AuditAction,
     subject: { municipalityId: number; residentId: number },
     redemptionId: number,
     by: StaffAction,

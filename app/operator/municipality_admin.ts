@@ -8,6 +8,7 @@ import AuditTrail from '#audit/audit_trail'
 import type { AuditEventInput, AuditOutcome, AuditSource } from '#audit/audit_event_input'
 import Membership from '#identity/membership'
 import Refusal from '#shared/refusal'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 export type OperatorAction = { actorUserId: number; source: AuditSource; destination: string }
 
@@ -145,7 +146,7 @@ export default class MunicipalityAdmin {
   static #event(
     municipality: Municipality,
     by: OperatorAction,
-    action: string,
+    action: AuditAction,
     details: Record<string, unknown>,
     outcome: AuditOutcome = 'success'
   ): AuditEventInput {

@@ -138,11 +138,14 @@ export default class PluginScaffolder {
       'routes.ts': routesTemplate(id),
       'records_controller.ts': controllerTemplate(id),
       'ui/pages/index.vue': pageTemplate(id),
+      // screens: the audit trail's name for each named route (AuditWording)
       [`lang/ja/${id}.json`]: translationsTemplate({
         index: { title: names.ja, empty: '記録はまだありません。' },
+        screens: { index: names.ja },
       }),
       [`lang/en/${id}.json`]: translationsTemplate({
         index: { title: names.en, empty: 'No records yet.' },
+        screens: { index: names.en },
       }),
       [`database/migrations/0001_create_${id}_records_table.ts`]: migrationTemplate(id),
       [`tests/unit/${id}_manifest.spec.ts`]: manifestTestTemplate(id),

@@ -15,6 +15,7 @@ import type { StaffAction } from '#audit/staff_action'
 import type { PluginManifest, ProgramManifest } from '#plugin_host/define_plugin'
 import i18nManager from '@adonisjs/i18n/services/main'
 import { PROVIDER_STAFF_ROLES, type ProviderStaffRole } from '#identity/membership'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 export type ProviderInput = { nameJa: string; nameEn: string; phone: string | null }
 export type FacilityInput = {
@@ -384,7 +385,7 @@ export default class ProviderRegistry {
   static #audit(
     trx: TransactionClientContract,
     municipalityId: number,
-    action: string,
+    action: AuditAction,
     by: StaffAction,
     details: Record<string, unknown>
   ) {

@@ -14,6 +14,7 @@ import ProviderRegistry, {
 import ProviderStaffRefusal from '#providers/provider_staff_refusal'
 import { staffEvent } from '#audit/staff_action'
 import type { StaffAction } from '#audit/staff_action'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 /** One person on a provider's staff in one municipality, as the admin's list shows them */
 export type ProviderStaffMember = {
@@ -192,7 +193,7 @@ export default class ProviderStaff {
   static #audit(
     trx: TransactionClientContract,
     scope: Scope,
-    action: string,
+    action: AuditAction,
     by: StaffAction,
     userId: number,
     memberships: Membership[]

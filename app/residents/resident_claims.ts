@@ -18,6 +18,7 @@ import { sha256Hex } from '#shared/sha256'
 import { staffEvent } from '#audit/staff_action'
 import { isUniqueViolation } from '#shared/unique_violation'
 import { checkChildDates, normalizeResidentNumber } from '#residents/resident_field_rules'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 /** How long a code staff hand out stays usable */
 export const CLAIM_CODE_DAYS = 30
@@ -373,7 +374,7 @@ export default class ResidentClaims {
 
 /** The account acting on its own record, as a resident (not yet a member: no tenant role) */
 function ownEvent(
-  action: string,
+  action: AuditAction,
   user: User,
   municipalityId: number,
   residentId: number,
@@ -385,7 +386,7 @@ function ownEvent(
     actorUserId: user.id,
     actorRole: 'resident',
     subjectResidentId: residentId,
-    purpose: 'resident_record',
+    purpose: 'resident_record' as const,
     source: origin.source,
     destination: origin.destination ?? null,
   }

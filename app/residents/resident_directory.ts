@@ -18,6 +18,7 @@ import {
   phoneDigits,
   searchKana,
 } from '#residents/resident_field_rules'
+import type { AuditAction, AuditPurpose } from '#audit/audit_vocabulary'
 
 /** What staff enter for a resident (already checked and normalized by the form's rules) */
 export type ResidentFields = {
@@ -630,7 +631,7 @@ export default class ResidentDirectory {
   |--------------------------------------------------------------------------
   */
 
-  #event(action: string, by: StaffAction, purpose: string) {
+  #event(action: AuditAction, by: StaffAction, purpose: AuditPurpose) {
     return staffEvent(this.municipalityId, by, { action, purpose })
   }
 

@@ -7,6 +7,7 @@ import Child from '#residents/child'
 import ResidentDirectory, { CHILD_COLUMNS, type ChildFields } from '#residents/resident_directory'
 import ResidentAccountRefusal from '#residents/resident_account_refusal'
 import { staffEvent } from '#audit/staff_action'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 /** What a resident may change about themselves (the 利用者ID and staff's notes are staff's) */
 export type OwnFields = {
@@ -163,7 +164,7 @@ export default class ResidentProfile {
     })
   }
 
-  #event(action: string, by: StaffAction) {
+  #event(action: AuditAction, by: StaffAction) {
     return {
       ...staffEvent(this.#municipalityId, by, { action, purpose: 'resident_self_service' }),
       subjectResidentId: this.resident.id,

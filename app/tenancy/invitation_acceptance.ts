@@ -12,6 +12,7 @@ import AccountInvitation from '#tenancy/account_invitation'
 import InvitationRefusal, { type InvitationRefusalCode } from '#tenancy/invitation_refusal'
 import { affectedRows } from '#shared/affected_rows'
 import { PROVIDER_STAFF_ROLES } from '#identity/membership'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 export type AcceptanceSource = { source: AuditSource; destination: string | null }
 
@@ -143,14 +144,14 @@ export default class InvitationAcceptance {
     invitation: Invitation,
     user: User,
     from: AcceptanceSource,
-    action: string,
+    action: AuditAction,
     details: Record<string, unknown>
   ) {
     return {
       municipalityId: invitation.municipalityId,
       action,
       actorUserId: user.id,
-      purpose: 'access_management',
+      purpose: 'access_management' as const,
       source: from.source,
       destination: from.destination,
       details: { invitation_id: invitation.id, ...details },

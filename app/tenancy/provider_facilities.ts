@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { auditedNotFound } from '#audit/staff_action'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 /**
  * The facilities of ctx.provider (the provider middleware) a request may
@@ -10,7 +11,11 @@ import { auditedNotFound } from '#audit/staff_action'
  * One of the provider's facilities, or 404, audited as `action` (the
  * monthly history names its own: provider.facility_not_found)
  */
-export async function ownFacility(ctx: HttpContext, id: unknown, action = 'facility.not_found') {
+export async function ownFacility(
+  ctx: HttpContext,
+  id: unknown,
+  action: AuditAction = 'facility.not_found'
+) {
   const facility = ctx.provider.facilities.find((candidate) => String(candidate.id) === String(id))
   if (!facility) {
     return auditedNotFound(ctx, action, {

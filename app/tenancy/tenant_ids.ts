@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import TenantRecordNotFound from '#audit/tenant_record_not_found'
+import type { AuditAction } from '#audit/audit_vocabulary'
 
 /**
  * How an id route parameter names a row of one municipality: the table
@@ -10,7 +11,7 @@ import TenantRecordNotFound from '#audit/tenant_record_not_found'
  * the same TenantRecordNotFound.
  */
 type TenantId = {
-  action: string
+  action: AuditAction
   detail: string
   rows: (municipalityId: number) => DatabaseQueryBuilderContract
   /** The column the parameter's value is matched against (the row id by default) */
@@ -18,7 +19,7 @@ type TenantId = {
 }
 
 /** Rows of `table` whose municipality_id is this municipality */
-function inTable(table: string, action: string, detail: string): TenantId {
+function inTable(table: string, action: AuditAction, detail: string): TenantId {
   return {
     action,
     detail,
@@ -30,7 +31,7 @@ function inTable(table: string, action: string, detail: string): TenantId {
 function ofContractedProvider(
   table: string,
   column: string,
-  action: string,
+  action: AuditAction,
   detail: string
 ): TenantId {
   return {

@@ -21,14 +21,17 @@ async function freshMunicipality() {
   })
 }
 
-function event(municipalityId: number | null, overrides: Partial<AuditEventInput> = {}) {
+function event(
+  municipalityId: number | null,
+  overrides: Partial<AuditEventInput> = {}
+): AuditEventInput {
   return {
     municipalityId,
     action: 'resident.viewed',
     actorUserId: 1,
     actorRole: 'municipal_staff',
     subjectResidentId: 42,
-    purpose: 'eligibility_review',
+    purpose: 'resident_record',
     source: { channel: 'web' as const, ip: '203.0.113.5', userAgent: 'Mozilla/5.0' },
     destination: 'residents.show',
     details: { fields: ['name', 'children'] },
@@ -167,7 +170,7 @@ test.group('Audit trail: append and verify', (group) => {
       db.transaction(async (trx) => {
         await Provider.create({ nameJa: '監査テスト事業者', nameEn: 'Audit test' }, { client: trx })
         // A municipality that does not exist: the database refuses the event.
-        await AuditTrail.record(event(987654321, { action: 'provider.created' }), trx)
+        await AuditTrail.record(event(987654321, { action: 'provider.registered' }), trx)
       })
     )
     const after = await Provider.query().count('* as total').first()

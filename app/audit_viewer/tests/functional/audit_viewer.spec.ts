@@ -9,6 +9,8 @@ import Municipality from '#tenancy/municipality'
 import Resident from '#residents/resident'
 import AuditTrail from '#audit/audit_trail'
 import { chainKeyFor } from '#audit/audit_event_input'
+import User from '#identity/user'
+import { detailsOf } from '#tests/helpers/staff_console'
 
 async function minato() {
   return Municipality.findByOrFail('slug', 'minato')
@@ -18,6 +20,24 @@ async function signedIn(client: any, email: string) {
   const browser = new BrowserSession(client)
   await browser.signIn(email, DEMO_PASSWORD)
   return browser
+}
+
+/** A member of staff opened MN-000101's page: what resident.viewed records */
+async function residentViewedByStaff() {
+  const city = await minato()
+  const resident = await Resident.findByOrFail('residentNumber', 'MN-000101')
+  const staff = await User.findByOrFail('email', 'staff@minato.example')
+  await AuditTrail.record({
+    municipalityId: city.id,
+    action: 'resident.viewed',
+    actorUserId: staff.id,
+    actorRole: 'municipal_staff',
+    subjectResidentId: resident.id,
+    purpose: 'resident_record',
+    source: { channel: 'web', ip: '192.0.2.1' },
+    destination: 'tenant.residents.show',
+  })
+  return { city, resident, staff }
 }
 
 async function latestEvent(municipalityId: number | null) {
@@ -56,6 +76,52 @@ test.group('Audit viewer', (group) => {
     assert.equal(viewed.action, 'audit.viewed')
     assert.equal(viewed.actor_role, 'municipal_admin')
     assert.equal(viewed.destination, 'tenant.audit.index')
+  })
+
+  test('each event reads as words: what, who, whose record, why, on which screen', async ({
+    client,
+    assert,
+  }) => {
+    const { city, resident, staff } = await residentViewedByStaff()
+    const browser = await signedIn(client, 'admin@minato.example')
+    const page = await browser.get('/m/minato/audit?resident_number=MN-000101')
+    const { result, actions, residentNames } = page.body().props
+    assert.isTrue(residentNames)
+    assert.deepInclude(result.events[0], {
+      title: '住民情報の閲覧',
+      outcomeLabel: '成功',
+      actorName: staff.fullName,
+      roleLabel: '自治体職員',
+      residentNumber: 'MN-000101',
+      residentName: `${resident.familyName} ${resident.givenName}`,
+      purposeLabel: '住民記録の確認',
+      destinationLabel: '住民の詳細',
+      channelLabel: 'Web画面',
+    })
+    // The filter offers actions by the same words
+    assert.deepInclude(actions, { value: 'resident.viewed', label: '住民情報の閲覧' })
+
+    // The list showed a name: its own record says whose
+    const viewed = await latestEvent(city.id)
+    assert.equal(viewed.action, 'audit.viewed')
+    assert.deepEqual(detailsOf(viewed).residents_shown, [resident.id])
+  })
+
+  test('in English, the same event in English words', async ({ client, assert }) => {
+    await residentViewedByStaff()
+    const browser = await signedIn(client, 'admin@minato.example')
+    await browser.put('/locale', { locale: 'en' })
+    const page = await browser.get('/m/minato/audit?resident_number=MN-000101')
+    const { result, actions } = page.body().props
+    assert.deepInclude(result.events[0], {
+      title: 'Resident record viewed',
+      outcomeLabel: 'Success',
+      roleLabel: 'Municipal staff',
+      purposeLabel: 'Resident record',
+      destinationLabel: 'Resident details',
+      channelLabel: 'Web',
+    })
+    assert.deepInclude(actions, { value: 'resident.viewed', label: 'Resident record viewed' })
   })
 
   test('filters by action and by day (Japan time)', async ({ client, assert }) => {
@@ -167,7 +233,11 @@ test.group('Audit viewer', (group) => {
     )
     assert.deepEqual([...file.body.subarray(0, 3)], [0xef, 0xbb, 0xbf])
     const lines = file.body.subarray(3).toString('utf8').split('\r\n')
-    assert.equal(lines[0], '日時,連番,操作,結果,操作者,役割,利用者ID,目的,接続元,経路,表示・出力先')
+    assert.equal(
+      lines[0],
+      '日時（日本時間）,連番,操作,結果,操作者,役割,利用者ID,目的,接続元,経路,表示・出力先,' +
+        '操作コード,目的コード,表示・出力先コード'
+    )
     assert.isTrue(
       lines.some((line) => line.includes(`"'=HYPERLINK(""http://evil.example"",""x"")"`))
     )
@@ -180,6 +250,40 @@ test.group('Audit viewer', (group) => {
     assert.match(exported.destination, /^file:audit_131032_/)
   })
 
+  test('CSV export: the words of the page, then the recorded codes; numbers, not names', async ({
+    client,
+    assert,
+  }) => {
+    const { resident, staff } = await residentViewedByStaff()
+    const browser = await signedIn(client, 'admin@minato.example')
+    const file = await browser.download('/m/minato/audit/export?resident_number=MN-000101')
+    const lines = file.body.subarray(3).toString('utf8').split('\r\n')
+    const row = lines[1].split(',')
+    assert.deepEqual(row.slice(2), [
+      '住民情報の閲覧',
+      '成功',
+      staff.fullName,
+      '自治体職員',
+      'MN-000101',
+      '住民記録の確認',
+      '192.0.2.1',
+      'Web画面',
+      '住民の詳細',
+      'resident.viewed',
+      'resident_record',
+      'tenant.residents.show',
+    ])
+    assert.notInclude(file.body.toString('utf8'), resident.familyName)
+
+    // Its own export is named as a file in the next one
+    const next = await browser.download('/m/minato/audit/export?action=audit.exported')
+    const exported = next.body.subarray(3).toString('utf8').split('\r\n')[1]
+    assert.match(
+      exported,
+      /,監査ログのCSV出力,成功,.*,監査ログの確認,.*,CSVファイル（audit_131032_\d{8}-\d{4}\.csv）,/
+    )
+  })
+
   test('CSV export in Shift_JIS (CP932) for Excel', async ({ client, assert }) => {
     const browser = await signedIn(client, 'admin@minato.example')
     const file = await browser.download('/m/minato/audit/export?encoding=cp932')
@@ -187,7 +291,8 @@ test.group('Audit viewer', (group) => {
     assert.match(file.headers.get('content-type') ?? '', /charset=Shift_JIS/)
     assert.notEqual(file.body[0], 0xef, 'no UTF-8 BOM in a Shift_JIS file')
     const text = iconv.decode(file.body, 'cp932')
-    assert.isTrue(text.startsWith('日時,連番,操作,結果,操作者'))
+    assert.isTrue(text.startsWith('日時（日本時間）,連番,操作,結果,操作者'))
+    assert.include(text, '監査ログのCSV出力')
     assert.include(text, 'audit.exported')
   })
 

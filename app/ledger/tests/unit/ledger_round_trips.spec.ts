@@ -89,7 +89,7 @@ test.group('Ledger round trips (issue 16)', (group) => {
     // The chain exists already (its first event also creates its head).
     await AuditTrail.record({
       municipalityId: owner.owner.municipalityId,
-      action: 'test.chain_started',
+      action: 'audit.chain_keyed',
       source: { channel: 'cli' },
     })
     // PostgreSQL writes the events and the new head in one statement.

@@ -66,6 +66,11 @@ function bytesOf(text: string, encoding: CsvEncoding) {
   return encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8')
 }
 
+/** A data cell as CSV text: neutralized (neutralizeCell), then quoted if it needs to be */
+export function csvCell(value: unknown) {
+  return cellText(neutralizeCell(value))
+}
+
 /**
  * RFC 4180 CSV (CRLF, quotes where needed) in the encoding municipal staff
  * open in Excel: UTF-8 with a BOM, or Shift_JIS (CP932), as pieces of
@@ -76,19 +81,40 @@ function bytesOf(text: string, encoding: CsvEncoding) {
  * of many rows (encoding row by row cost more than the rows), so memory
  * stays flat; a row with more cells than the header is cut to its width.
  */
-export async function* csvChunks(
+export function csvChunks(
   header: string[],
   pages: AsyncIterable<readonly (readonly unknown[])[]>,
   encoding: CsvEncoding
 ): AsyncGenerator<Buffer> {
-  let text = `${encoding === 'utf8_bom' ? '\uFEFF' : ''}${csvRecord(header, header.length, false)}`
+  return csvTextChunks(header, recordsOf(pages, header.length), encoding)
+}
+
+/** Each page of rows as the text of its records */
+async function* recordsOf(pages: AsyncIterable<readonly (readonly unknown[])[]>, width: number) {
   for await (const page of pages) {
-    for (const row of page) {
-      text += csvRecord(row, Math.min(row.length, header.length), true)
-      if (text.length >= CHUNK_CHARACTERS) {
-        yield bytesOf(text, encoding)
-        text = ''
-      }
+    let text = ''
+    for (const row of page) text += csvRecord(row, Math.min(row.length, width), true)
+    yield text
+  }
+}
+
+/**
+ * csvChunks for records already written as CSV text (cells of csvCell,
+ * commas, CRLF after each record), for an export that writes many rows of
+ * few distinct cells and keeps their text. The bytes are those of the
+ * same text in one piece: neither encoding carries a state across pieces.
+ */
+export async function* csvTextChunks(
+  header: string[],
+  records: AsyncIterable<string>,
+  encoding: CsvEncoding
+): AsyncGenerator<Buffer> {
+  let text = `${encoding === 'utf8_bom' ? '\uFEFF' : ''}${csvRecord(header, header.length, false)}`
+  for await (const piece of records) {
+    text += piece
+    if (text.length >= CHUNK_CHARACTERS) {
+      yield bytesOf(text, encoding)
+      text = ''
     }
   }
   yield bytesOf(text, encoding)

@@ -3,14 +3,11 @@ import { pipeline } from 'node:stream/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { I18n } from '@adonisjs/i18n'
-import type {
-  DatabaseQueryBuilderContract,
-  RawQueryBindings,
-} from '@adonisjs/lucid/types/querybuilder'
-import { csvChunks, type CsvEncoding } from '#csv/csv_export'
+import { csvCell, csvChunks, csvTextChunks, type CsvEncoding } from '#csv/csv_export'
 import type { CsvExportField } from '#csv/csv_fields'
 import Copayment from '#ledger/copayment'
-import { VISIT_COLUMNS, type VisitResident, visitResident } from '#visits/visit_residents'
+import { type VisitResident, visitResident } from '#visits/visit_residents'
+import ExportVisits, { type Spent, type Visit } from '#usage/export_visits'
 import type {
   CsvSpec,
   LocalizedText,
@@ -58,31 +55,30 @@ export type ExportTable = {
   header: string[]
   /** How many rows the export reads (for the progress bar) */
   count: () => Promise<number>
-  /** The file's rows a page at a time; `onRead` hears how many rows each page read */
-  rows: (onRead: (read: number) => void) => AsyncIterable<unknown[][]>
-}
+} & (
+  | {
+      /** The file's rows a page at a time; `onRead` hears how many rows each page read */
+      rows: (onRead: (read: number) => void) => AsyncIterable<unknown[][]>
+    }
+  | {
+      /** The file's records already written as CSV text (csvTextChunks), a page at a time */
+      records: (onRead: (read: number) => void) => AsyncIterable<string>
+    }
+)
 
 /** A redemption with what an export shows of it, its lots' versions and co-payment */
-type RedemptionRow = VisitResident & {
-  id: number
-  pluginId: string
-  programCode: string
-  /** Its program as the plugin declares it (undefined when no plugin does) */
-  program: ProgramManifest | undefined
-  service: string
-  visitDate: string
-  visitStart: string | null
-  minutes: number
-  status: string
-  residentNameKana: string
-  providerName: string | null
-  facilityId: number | null
-  facilityName: string | null
-  definitionVersions: string[]
-  copaymentTiers: string[]
-  /** Null when the program has no co-payment or the lots no tier */
-  copaymentYen: number | null
-}
+type RedemptionRow = Visit &
+  VisitResident & {
+    /** Its program as the plugin declares it (undefined when no plugin does) */
+    program: ProgramManifest | undefined
+    residentNameKana: string
+    providerName: string | null
+    facilityName: string | null
+    definitionVersions: string[]
+    copaymentTiers: string[]
+    /** Null when the program has no co-payment or the lots no tier */
+    copaymentYen: number | null
+  }
 
 type RedemptionFilter = {
   statuses: string[]
@@ -94,8 +90,9 @@ type RedemptionFilter = {
 }
 
 /**
- * Rows read from the database per query: a few hundred round trips for a
- * million rows, and memory stays flat however many there are.
+ * Rows read from the database per query (SQLite) and visits per page at
+ * most: a few hundred round trips for a million rows, and memory stays
+ * flat however many there are.
  */
 const PAGE_SIZE = 5000
 
@@ -132,13 +129,14 @@ const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
 export default class UsageExports {
   readonly #locale: 'ja' | 'en'
   readonly #pageSize: number
+  readonly #visits: ExportVisits
   readonly #postgres = db.connection().dialect.name === 'postgres'
   #plugins?: Map<string, PluginManifest>
   /** Programs by plugin and code, looked up once per export, not per row */
   #programs?: Map<string, ProgramManifest>
   /** Translations of status names and the like, once per export */
   readonly #labels = new Map<string, string>()
-  /** The residents and places of the rows read so far, by id (see #lookUpNames) */
+  /** The residents and places of the export's visits, by id (see #loadNames) */
   readonly #residents = new Map<number, VisitResident & { residentNameKana: string }>()
   readonly #providerNames = new Map<number, string | null>()
   readonly #facilityNames = new Map<number, string | null>()
@@ -151,6 +149,7 @@ export default class UsageExports {
   ) {
     this.#locale = i18n.locale === 'en' ? 'en' : 'ja'
     this.#pageSize = options.pageSize ?? PAGE_SIZE
+    this.#visits = new ExportVisits(municipalityId, this.#pageSize)
   }
 
   async table(request: ExportRequest): Promise<ExportTable> {
@@ -187,12 +186,14 @@ export default class UsageExports {
     const total = await table.count()
     let done = 0
     onProgress(0, total)
-    const pages = table.rows((read) => {
+    const onRead = (read: number) => {
       done += read
       onProgress(done, Math.max(total, done))
-    })
+    }
     await pipeline(
-      csvChunks(table.header, pages, encoding),
+      'records' in table
+        ? csvTextChunks(table.header, table.records(onRead), encoding)
+        : csvChunks(table.header, table.rows(onRead), encoding),
       createWriteStream(path, { mode: 0o600 })
     )
     onProgress(done, Math.max(total, done))
@@ -218,7 +219,7 @@ export default class UsageExports {
         'redemption_id',
       ].map((key) => this.#column(key)),
       count: monthRows.count,
-      rows: (onRead) => this.#facilityRows(monthRows.pages(), onRead),
+      records: (onRead) => this.#facilityRecords(monthRows.visits(), onRead),
     }
   }
 
@@ -357,7 +358,10 @@ export default class UsageExports {
             if (batch.length < exports.#pageSize) break
             afterId = Number(batch[batch.length - 1].id)
           }
-          for await (const page of exports.#pages(filter, false)) {
+          await exports.#loadNames(await exports.#visitGroups(filter))
+          const pages = exports.#visits.pages(() => exports.#filtered(filter), false)
+          for await (const visits of pages) {
+            const page = exports.#redemptions(visits, programs)
             onRead(page.length)
             yield page.map((row) => [
               exports.#label('staff_csv.entry_kinds.redemption'),
@@ -486,74 +490,124 @@ export default class UsageExports {
     }
   }
 
-  async *#facilityRows(pages: AsyncIterable<RedemptionRow[]>, onRead: (read: number) => void) {
+  /**
+   * The month's visits as facility_month's CSV records, in one pass. Most
+   * cells repeat from row to row (a month has far fewer residents, places,
+   * programs, days and lengths than visits), so each distinct cell's text
+   * (csvCell, as csvChunks writes it) is written once and reused.
+   */
+  async *#facilityRecords(pages: AsyncIterable<Visit[]>, onRead: (read: number) => void) {
+    const programs = await this.#programIndex()
+    const places = new Map<string, string>()
+    const days = new Map<string, string>()
+    const starts = new Map<string | null, string>()
+    const residents = new Map<number, string>()
+    const offers = new Map<string, VisitOffer>()
+    const lengths = new Map<number, string>()
     for await (const page of pages) {
-      onRead(page.length)
-      yield page.map((row) => {
-        const program = row.program
-        return [
-          row.facilityName,
-          row.providerName,
-          row.visitDate,
-          row.visitStart,
-          row.residentNumber,
-          row.residentName,
-          this.#text(program?.name, row.programCode),
-          this.#serviceName(program, row.service),
-          hours(row.minutes),
-          row.definitionVersions.join(' / '),
-          row.copaymentTiers.join(' / ') || null,
-          row.copaymentYen,
-          row.id,
-        ]
-      })
+      let records = ''
+      let read = 0
+      for (const visit of page) {
+        let resident = residents.get(visit.residentId)
+        if (resident === undefined) {
+          const found = this.#residents.get(visit.residentId)
+          // Not of this municipality: no row (as #redemption)
+          if (!found) continue
+          resident = `${csvCell(found.residentNumber)},${csvCell(found.residentName)}`
+          residents.set(visit.residentId, resident)
+        }
+        const placeKey = `${visit.facilityId}/${visit.providerId}`
+        let place = places.get(placeKey)
+        if (place === undefined) {
+          place = `${csvCell(this.#facilityName(visit.facilityId))},${csvCell(this.#providerName(visit.providerId))}`
+          places.set(placeKey, place)
+        }
+        let day = days.get(visit.visitDate)
+        if (day === undefined) {
+          day = csvCell(visit.visitDate)
+          days.set(visit.visitDate, day)
+        }
+        let start = starts.get(visit.visitStart)
+        if (start === undefined) {
+          start = csvCell(visit.visitStart)
+          starts.set(visit.visitStart, start)
+        }
+        const offerKey = `${visit.pluginId}\u0000${visit.programCode}\u0000${visit.service}`
+        let offer = offers.get(offerKey)
+        if (offer === undefined) {
+          const program = programs.get(programKey(visit.pluginId, visit.programCode))
+          offer = {
+            program,
+            text: `${csvCell(this.#text(program?.name, visit.programCode))},${csvCell(this.#serviceName(program, visit.service))}`,
+            lots: new Map(),
+          }
+          offers.set(offerKey, offer)
+        }
+        let length = lengths.get(visit.minutes)
+        if (length === undefined) {
+          length = csvCell(hours(visit.minutes))
+          lengths.set(visit.minutes, length)
+        }
+        records += `${place},${day},${start},${resident},${offer.text},${length},${lotCells(offer, visit.spent)},${visit.id}\r\n`
+        read++
+      }
+      onRead(read)
+      if (records) yield records
     }
   }
 
   /**
    * The month's visits facility by facility (those without a facility
    * last), and in each facility by (visit date, id), a page at a time;
-   * `count` is their number. One grouped count gives both the total and
-   * the facilities to walk.
+   * `count` is their number. One grouped count gives the total, the
+   * facilities to walk and the residents and places to name.
    */
   #month(filter: RedemptionFilter) {
-    let perFacility: Promise<Map<number | null, number>> | undefined
-    const counted = () => (perFacility ??= this.#countPerFacility(filter))
+    let grouped: Promise<VisitGroup[]> | undefined
+    const groups = () => (grouped ??= this.#visitGroups(filter))
     const exports = this
     return {
       count: async () => {
-        const counts = await counted()
-        return [...counts.values()].reduce((sum, n) => sum + n, 0)
+        const found = await groups()
+        return found.reduce((sum, group) => sum + group.visits, 0)
       },
-      pages: async function* () {
+      visits: async function* (): AsyncGenerator<Visit[]> {
+        const found = await groups()
+        await exports.#loadNames(found)
         if (exports.#postgres) {
-          yield* exports.#pages(filter, true)
+          yield* exports.#visits.pages(() => exports.#filtered(filter), true)
           return
         }
-        const counts = await counted()
-        const found = [...counts.keys()]
+        const ids = new Set(found.map((group) => group.facilityId))
         const facilities = [
-          ...found.filter((id): id is number => id !== null).sort((a, b) => a - b),
-          ...found.filter((id) => id === null),
+          ...[...ids].filter((id): id is number => id !== null).sort((a, b) => a - b),
+          ...(ids.has(null) ? [null] : []),
         ]
         for (const facilityId of facilities) {
-          yield* exports.#pages({ ...filter, facilityId }, false)
+          yield* exports.#visits.pages(() => exports.#filtered({ ...filter, facilityId }), false)
+        }
+      },
+      pages: async function* (): AsyncGenerator<RedemptionRow[]> {
+        const programs = await exports.#programIndex()
+        for await (const visits of this.visits()) {
+          yield exports.#redemptions(visits, programs)
         }
       },
     }
   }
 
-  async #countPerFacility(filter: RedemptionFilter) {
+  /** The filter's visits counted per facility, provider and resident (one grouped scan) */
+  async #visitGroups(filter: RedemptionFilter): Promise<VisitGroup[]> {
     const rows = await this.#filtered(filter)
-      .groupBy('r.facility_id')
-      .select('r.facility_id')
+      .groupBy('r.facility_id', 'r.provider_id', 'r.resident_id')
+      .select('r.facility_id', 'r.provider_id', 'r.resident_id')
       .count('* as total')
-    return new Map(
-      rows.map((row) => [
-        row.facility_id === null ? null : Number(row.facility_id),
-        Number(row.total),
-      ])
-    )
+    return rows.map((row) => ({
+      facilityId: row.facility_id === null ? null : Number(row.facility_id),
+      providerId: row.provider_id === null ? null : Number(row.provider_id),
+      residentId: Number(row.resident_id),
+      visits: Number(row.total),
+    }))
   }
 
   #filtered(filter: RedemptionFilter) {
@@ -581,57 +635,22 @@ export default class UsageExports {
   }
 
   /**
-   * The filter's redemptions a page at a time, by (visit date, id), after
-   * their facility (ascending, visits without one last) when `byFacility`.
-   * - PostgreSQL: one query, read through a cursor, with the lots each
-   *   visit was paid from joined in. Planned for all its rows, it is the
-   *   plan of a COPY of the same join (scans, hash joins and one sort)
-   *   rather than an index walk that visits a heap page per row.
-   * - SQLite (one facility at a time, or no facility order): keyset
-   *   pagination, so the millionth row costs what the first did: with a
-   *   facility and a month, each page is one seek on the index
-   *   (municipality, facility, visit date, id), then the page's lots.
+   * Reads the names of the residents and places of the visits, once per
+   * export, before their rows: a month has far fewer residents than
+   * visits, and each joined name was a column to sort, send and decode a
+   * million times. Read beforehand rather than page by page, as
+   * PostgreSQL's rows come through a COPY that holds its connection.
    */
-  #pages(filter: RedemptionFilter, byFacility: boolean): AsyncGenerator<RedemptionRow[]> {
-    return this.#postgres ? this.#cursorPages(filter, byFacility) : this.#keysetPages(filter)
-  }
-
-  /**
-   * What every page reads of a redemption: its own columns only. Its
-   * resident's and places' names are looked up once per export
-   * (#lookUpNames), not joined to every row: a month has far fewer
-   * residents than visits, and each joined name was a column to sort,
-   * send and decode a million times.
-   */
-  #redemptionQuery(filter: RedemptionFilter) {
-    return this.#filtered(filter).select(
-      ...VISIT_COLUMNS,
-      'r.resident_id',
-      'r.provider_id',
-      'r.facility_id'
-    )
-  }
-
-  /** Reads the names of the residents and places of `rows` not read yet */
-  async #lookUpNames(rows: Record<string, any>[]) {
-    const residents = new Set<number>()
-    const providers = new Set<number>()
-    const facilities = new Set<number>()
-    for (const row of rows) {
-      if (!this.#residents.has(row.resident_id)) residents.add(row.resident_id)
-      if (row.provider_id !== null && !this.#providerNames.has(row.provider_id)) {
-        providers.add(row.provider_id)
-      }
-      if (row.facility_id !== null && !this.#facilityNames.has(row.facility_id)) {
-        facilities.add(row.facility_id)
-      }
-    }
-    if (residents.size > 0) {
+  async #loadNames(groups: VisitGroup[]) {
+    const ids = (of: (group: VisitGroup) => number | null) => [
+      ...new Set(groups.map(of).filter((id): id is number => id !== null)),
+    ]
+    for (const batch of batches(ids((group) => group.residentId))) {
       const found = await db
         .from('residents')
         // A visit's resident is of its municipality (what the usage screens join on)
         .where('municipality_id', this.municipalityId)
-        .whereIn('id', [...residents])
+        .whereIn('id', batch)
         .select('id', ...RESIDENT_NAME_COLUMNS)
       for (const resident of found) {
         this.#residents.set(Number(resident.id), {
@@ -641,183 +660,42 @@ export default class UsageExports {
       }
     }
     const column = this.#locale === 'en' ? 'name_en' : 'name_ja'
-    for (const [table, ids, names] of [
-      ['providers', providers, this.#providerNames],
-      ['facilities', facilities, this.#facilityNames],
+    for (const [table, placeIds, names] of [
+      ['providers', ids((group) => group.providerId), this.#providerNames],
+      ['facilities', ids((group) => group.facilityId), this.#facilityNames],
     ] as const) {
-      if (ids.size === 0) continue
-      const found = await db
-        .from(table)
-        .whereIn('id', [...ids])
-        .select('id', column)
-      for (const place of found) names.set(Number(place.id), place[column] ?? null)
+      for (const batch of batches(placeIds)) {
+        const found = await db.from(table).whereIn('id', batch).select('id', column)
+        for (const place of found) names.set(Number(place.id), place[column] ?? null)
+      }
     }
   }
 
-  async *#cursorPages(
-    filter: RedemptionFilter,
-    byFacility: boolean
-  ): AsyncGenerator<RedemptionRow[]> {
-    const programs = await this.#programIndex()
-    const query = this.#redemptionQuery(filter)
-      .leftJoin('ledger_entries as e', (join) => {
-        join
-          .on('e.redemption_id', '=', 'r.id')
-          .andOnVal('e.kind', '=', 'reserve')
-          .andOn('e.municipality_id', '=', 'r.municipality_id')
+  #providerName(providerId: number | null) {
+    return providerId === null ? null : this.#providerNames.get(providerId)
+  }
+
+  #facilityName(facilityId: number | null) {
+    return facilityId === null ? null : this.#facilityNames.get(facilityId)
+  }
+
+  /** Visits as the exports show them: those whose resident is of this municipality */
+  #redemptions(visits: Visit[], programs: Map<string, ProgramManifest>) {
+    const rows: RedemptionRow[] = []
+    for (const visit of visits) {
+      const resident = this.#residents.get(visit.residentId)
+      if (!resident) continue
+      const program = programs.get(programKey(visit.pluginId, visit.programCode))
+      rows.push({
+        ...visit,
+        program,
+        ...resident,
+        providerName: this.#providerName(visit.providerId) ?? null,
+        facilityName: this.#facilityName(visit.facilityId) ?? null,
+        ...lotFigures(program, visit.spent),
       })
-      .leftJoin('ledger_lots as l', 'l.id', 'e.lot_id')
-      .select('e.minutes as spent_minutes', 'l.definition_version', 'l.copayment_tier')
-    if (byFacility) query.orderByRaw('r.facility_id asc nulls last')
-    // A visit's lots in debit order, next to each other
-    query.orderBy('r.visit_date').orderBy('r.id').orderBy('e.id')
-    const { sql, bindings } = query.toSQL()
-    const trx = await db.transaction()
-    try {
-      // A cursor is planned for its first tenth by default; this one is read to the end.
-      await trx.rawQuery('SET LOCAL cursor_tuple_fraction = 1')
-      // JIT compiling the plan took about a second, more than it saved on these scans
-      await trx.rawQuery('SET LOCAL jit = off')
-      await trx.rawQuery(
-        `DECLARE usage_export NO SCROLL CURSOR FOR ${sql}`,
-        bindings as RawQueryBindings
-      )
-      let visit: { row: Record<string, any>; spent: Spent[] } | null = null
-      for (;;) {
-        const { rows } = await trx.rawQuery(`FETCH ${this.#pageSize} FROM usage_export`)
-        await this.#lookUpNames(rows)
-        const page: RedemptionRow[] = []
-        const add = (done: { row: Record<string, any>; spent: Spent[] }) => {
-          const redemption = this.#redemption(done.row, done.spent, programs)
-          if (redemption) page.push(redemption)
-        }
-        for (const row of rows as Record<string, any>[]) {
-          if (visit === null || visit.row.id !== row.id) {
-            if (visit) add(visit)
-            visit = { row, spent: [] }
-          }
-          if (row.spent_minutes !== null) visit.spent.push(spentOf(row))
-        }
-        const last = rows.length < this.#pageSize
-        if (last && visit) add(visit)
-        if (page.length > 0) yield page
-        if (last) return
-      }
-    } finally {
-      await trx.rollback()
     }
-  }
-
-  async *#keysetPages(filter: RedemptionFilter): AsyncGenerator<RedemptionRow[]> {
-    const programs = await this.#programIndex()
-    let after: { date: string; id: number } | null = null
-    for (;;) {
-      const batch = await this.#keysetPage(filter, after)
-      if (batch.length === 0) return
-      const lots = await this.#lotsOf(batch.map((row) => Number(row.id)))
-      await this.#lookUpNames(batch)
-      const page: RedemptionRow[] = []
-      for (const row of batch) {
-        const redemption = this.#redemption(row, lots.get(Number(row.id)) ?? [], programs)
-        if (redemption) page.push(redemption)
-      }
-      if (page.length > 0) yield page
-      if (batch.length < this.#pageSize) return
-      const last = batch[batch.length - 1]
-      after = { date: last.visit_date, id: Number(last.id) }
-    }
-  }
-
-  /**
-   * The page after (visit date, id) = `after`, as at most two exact seeks:
-   * the rest of that day (id > after's), then the days after it. Neither
-   * `(visit_date, id) > (?, ?)` nor its OR form is one: SQLite seeks to
-   * the day and then steps over that day's earlier rows one by one.
-   */
-  async #keysetPage(filter: RedemptionFilter, after: { date: string; id: number } | null) {
-    const page = (narrow: (query: DatabaseQueryBuilderContract) => unknown, size: number) => {
-      const query = this.#redemptionQuery(filter)
-      narrow(query)
-      return query.orderBy('r.visit_date').orderBy('r.id').limit(size)
-    }
-    if (!after) return page(() => {}, this.#pageSize)
-    const { date, id } = after
-    const sameDay = await page(
-      (query) => query.where('r.visit_date', date).where('r.id', '>', id),
-      this.#pageSize
-    )
-    if (sameDay.length === this.#pageSize) return sameDay
-    const later = await page(
-      (query) => query.where('r.visit_date', '>', date),
-      this.#pageSize - sameDay.length
-    )
-    return [...sameDay, ...later]
-  }
-
-  /**
-   * A row of #redemptionQuery and the lots it was paid from, as the exports
-   * show it; null when its resident is not of this municipality.
-   */
-  #redemption(
-    row: Record<string, any>,
-    spent: Spent[],
-    programs: Map<string, ProgramManifest>
-  ): RedemptionRow | null {
-    const resident = this.#residents.get(row.resident_id)
-    if (!resident) return null
-    const program = programs.get(programKey(row.plugin_id, row.program_code))
-    const yen = spent.map((lot) =>
-      program ? Copayment.yenFor(program, lot.tier, lot.minutes) : null
-    )
-    return {
-      id: Number(row.id),
-      pluginId: row.plugin_id,
-      programCode: row.program_code,
-      program,
-      service: row.service,
-      visitDate: row.visit_date,
-      visitStart: row.visit_start,
-      minutes: Number(row.minutes),
-      status: row.status,
-      ...resident,
-      providerName: row.provider_id === null ? null : this.#providerNames.get(row.provider_id)!,
-      facilityId: row.facility_id,
-      facilityName: row.facility_id === null ? null : this.#facilityNames.get(row.facility_id)!,
-      definitionVersions:
-        spent.length === 1 ? [spent[0].version] : [...new Set(spent.map((lot) => lot.version))],
-      copaymentTiers: [...new Set(spent.flatMap((lot) => (lot.tier ? [lot.tier] : [])))],
-      copaymentYen: yen.some((value) => value !== null)
-        ? yen.reduce<number>((sum, value) => sum + (value ?? 0), 0)
-        : null,
-    }
-  }
-
-  /** The lots each redemption was paid from (a visit may span lots), in debit order */
-  async #lotsOf(redemptionIds: number[]) {
-    const entries = await db
-      .from('ledger_entries as e')
-      .join('ledger_lots as l', 'l.id', 'e.lot_id')
-      // Driven by the redemption_id index: the ids are this municipality's
-      // redemptions (and each entry's municipality is checked below).
-      .whereIn('e.redemption_id', redemptionIds)
-      .where('e.kind', 'reserve')
-      .select(
-        'e.redemption_id',
-        'e.municipality_id',
-        'e.minutes',
-        'l.definition_version',
-        'l.copayment_tier'
-      )
-      .orderBy('e.id')
-    const byRedemption = new Map<number, Spent[]>()
-    for (const entry of entries) {
-      if (Number(entry.municipality_id) !== this.municipalityId) continue
-      const id = Number(entry.redemption_id)
-      const list = byRedemption.get(id) ?? []
-      list.push(spentOf({ ...entry, spent_minutes: entry.minutes }))
-      byRedemption.set(id, list)
-    }
-    return byRedemption
+    return rows
   }
 
   async #pluginMap() {
@@ -865,15 +743,71 @@ export default class UsageExports {
   }
 }
 
-/** What a visit took from one lot */
-type Spent = { version: string; tier: string | null; minutes: number }
+/** Visits of one resident at one facility of one provider */
+type VisitGroup = {
+  facilityId: number | null
+  providerId: number | null
+  residentId: number
+  visits: number
+}
 
-function spentOf(row: Record<string, any>): Spent {
-  return {
-    version: row.definition_version,
-    tier: row.copayment_tier ?? null,
-    minutes: Number(row.spent_minutes),
+/** Ids looked up per query: under SQLite's limit of bound parameters */
+const IDS_PER_QUERY = 5000
+
+function batches(ids: number[]) {
+  const found: number[][] = []
+  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+    found.push(ids.slice(start, start + IDS_PER_QUERY))
   }
+  return found
+}
+
+/** A program's service as facility_month writes it, and the text of its lot cells by lot */
+type VisitOffer = {
+  program: ProgramManifest | undefined
+  text: string
+  lots: Map<string, string>
+}
+
+/** The 制度版, co-payment tiers and co-payment of a visit, from the lots it was paid from */
+function lotFigures(program: ProgramManifest | undefined, spent: Spent[]) {
+  const yen = spent.map((lot) =>
+    program ? Copayment.yenFor(program, lot.tier, lot.minutes) : null
+  )
+  return {
+    definitionVersions:
+      spent.length === 1 ? [spent[0].version] : [...new Set(spent.map((lot) => lot.version))],
+    copaymentTiers: [...new Set(spent.flatMap((lot) => (lot.tier ? [lot.tier] : [])))],
+    copaymentYen: yen.some((value) => value !== null)
+      ? yen.reduce<number>((sum, value) => sum + (value ?? 0), 0)
+      : null,
+  }
+}
+
+/**
+ * facility_month's 制度版, tier and co-payment cells of a visit; those of a
+ * visit paid from one lot (nearly all) written once per lot and length
+ */
+function lotCells(offer: VisitOffer, spent: Spent[]) {
+  const cellsOf = () => {
+    const figures = lotFigures(offer.program, spent)
+    return [
+      csvCell(figures.definitionVersions.join(' / ')),
+      csvCell(figures.copaymentTiers.join(' / ') || null),
+      csvCell(figures.copaymentYen),
+    ].join(',')
+  }
+  if (spent.length > 1) return cellsOf()
+  const key =
+    spent.length === 0
+      ? ''
+      : `${spent[0].version}\u0000${spent[0].tier ?? '\u0001'}\u0000${spent[0].minutes}`
+  let text = offer.lots.get(key)
+  if (text === undefined) {
+    text = cellsOf()
+    offer.lots.set(key, text)
+  }
+  return text
 }
 
 function programKey(pluginId: string, programCode: string) {

@@ -1,10 +1,41 @@
 import { test } from '@japa/runner'
 import { buffer } from 'node:stream/consumers'
 import iconv from 'iconv-lite'
-import { csvStream, neutralizeCell } from '#csv/csv_export'
+import {
+  type CsvEncoding,
+  csvCell,
+  csvChunks,
+  csvStream,
+  csvTextChunks,
+  neutralizeCell,
+} from '#csv/csv_export'
 
 async function* rowsOf(rows: unknown[][]) {
   yield* rows
+}
+
+async function* piecesOf<Piece>(pieces: Piece[]) {
+  yield* pieces
+}
+
+async function bytesOf(chunks: AsyncIterable<Buffer>) {
+  const pieces: Buffer[] = []
+  for await (const chunk of chunks) pieces.push(chunk)
+  return Buffer.concat(pieces)
+}
+
+/**
+ * 6,000 rows of Japanese names, formulas, quotes, numbers and empty cells:
+ * over 256 K characters, so the file is encoded in several pieces
+ */
+function manyRows() {
+  return Array.from({ length: 6000 }, (_, index) => [
+    `髙橋 花子${index % 97}`,
+    index % 5 === 0 ? '=SUM(A1)' : '芝浦, "引用"',
+    index % 7 === 0 ? null : Math.round((index / 60) * 100) / 100,
+    `2026-11-${String(1 + (index % 30)).padStart(2, '0')}`,
+    index,
+  ])
 }
 
 test.group('CSV export', () => {
@@ -42,5 +73,34 @@ test.group('CSV export', () => {
       iconv.decode(Buffer.concat(chunks), 'cp932'),
       '利用者ID,氏名\r\nMN-000101,髙橋 花子\r\n'
     )
+  })
+
+  test('the same bytes in both encodings however the rows are paged, as text or as cells', async ({
+    assert,
+  }) => {
+    const header = ['氏名', 'メモ', '時間', '日付', 'ID']
+    const rows = manyRows()
+    for (const encoding of ['utf8_bom', 'cp932'] as CsvEncoding[]) {
+      const whole = await bytesOf(csvChunks(header, piecesOf([rows]), encoding))
+      const text = `${encoding === 'utf8_bom' ? '\uFEFF' : ''}${header.join(',')}\r\n${rows
+        .map((row) => `${row.map(csvCell).join(',')}\r\n`)
+        .join('')}`
+      const inOnePiece =
+        encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8')
+      assert.isTrue(whole.equals(inOnePiece), `${encoding}: rows in one page`)
+      for (const size of [1, 7, 4999]) {
+        const pages: unknown[][][] = []
+        for (let start = 0; start < rows.length; start += size) {
+          pages.push(rows.slice(start, start + size))
+        }
+        const paged = await bytesOf(csvChunks(header, piecesOf(pages), encoding))
+        assert.isTrue(paged.equals(whole), `${encoding}: pages of ${size} rows`)
+        const records = pages.map((page) =>
+          page.map((row) => `${row.map(csvCell).join(',')}\r\n`).join('')
+        )
+        const written = await bytesOf(csvTextChunks(header, piecesOf(records), encoding))
+        assert.isTrue(written.equals(whole), `${encoding}: records in pages of ${size}`)
+      }
+    }
   })
 })

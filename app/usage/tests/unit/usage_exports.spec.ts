@@ -403,11 +403,15 @@ test.group('Usage exports', (group) => {
     )
     const spanning = whole.body.find((row) => row.at(-1) === String(visits[8].id))!
     assert.equal(spanning[9], '2025-04 / 2026-04')
-    // Pages of one, two and three rows (a visit's two lots across pages too): the same bytes
+    // Pages of one, two and three rows (a visit's two lots across pages too): the same
+    // bytes, in both encodings
+    const wholeCp932 = await exported(city, request, 'cp932')
     for (const pageSize of [1, 2, 3]) {
       const paged = await exported(city, request, 'utf8_bom', 'ja', { pageSize })
       assert.equal(paged.rows, visits.length)
       assert.isTrue(paged.bytes.equals(whole.bytes), `pages of ${pageSize} differ`)
+      const pagedCp932 = await exported(city, request, 'cp932', 'ja', { pageSize })
+      assert.isTrue(pagedCp932.bytes.equals(wholeCp932.bytes), `CP932 pages of ${pageSize} differ`)
     }
     const history = await exported(city, { format: 'resident_history', residentId: resident.id })
     const paged = await exported(

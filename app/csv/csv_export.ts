@@ -61,9 +61,91 @@ function csvRecord(cells: readonly unknown[], width: number, neutralize: boolean
   return `${record}\r\n`
 }
 
-/** Text as the file's bytes; characters CP932 cannot hold become "?" (iconv-lite's substitution) */
-function bytesOf(text: string, encoding: CsvEncoding) {
-  return encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8')
+/**
+ * Characters Macs and phones type that CP932 holds under another code
+ * point (JIS X 0208's and Unicode's mapping against Microsoft's): written
+ * as CP932's form, not as "?". 〜 in 「9:00〜17:00」 is ～, − in 「1丁目2−3」 is －.
+ */
+const CP932_FORMS: Record<string, string> = {
+  '\u301C': '\uFF5E', // 〜 wave dash → ～
+  '\u2212': '\uFF0D', // − minus sign → －
+  '\u2014': '\u2015', // — em dash → ―
+  '\u2016': '\u2225', // ‖ double vertical line → ∥
+  '\u00A2': '\uFFE0', // ¢ → ￠
+  '\u00A3': '\uFFE1', // £ → ￡
+  '\u00AC': '\uFFE2', // ¬ → ￢
+  '\u00A5': '\uFFE5', // ¥ → ￥ (CP932's 0x5C reads back as a backslash)
+  '\u203E': '\uFFE3', // ‾ overline → ￣ (0x7E reads back as a tilde)
+}
+const CP932_VARIANT = new RegExp(`[${Object.keys(CP932_FORMS).join('')}]`, 'g')
+
+/** What a CP932 file could not hold: characters written as "?", and the lines they are on */
+export type EncodingReport = { replaced: number; characters: string[]; lines: number[] }
+
+/** Lines a report names at most (it counts every replacement) */
+const REPORTED_LINES = 20
+
+export function emptyEncodingReport(): EncodingReport {
+  return { replaced: 0, characters: [], lines: [] }
+}
+
+const QUESTION_MARK = 0x3f
+
+/** How many "?" a text or its bytes hold (in Shift_JIS no second byte is 0x3F) */
+function questionMarks(content: string | Buffer) {
+  const find = (from: number) =>
+    typeof content === 'string' ? content.indexOf('?', from) : content.indexOf(QUESTION_MARK, from)
+  let count = 0
+  for (let at = find(0); at !== -1; at = find(at + 1)) count++
+  return count
+}
+
+const encodable = new Map<string, boolean>()
+function cp932Holds(character: string) {
+  let holds = encodable.get(character)
+  if (holds === undefined) {
+    holds = iconv.encode(character, 'cp932').toString('latin1') !== '?'
+    encodable.set(character, holds)
+  }
+  return holds
+}
+
+/**
+ * Text as the file's bytes. In CP932, variants become CP932's forms; a
+ * character CP932 has no form for becomes "?" (iconv-lite's
+ * substitution) and is counted in `report`, with its line (`firstLine`
+ * is the text's first line in the file). Only a piece whose bytes hold
+ * more "?" than its text is read character by character.
+ */
+function bytesOf(text: string, encoding: CsvEncoding, report?: EncodingReport, firstLine = 1) {
+  if (encoding !== 'cp932') return Buffer.from(text, 'utf8')
+  const written = text.replace(CP932_VARIANT, (character) => CP932_FORMS[character])
+  const bytes = iconv.encode(written, 'cp932')
+  if (report && questionMarks(bytes) > questionMarks(written)) {
+    let line = firstLine
+    for (const character of written) {
+      if (character === '\n') line++
+      else if (character.charCodeAt(0) >= 0x80 && !cp932Holds(character)) {
+        report.replaced++
+        if (!report.characters.includes(character)) report.characters.push(character)
+        if (report.lines.at(-1) !== line && report.lines.length < REPORTED_LINES) {
+          report.lines.push(line)
+        }
+      }
+    }
+  }
+  return bytes
+}
+
+/** How many lines a text ends (line breaks), to number the next piece's lines */
+function lineBreaks(text: string) {
+  let count = 0
+  let at = text.indexOf('\n')
+  while (at !== -1) {
+    count++
+    at = text.indexOf('\n', at + 1)
+  }
+  return count
 }
 
 /** A data cell as CSV text: neutralized (neutralizeCell), then quoted if it needs to be */
@@ -84,9 +166,10 @@ export function csvCell(value: unknown) {
 export function csvChunks(
   header: string[],
   pages: AsyncIterable<readonly (readonly unknown[])[]>,
-  encoding: CsvEncoding
+  encoding: CsvEncoding,
+  report?: EncodingReport
 ): AsyncGenerator<Buffer> {
-  return csvTextChunks(header, recordsOf(pages, header.length), encoding)
+  return csvTextChunks(header, recordsOf(pages, header.length), encoding, report)
 }
 
 /** Each page of rows as the text of its records */
@@ -107,17 +190,21 @@ async function* recordsOf(pages: AsyncIterable<readonly (readonly unknown[])[]>,
 export async function* csvTextChunks(
   header: string[],
   records: AsyncIterable<string>,
-  encoding: CsvEncoding
+  encoding: CsvEncoding,
+  report?: EncodingReport
 ): AsyncGenerator<Buffer> {
   let text = `${encoding === 'utf8_bom' ? '\uFEFF' : ''}${csvRecord(header, header.length, false)}`
+  // Counted only when a report is asked for: the lines of a replaced character
+  let line = 1
   for await (const piece of records) {
     text += piece
     if (text.length >= CHUNK_CHARACTERS) {
-      yield bytesOf(text, encoding)
+      yield bytesOf(text, encoding, report, line)
+      if (report) line += lineBreaks(text)
       text = ''
     }
   }
-  yield bytesOf(text, encoding)
+  yield bytesOf(text, encoding, report, line)
 }
 
 /** A page of each row, for a source that reads row by row */

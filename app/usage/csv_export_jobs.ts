@@ -211,7 +211,7 @@ export default class CsvExportJobs {
       const providerId = job.params.providerId as number | undefined
       const exports = new UsageExports(job.municipalityId, i18n, { providerId })
       const fileName = await CsvJobs.newFileName('csv')
-      const { rows } = await exports.write(
+      const { rows, encodingReport } = await exports.write(
         request,
         encoding,
         CsvJobs.pathOf(fileName),
@@ -223,7 +223,12 @@ export default class CsvExportJobs {
         (job.params.residentNumber as string | null) ?? undefined
       )
       return {
-        result: { rows, encoding, asciiName: names.asciiName },
+        result: {
+          rows,
+          encoding,
+          asciiName: names.asciiName,
+          ...(encodingReport.replaced > 0 ? { replaced: encodingReport } : {}),
+        },
         file: { path: fileName, name: names.name },
       }
     })

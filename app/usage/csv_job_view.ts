@@ -2,6 +2,7 @@ import type { I18n } from '@adonisjs/i18n'
 import type CsvJob from '#csv/csv_job'
 import type { ImportReport } from '#residents/resident_import'
 import CsvJobs, { PROVIDER_JOB_PREFIX } from '#csv/csv_jobs'
+import type { EncodingReport } from '#csv/csv_export'
 import CsvImportJobs from '#residents/csv_import_jobs'
 import type { ExportRequest } from '#usage/usage_exports'
 
@@ -60,8 +61,24 @@ export default class CsvJobView {
       downloadable: job.status === 'done' && job.filePath !== null,
       fileName: job.fileName,
       rows: typeof job.result?.rows === 'number' ? job.result.rows : null,
+      replaced: this.replaced(job, i18n),
       failure: CsvJobs.failureText(job, i18n),
     }
+  }
+
+  /**
+   * Characters a CP932 file could not hold, said before the download: how
+   * many became "?", which ones, on which lines (the first 20).
+   */
+  static replaced(job: CsvJob, i18n: I18n) {
+    const report = job.result?.replaced as EncodingReport | undefined
+    if (!report || report.replaced === 0) return null
+    return i18n.t('staff_csv.replaced', {
+      count: report.replaced,
+      characters: report.characters.join('、'),
+      lines: report.lines.join(', '),
+      more: report.lines.length >= 20 ? 'yes' : 'no',
+    })
   }
 
   static kindLabel(job: CsvJob, i18n: I18n) {

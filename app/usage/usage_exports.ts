@@ -3,7 +3,13 @@ import { pipeline } from 'node:stream/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { I18n } from '@adonisjs/i18n'
-import { csvCell, csvChunks, csvTextChunks, type CsvEncoding } from '#csv/csv_export'
+import {
+  csvCell,
+  csvChunks,
+  csvTextChunks,
+  emptyEncodingReport,
+  type CsvEncoding,
+} from '#csv/csv_export'
 import type { CsvExportField } from '#csv/csv_fields'
 import Copayment from '#ledger/copayment'
 import { type VisitResident, visitResident } from '#visits/visit_residents'
@@ -174,7 +180,8 @@ export default class UsageExports {
    * Writes the export as a CSV file (RFC 4180, cells neutralized, UTF-8
    * with BOM or CP932), streaming a page at a time (the file's pace holds
    * the reading back); `onProgress` hears how many rows are done. Returns
-   * the row count.
+   * the row count, and what a CP932 file could not hold (characters
+   * written as "?", and their lines).
    */
   async write(
     request: ExportRequest,
@@ -190,14 +197,15 @@ export default class UsageExports {
       done += read
       onProgress(done, Math.max(total, done))
     }
+    const encodingReport = emptyEncodingReport()
     await pipeline(
       'records' in table
-        ? csvTextChunks(table.header, table.records(onRead), encoding)
-        : csvChunks(table.header, table.rows(onRead), encoding),
+        ? csvTextChunks(table.header, table.records(onRead), encoding, encodingReport)
+        : csvChunks(table.header, table.rows(onRead), encoding, encodingReport),
       createWriteStream(path, { mode: 0o600 })
     )
     onProgress(done, Math.max(total, done))
-    return { rows: done }
+    return { rows: done, encodingReport }
   }
 
   facilityMonth(month: string, facilityId?: number | null): ExportTable {

@@ -7,6 +7,7 @@ import {
   csvChunks,
   csvStream,
   csvTextChunks,
+  emptyEncodingReport,
   neutralizeCell,
 } from '#csv/csv_export'
 
@@ -102,5 +103,56 @@ test.group('CSV export', () => {
         assert.isTrue(written.equals(whole), `${encoding}: records in pages of ${size}`)
       }
     }
+  })
+})
+
+test.group('CSV export: what CP932 can hold', () => {
+  test('JIS and Unicode variants typed on Macs and phones are written as CP932 forms', async ({
+    assert,
+  }) => {
+    const report = emptyEncodingReport()
+    const rows = [
+      ['9:00〜17:00', '1丁目2−3', 'A—B'],
+      ['¢ £ ¬ ‖', '¥1,000', 'a‾b'],
+    ]
+    const bytes = await bytesOf(
+      csvChunks(['時間', '住所', '記号'], piecesOf([rows]), 'cp932', report)
+    )
+    const lines = iconv.decode(bytes, 'cp932').split('\r\n')
+    assert.deepEqual(lines.slice(1, 3), ['9:00～17:00,1丁目2－3,A―B', '￠ ￡ ￢ ∥,"￥1,000",a￣b'])
+    assert.notInclude(iconv.decode(bytes, 'cp932'), '?')
+    assert.deepEqual(report, { replaced: 0, characters: [], lines: [] })
+  })
+
+  test('a character CP932 has no form for is counted with its line, never silently', async ({
+    assert,
+  }) => {
+    const report = emptyEncodingReport()
+    const rows = [
+      ['𠮷田', '剝子'],
+      ['本当?', 'はい'],
+      ['𠮷野', '𠮷'],
+    ]
+    const bytes = await bytesOf(csvChunks(['氏', '名'], piecesOf([rows]), 'cp932', report))
+    assert.equal(iconv.decode(bytes, 'cp932'), '氏,名\r\n?田,?子\r\n本当?,はい\r\n?野,?\r\n')
+    // a "?" typed by someone is not a replacement
+    assert.deepEqual(report, { replaced: 4, characters: ['𠮷', '剝'], lines: [2, 4] })
+  })
+
+  test('lines are counted across the pieces a large file is encoded in', async ({ assert }) => {
+    const report = emptyEncodingReport()
+    const rows = manyRows()
+    rows[5000][0] = '𠮷川'
+    const bytes = await bytesOf(
+      csvChunks(['a', 'b', 'c', 'd', 'e'], piecesOf([rows]), 'cp932', report)
+    )
+    const lines = iconv.decode(bytes, 'cp932').split('\r\n')
+    assert.equal(lines[report.lines[0] - 1].slice(0, 3), '?川,')
+    assert.deepEqual(report.lines, [5002])
+  })
+
+  test('UTF-8 writes every character as it is', async ({ assert }) => {
+    const bytes = await bytesOf(csvChunks(['氏'], piecesOf([[['𠮷田〜']]]), 'utf8_bom'))
+    assert.equal(bytes.toString('utf8'), '\uFEFF氏\r\n𠮷田〜\r\n')
   })
 })

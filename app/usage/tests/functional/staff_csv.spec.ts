@@ -394,6 +394,49 @@ test.group('Staff CSV: export and download', (group) => {
     assert.equal(downloaded.actor_role, 'municipal_staff')
   })
 
+  test('CP932: characters it cannot hold are named on the job page before the download', async ({
+    client,
+    assert,
+  }) => {
+    const { city, facility } = await november()
+    const yoshida = await usageResident(city, { familyName: '𠮷田', givenName: '剝子' })
+    await grantLot(city, yoshida, POSTPARTUM)
+    await ledgerVisit(city, yoshida, POSTPARTUM, {
+      service: 'home_helper',
+      date: '2026-11-10',
+      minutes: 60,
+      providerId: facility.providerId,
+      facilityId: facility.id,
+    })
+    const browser = await signedIn(client)
+    const job = await exportJob(browser, {
+      format: 'facility_month',
+      month: '2026-11',
+      encoding: 'cp932',
+    })
+    const jobPage = await browser.get(`/m/minato/csv/jobs/${job.id}`)
+    const shown = jobPage.body().props.job
+    assert.isTrue(shown.downloadable)
+    assert.match(
+      shown.replaced,
+      /^CP932（Shift_JIS）で書けない文字 2 文字を「\?」に置き換えました（𠮷、剝）。該当する行：\d+。/
+    )
+    const file = await download(browser, job)
+    const lines = iconv.decode(file.body, 'cp932').trimEnd().split('\r\n')
+    const line = lines.findIndex((text) => text.includes('?田 ?子')) + 1
+    assert.isAbove(line, 1)
+    assert.include(shown.replaced, `該当する行：${line}。`)
+
+    // In UTF-8 nothing is replaced, and nothing is said
+    const utf8 = await exportJob(browser, {
+      format: 'facility_month',
+      month: '2026-11',
+      encoding: 'utf8_bom',
+    })
+    const utf8Page = await browser.get(`/m/minato/csv/jobs/${utf8.id}`)
+    assert.isNull(utf8Page.body().props.job.replaced)
+  })
+
   test('totals, resident history and each plugin format download with their content', async ({
     client,
     assert,

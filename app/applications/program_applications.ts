@@ -396,27 +396,10 @@ export default class ProgramApplications {
 
   /**
    * What the resident's apply page says of each program: the application
-   * still open, the hours already held (active lots not past their last
-   * day), and whether the program asks which child.
+   * still open, and whether the program asks which child.
    */
-  static async choicesFor(
-    municipalityId: number,
-    residentId: number,
-    refs: ProgramRef[],
-    today = todayInJapan()
-  ) {
+  static async choicesFor(municipalityId: number, residentId: number, refs: ProgramRef[]) {
     const open = await this.openOf(municipalityId, residentId)
-    const held = await db
-      .from('ledger_lots')
-      .where({ municipality_id: municipalityId, resident_id: residentId })
-      .where('status', 'active')
-      .where('valid_to', '>=', today)
-      .groupBy('plugin_id', 'program_code')
-      .select('plugin_id', 'program_code')
-      .sum('available_minutes as minutes')
-    const same = (row: { plugin_id: string; program_code: string }, ref: ProgramRef) =>
-      row.plugin_id === ref.pluginId && row.program_code === ref.programCode
-
     const choices = []
     for (const ref of refs) {
       const application = open.find(
@@ -425,7 +408,6 @@ export default class ProgramApplications {
       choices.push({
         ...ref,
         openApplicationId: application?.id ?? null,
-        heldMinutes: Number(held.find((row) => same(row, ref))?.minutes ?? 0),
         perChild: await this.needsChild(municipalityId, ref),
       })
     }

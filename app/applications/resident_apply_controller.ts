@@ -3,7 +3,8 @@ import { errors as lucidErrors } from '@adonisjs/lucid'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
 import PluginForm from '#plugin_host/plugin_form'
-import ResidentCoupons from '#ledger/resident_coupons'
+import ResidentCoupons, { type ProgramCoupons } from '#ledger/resident_coupons'
+import { todayInJapan } from '#ledger/coupon_issuance'
 import { pluginRules } from '#plugin_host/plugin_rules'
 import { localizedText } from '#shared/localized_text'
 import { staffActionFrom } from '#audit/staff_action'
@@ -23,12 +24,14 @@ import { applicationFormFrom } from '#applications/resident_apply_validator'
 export default class ResidentApplyController {
   async index(ctx: HttpContext) {
     const { inertia, tenant, resident, i18n } = ctx
-    const enabled = await new ResidentCoupons(tenant.municipalityId, i18n.locale).programs()
+    const coupons = new ResidentCoupons(tenant.municipalityId, i18n.locale)
+    const enabled = await coupons.programs()
     const choices = await ProgramApplications.choicesFor(
       tenant.municipalityId,
       resident.id,
       enabled.map((ref) => this.#ref(ref))
     )
+    const held = await coupons.of(resident.id)
     return inertia.render('applications/resident/apply', {
       programs: enabled.map((ref, index) => ({
         pluginId: ref.plugin.id,
@@ -36,13 +39,28 @@ export default class ResidentApplyController {
         name: localizedText(ref.program.name, i18n.locale),
         rules: this.#rules(ctx, ref.plugin.id),
         openApplicationId: choices[index].openApplicationId,
-        heldHours:
-          choices[index].heldMinutes > 0
-            ? Math.round((choices[index].heldMinutes / 60) * 100) / 100
-            : null,
+        hours: this.#hours(
+          held.find((program) => program.key === `${ref.plugin.id}/${ref.program.code}`)
+        ),
         perChild: choices[index].perChild,
       })),
     })
+  }
+
+  /**
+   * The hours the resident holds, as home counts them: usable now (the
+   * pools of home, each shared hour once), and lots whose window opens
+   * later, with the day it opens. Null when they hold none to come.
+   */
+  #hours(program: ProgramCoupons | undefined) {
+    if (!program) return null
+    const today = todayInJapan()
+    const later = program.lots
+      .filter((lot) => lot.status === 'active' && lot.validFrom > today && lot.availableMinutes > 0)
+      .sort((a, b) => a.validFrom.localeCompare(b.validFrom))
+      .map((lot) => ({ from: lot.validFrom, minutes: lot.availableMinutes }))
+    const now = program.pools.reduce((total, pool) => total + pool.minutes, 0)
+    return now > 0 || later.length > 0 ? { nowMinutes: now, later } : null
   }
 
   async create(ctx: HttpContext) {

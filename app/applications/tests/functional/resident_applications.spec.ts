@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import { todayInJapan } from '#ledger/coupon_issuance'
+import ResidentCoupons from '#ledger/resident_coupons'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
@@ -136,7 +138,7 @@ test.group('Resident applications: apply', (group) => {
     assert.include(postpartum().rules, 'お子さま1人ごとに時間がもらえます（双子なら2人分）。')
     assert.isTrue(postpartum().perChild)
     assert.isNull(postpartum().openApplicationId)
-    assert.isNull(postpartum().heldHours)
+    assert.isNull(postpartum().hours)
     const homeHelp = props.programs.find(
       (program: any) => program.pluginId === 'single_parent_home_help'
     )
@@ -159,7 +161,22 @@ test.group('Resident applications: apply', (group) => {
     await ProgramApplications.approve(city.id, application.id, {}, await staffOf(city))
     props = await propsOf(browser, APPLY)
     assert.isNull(postpartum().openApplicationId)
-    assert.equal(postpartum().heldHours, 224)
+    // 224 hours granted: what can be used today is home's figure, the rest
+    // waits for its window, with the day it opens
+    const hours = postpartum().hours
+    const [home] = await new ResidentCoupons(city.id, 'ja').of(resident.id)
+    assert.equal(home.key, 'postpartum_support/postpartum')
+    assert.equal(
+      hours.nowMinutes,
+      home.pools.reduce((total: number, pool: { minutes: number }) => total + pool.minutes, 0)
+    )
+    assert.equal(
+      hours.nowMinutes +
+        hours.later.reduce((total: number, lot: { minutes: number }) => total + lot.minutes, 0),
+      224 * 60
+    )
+    assert.isAbove(hours.later.length, 0)
+    assert.isTrue(hours.later.every((lot: { from: string }) => lot.from > todayInJapan()))
 
     // English: the same programs in English.
     await browser.put('/locale', { locale: 'en' })

@@ -54,3 +54,24 @@ test.group('Validation messages', () => {
       assert.deepEqual(missing, [])
     })
 })
+
+test.group('Counts in English', () => {
+  test('one visit is "1 visit", never "1 visits"', async ({ assert }) => {
+    const { default: i18nManager } = await import('@adonisjs/i18n/services/main')
+    const en = i18nManager.locale('en')
+    assert.equal(en.t('provider_history.totals.visits_value', { visits: 1 }), '1 visit')
+    assert.equal(en.t('provider_history.totals.visits_value', { visits: 2 }), '2 visits')
+    assert.equal(
+      en.t('staff_coupons.usage.total_line', { status: 'Approved', visits: 1, hours: 2 }),
+      'Approved: 1 visit, 2 h'
+    )
+    assert.equal(
+      en.t('staff_coupons.summary.pending', { visits: 1, hours: '4 hours' }),
+      "1 visit (4 hours) is waiting for a provider's approval."
+    )
+    assert.equal(
+      en.t('staff_coupons.summary.pending', { visits: 3, hours: '6 hours' }),
+      "3 visits (6 hours) are waiting for a provider's approval."
+    )
+  })
+})

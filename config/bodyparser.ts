@@ -20,9 +20,11 @@ export default defineConfig({
     autoProcess: false,
     convertEmptyStringsToNull: true,
     processManually: [],
-    // The only upload is a resident CSV (5 MB at most, checked with a
-    // translated reason); anything far larger is refused here.
-    limit: '6mb',
+    // The only upload is a resident CSV: a ward's yearly file (100,000 rows,
+    // about 8.4 MB in CP932) up to 50 MB, checked with a translated reason;
+    // anything larger is refused here. Streamed to disk, never held in
+    // memory (app/http/uploads.ts).
+    limit: '51mb',
     types: ['multipart/form-data'],
   },
 })

@@ -13,9 +13,13 @@ export type ImportLimits = {
 
 export const MEGABYTE = 1024 * 1024
 
-/** Limits for uploads through the web; the ace command may raise maxBytes */
+/**
+ * Limits for uploads through the web; the ace command may raise maxBytes.
+ * The rows are the real guard: a ward's yearly file of 100,000 residents
+ * is 8–12 MB, so the file limit leaves room for long names and notes.
+ */
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
-  maxBytes: 5 * MEGABYTE,
+  maxBytes: 50 * MEGABYTE,
   maxRows: 100_000,
   maxListedErrors: 1000,
 }

@@ -5,6 +5,7 @@
 import { registerPolicies, registerTenantAbilities } from '#http/policy_registry'
 import AuditTrailPolicy from '#audit_viewer/audit_trail_policy'
 import ProviderStaffPolicy from '#providers/provider_staff_policy'
+import ConsolePolicy from '#tenancy/console_policy'
 
 registerPolicies({
   ConsolePolicy: () => import('#tenancy/console_policy'),
@@ -19,4 +20,5 @@ registerPolicies({
 registerTenantAbilities(async ({ bouncer, tenant }) => ({
   readAuditTrail: await bouncer.with(AuditTrailPolicy).allows('read', tenant),
   manageProviderStaff: await bouncer.with(ProviderStaffPolicy).allows('manage', tenant),
+  administerMunicipality: await bouncer.with(ConsolePolicy).allows('administer', tenant),
 }))

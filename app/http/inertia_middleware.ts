@@ -31,6 +31,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
           ? {
               slug: ctx.tenant.municipality.slug,
               name: ctx.tenant.municipality.nameIn(ctx.i18n.locale),
+              dateStyle: ctx.tenant.municipality.dateStyle,
               roles: ctx.tenant.roles,
               can,
             }

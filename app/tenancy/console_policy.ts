@@ -14,6 +14,11 @@ export default class ConsolePolicy extends BasePolicy {
     return tenant.hasRole('municipal_admin', 'municipal_staff')
   }
 
+  /** The municipality's own settings (how dates are written): its administrators */
+  administer(_: User, tenant: TenantContext) {
+    return tenant.hasRole('municipal_admin')
+  }
+
   /**
    * The provider console of a municipality (/m/<slug>/provider/...): the
    * staff of a provider working there. Staff management is for the

@@ -4,6 +4,7 @@ import { withLocalizedName } from '#shared/with_localized_name'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import Membership from '#identity/membership'
+import type { DateStyle } from '#shared/era_dates'
 
 export default class Municipality extends compose(BaseModel, withLocalizedName) {
   @column({ isPrimary: true })
@@ -14,6 +15,10 @@ export default class Municipality extends compose(BaseModel, withLocalizedName) 
 
   @column()
   declare slug: string
+
+  /** How its console, exports and printouts write dates (DATE_STYLES) */
+  @column()
+  declare dateStyle: DateStyle
 
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>

@@ -12,3 +12,14 @@ router
   .post('/invitations/:token', [InvitationsController, 'accept'])
   .as('invitations.accept')
   .use(middleware.auth())
+
+const MunicipalitySettingsController = () => import('#tenancy/municipality_settings_controller')
+
+router
+  .group(() => {
+    router.get('/settings', [MunicipalitySettingsController, 'show']).as('settings.show')
+    router.put('/settings', [MunicipalitySettingsController, 'update']).as('settings.update')
+  })
+  .prefix('/m/:municipality')
+  .as('tenant')
+  .use([middleware.auth(), middleware.tenant()])

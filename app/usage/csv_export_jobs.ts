@@ -209,7 +209,12 @@ export default class CsvExportJobs {
       const municipality = await Municipality.findOrFail(job.municipalityId)
       // A provider console's export (ProviderExportJobs) holds its provider's rows only
       const providerId = job.params.providerId as number | undefined
-      const exports = new UsageExports(job.municipalityId, i18n, { providerId })
+      const exports = new UsageExports(
+        job.municipalityId,
+        i18n,
+        { providerId },
+        { dateStyle: municipality.dateStyle }
+      )
       const fileName = await CsvJobs.newFileName('csv')
       const { rows, encodingReport } = await exports.write(
         request,

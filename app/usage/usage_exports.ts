@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { I18n } from '@adonisjs/i18n'
+import { eraDate, type DateStyle } from '#shared/era_dates'
 import {
   csvCell,
   csvChunks,
@@ -55,6 +56,8 @@ export type ExportScope = { providerId?: number }
 export type ExportOptions = {
   /** Rows read from the database per query (tests make it small to cross pages) */
   pageSize?: number
+  /** How the municipality writes dates: 和暦 turns a Japanese file's dates to 令和8年4月1日 */
+  dateStyle?: DateStyle
 }
 
 export type ExportTable = {
@@ -147,6 +150,15 @@ export default class UsageExports {
   readonly #providerNames = new Map<number, string | null>()
   readonly #facilityNames = new Map<number, string | null>()
 
+  readonly #inEra: boolean
+
+  /** A calendar day as the municipality writes dates (YYYY-MM-DD, or 和暦) */
+  #day(value: string): string
+  #day(value: string | null): string | null
+  #day(value: string | null) {
+    return this.#inEra && value !== null ? eraDate(value) : value
+  }
+
   constructor(
     private readonly municipalityId: number,
     private readonly i18n: I18n,
@@ -154,6 +166,7 @@ export default class UsageExports {
     options: ExportOptions = {}
   ) {
     this.#locale = i18n.locale === 'en' ? 'en' : 'ja'
+    this.#inEra = options.dateStyle === 'japanese_era' && this.#locale === 'ja'
     this.#pageSize = options.pageSize ?? PAGE_SIZE
     this.#visits = new ExportVisits(municipalityId, this.#pageSize)
   }
@@ -349,9 +362,9 @@ export default class UsageExports {
                 name,
                 exports.#text(program?.name, lot.program_code),
                 services.map((service) => exports.#serviceName(program, service)).join('・'),
-                lot.valid_from,
+                exports.#day(lot.valid_from),
                 null,
-                lot.valid_to,
+                exports.#day(lot.valid_to),
                 hours(Number(lot.granted_minutes)),
                 hours(Number(lot.available_minutes)),
                 exports.#label(`staff_csv.lot_statuses.${lot.status}`),
@@ -377,7 +390,7 @@ export default class UsageExports {
               row.residentName,
               exports.#text(row.program?.name, row.programCode),
               exports.#serviceName(row.program, row.service),
-              row.visitDate,
+              exports.#day(row.visitDate),
               row.visitStart,
               null,
               hours(row.minutes),
@@ -467,7 +480,7 @@ export default class UsageExports {
       case 'redemption_id':
         return row.id
       case 'visit_date':
-        return row.visitDate
+        return this.#day(row.visitDate)
       case 'visit_start':
         return row.visitStart
       case 'resident_number':
@@ -532,7 +545,7 @@ export default class UsageExports {
         }
         let day = days.get(visit.visitDate)
         if (day === undefined) {
-          day = csvCell(visit.visitDate)
+          day = csvCell(this.#day(visit.visitDate))
           days.set(visit.visitDate, day)
         }
         let start = starts.get(visit.visitStart)

@@ -1,3 +1,4 @@
+import { usePage } from '@inertiajs/vue3'
 import { useI18n } from '~/composables/use_i18n'
 import { keptIntl } from '~/kept_intl'
 
@@ -55,7 +56,15 @@ export function groupedDigits(value: number) {
  */
 export function useFormats() {
   const { t, locale } = useI18n()
+  const page = usePage<{
+    tenant?: { dateStyle?: string; roles?: string[] } | null
+  }>()
   const intlLocale = () => (locale.value === 'en' ? 'en-GB' : 'ja-JP')
+  /** Staff of a municipality that writes dates in 和暦 read them so in Japanese */
+  const inEra = () =>
+    locale.value !== 'en' &&
+    page.props.tenant?.dateStyle === 'japanese_era' &&
+    (page.props.tenant.roles ?? []).some((role) => role.startsWith('municipal_'))
 
   /**
    * A calendar day (YYYY-MM-DD), as Intl's long date style writes it in
@@ -71,6 +80,19 @@ export function useFormats() {
     if (!match) return iso
     const [year, monthNumber, date] = match.slice(1).map(Number)
     if (monthNumber < 1 || monthNumber > 12 || date < 1 || date > 31) return iso
+    if (inEra()) {
+      return keptIntl(
+        'era day',
+        () =>
+          new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+            era: 'long',
+            year: 'numeric',
+            month: 'long',
+            day: 'numeric',
+            timeZone: 'UTC',
+          })
+      ).format(new Date(Date.UTC(year, monthNumber - 1, date)))
+    }
     return locale.value === 'en'
       ? `${date} ${ENGLISH_MONTHS[monthNumber - 1]} ${year}`
       : `${year}年${monthNumber}月${date}日`

@@ -411,6 +411,25 @@ test.group('Staff CSV: export and download', (group) => {
     assert.equal(downloaded.actor_role, 'municipal_staff')
   })
 
+  test('a municipality that writes dates in 和暦 gets its visit days so in the file', async ({
+    client,
+    assert,
+  }) => {
+    const { city } = await november()
+    await city.merge({ dateStyle: 'japanese_era' }).save()
+    const browser = await signedIn(client)
+    const job = await exportJob(browser, {
+      format: 'facility_month',
+      month: '2026-11',
+      encoding: 'cp932',
+    })
+    const file = await download(browser, job)
+    const lines = iconv.decode(file.body, 'cp932').trimEnd().split('\r\n')
+    assert.include(lines[1], ',令和8年11月4日,')
+    assert.include(lines[2], ',令和8年11月6日,')
+    assert.notInclude(lines.join('\n'), '2026-11-0')
+  })
+
   test('CP932: characters it cannot hold are named on the job page before the download', async ({
     client,
     assert,

@@ -81,7 +81,8 @@ test.group('Staff console journey: providers (phone, Japanese)', (group) => {
     // a window named for single births says it once, its births in a column of their own
     const single = page.getByRole('row').filter({ hasText: '出産後120日まで（単胎）' }).first()
     assert.notInclude(await single.textContent(), '（単胎）（単胎）')
-    assert.equal((await single.locator('[data-role="births"]').innerText()).trim(), '単胎')
+    const births = await single.locator('[data-role="births"]').innerText()
+    assert.equal(births.trim(), '単胎')
     await page.getByRole('link', { name: '「2021年度の制度」に切り替える' }).click()
     await page.getByRole('heading', { level: 1, name: '既定の版の切り替えの確認' }).waitFor()
     assert.deepEqual(await seriousViolations(page), [])

@@ -93,7 +93,7 @@ async function postgresAnchor(rows: BareRow[]) {
   })
 }
 
-function sqliteRun(connection: Database, sql: string, bindings: unknown[] = []) {
+export function sqliteRun(connection: Database, sql: string, bindings: unknown[] = []) {
   return new Promise<void>((resolve, reject) =>
     connection.run(sql, bindings, (error: Error | null) => (error ? reject(error) : resolve()))
   )

@@ -27,6 +27,8 @@ const ERA_NAMES: Record<string, keyof typeof ERAS> = {
   s: 'showa',
 }
 
+/** Characters that NFKC, the space and the dash rewrites below all leave as they are */
+const NORMALIZED = /^[0-9A-Za-z./\-令和平成昭元年月日]+$/
 const GREGORIAN = /^(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$/
 const IMPERIAL =
   /^(令和|平成|昭和|[rhs])(\d{1,2}|元)(?:([-/.])(\d{1,2})\3(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$/
@@ -37,12 +39,15 @@ const IMPERIAL =
  * (2月30日), or an era date outside its era (令和1年4月30日 was still 平成).
  */
 export function parseJapaneseDate(input: string): ParsedDate {
-  const text = input
-    .normalize('NFKC')
-    .replaceAll(/\s+/g, '')
-    // An IME's dashes and the long vowel mark typed for a hyphen
-    .replaceAll(/[\u2010-\u2015\u2212\u30FC]/g, '-')
-    .toLowerCase()
+  // Already in that form (most dates of a file): nothing to rewrite
+  const rewritten = NORMALIZED.test(input)
+    ? input
+    : input
+        .normalize('NFKC')
+        .replaceAll(/\s+/g, '')
+        // An IME's dashes and the long vowel mark typed for a hyphen
+        .replaceAll(/[\u2010-\u2015\u2212\u30FC]/g, '-')
+  const text = rewritten.toLowerCase()
 
   const gregorian = GREGORIAN.exec(text)
   if (gregorian) {

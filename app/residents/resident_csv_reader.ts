@@ -167,6 +167,8 @@ type Layout = {
   headers: Map<ResidentField, string>
   /** The field of each column position; null for a column with an empty header */
   fieldAt: (ResidentField | null)[]
+  /** Each field's column position (read once a row, not searched for) */
+  positionOf: Map<ResidentField, number>
 }
 
 type Refuse = (
@@ -230,12 +232,14 @@ export default class ResidentCsvReader {
           if (header.layout) result.headers = header.layout.headers
           return
         }
-        if (record.cells.every((cell) => cell.trim() === '')) return
+        // Trimmed once: the blank-row test and every check read the trimmed cell
+        const cells = record.cells.map((cell) => cell.trim())
+        if (cells.every((cell) => cell === '')) return
         result.dataRows++
         if (result.dataRows > this.maxRows) throw new RowLimitReached()
 
         const errorsBefore = issues.count
-        const row = this.#checkRow(record, layout, issues)
+        const row = this.#checkRow(record.row, cells, layout, issues)
         if (row) {
           const firstRow = firstRowOf.get(row.residentNumber)
           if (firstRow === undefined) {
@@ -307,16 +311,23 @@ export default class ResidentCsvReader {
         refused = true
       }
     }
-    return refused ? null : { headers, fieldAt }
+    const positionOf = new Map(
+      fieldAt.flatMap((field, position) => (field ? [[field, position] as const] : []))
+    )
+    return refused ? null : { headers, fieldAt, positionOf }
   }
 
-  /** Normalizes and checks one data row; null when any cell is refused */
-  #checkRow(record: CsvRecord, layout: Layout, issues: ImportIssues): ResidentRow | null {
-    const raw = new Map<ResidentField, string>()
+  /** Normalizes and checks one data row (its cells trimmed); null when any cell is refused */
+  #checkRow(
+    rowNumber: number,
+    cells: string[],
+    layout: Layout,
+    issues: ImportIssues
+  ): ResidentRow | null {
     let valid = true
     const refuse: Refuse = (field, code, values, column) => {
       issues.add({
-        row: record.row,
+        row: rowNumber,
         column: column ?? (field ? layout.headers.get(field)! : null),
         code,
         ...(values ? { values } : {}),
@@ -324,17 +335,14 @@ export default class ResidentCsvReader {
       valid = false
     }
 
-    record.cells.forEach((cell, index) => {
-      const field = layout.fieldAt[index] ?? null
-      if (field) {
-        raw.set(field, cell.trim())
-      } else if (cell.trim() !== '') {
+    for (const [index, cell] of cells.entries()) {
+      if (!layout.fieldAt[index] && cell !== '') {
         refuse(null, 'value_without_header', undefined, columnLetter(index))
       }
-    })
+    }
 
     const text = (field: ResidentField) => {
-      const value = raw.get(field) ?? ''
+      const value = cells[layout.positionOf.get(field) ?? -1] ?? ''
       if (hasLineBreak(value)) {
         refuse(field, 'line_break')
         return null
@@ -367,7 +375,7 @@ export default class ResidentCsvReader {
 
     if (!valid) return null
     return {
-      row: record.row,
+      row: rowNumber,
       residentNumber: residentNumber!,
       familyName: familyName!,
       givenName: givenName!,

@@ -49,8 +49,16 @@ export function normalizeResidentNumber(value: string) {
   return value.normalize('NFKC').replaceAll(DASHES, '-').trim()
 }
 
+/*
+| Fast paths: a value already in its final form (plain ASCII, or katakana
+| and single spaces) is one that NFKC, the dash and space rewrites leave
+| unchanged, so it is accepted as it is; anything else takes the full way.
+| Most cells of a 100,000-row import are such values.
+*/
+
 /** 利用者ID: letters, digits, "_" and "-", starting with a letter or digit */
 export function checkResidentNumber(value: string): FieldCheck {
+  if (RESIDENT_NUMBER.test(value)) return { ok: true, value }
   const residentNumber = normalizeResidentNumber(value)
   return RESIDENT_NUMBER.test(residentNumber)
     ? { ok: true, value: residentNumber }
@@ -63,13 +71,14 @@ export function checkResidentNumber(value: string): FieldCheck {
  * written in hiragana is not silently rewritten in a record).
  */
 export function checkKana(value: string): FieldCheck {
+  if (KATAKANA.test(value)) return { ok: true, value }
   const kana = value.normalize('NFKC').trim().replaceAll(/\s+/g, ' ')
   return KATAKANA.test(kana) ? { ok: true, value: kana } : { ok: false, code: 'kana_only' }
 }
 
 /** Kept with its hyphens; a number must start with 0 and have 10 or 11 digits */
 export function checkPhone(value: string): FieldCheck {
-  const phone = value.normalize('NFKC').replaceAll(DASHES, '-').trim()
+  const phone = PHONE.test(value) ? value : value.normalize('NFKC').replaceAll(DASHES, '-').trim()
   const digits = phone.replaceAll('-', '').length
   return PHONE.test(phone) && digits >= 10 && digits <= 11
     ? { ok: true, value: phone }

@@ -913,9 +913,28 @@ test.group('Resident import: large files written in bulk', (group) => {
     assert.lengthOf(await importEvents(tenant), before.length, 'no audit event')
   })
 
+  test('a database error partway through the residents of a file of several batches stores none', async ({
+    assert,
+  }) => {
+    const tenant = await minato()
+    const before = await importEvents(tenant)
+    // BULK-2500 fails after 2,500 residents were written (five SQLite
+    // INSERTs; PostgreSQL's second COPY piece, a third still to send)
+    await refuseInsert('residents', "NEW.resident_number = 'BULK-2500'")
+    const lines = Array.from({ length: 4500 }, (_, index) => bulkLine(index))
+    const failure = await commit(importFile(...lines), tenant).then(
+      () => null,
+      (error: unknown) => error
+    )
+    assert.include(String(failure), 'refused by test')
+    assert.lengthOf(await bulkResidents(tenant), 0)
+    assert.lengthOf(await bulkChildren(tenant), 0)
+    assert.lengthOf(await importEvents(tenant), before.length, 'no audit event')
+  })
+
   test('a database error while writing children stores no resident either', async ({ assert }) => {
     const tenant = await minato()
-    await refuseChildWithDueDate('2026-11-23')
+    await refuseInsert('children', "NEW.due_date = '2026-11-23'")
     const failure = await commit(bulkFile(), tenant).then(
       () => null,
       (error: unknown) => error
@@ -964,9 +983,9 @@ async function addRacingRegistration() {
   })
 }
 
-/** The database refuses the children with this due date */
-async function refuseChildWithDueDate(dueDate: string) {
-  await beforeInsert('test_refuse_child', 'children', `NEW.due_date = '${dueDate}'`, {
+/** The database refuses the rows of `table` for which `condition` holds */
+async function refuseInsert(table: string, condition: string) {
+  await beforeInsert(`test_refuse_${table}`, table, condition, {
     postgres: "RAISE EXCEPTION 'refused by test'",
     sqlite: "SELECT RAISE(ABORT, 'refused by test')",
   })

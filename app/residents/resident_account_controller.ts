@@ -79,7 +79,7 @@ export default class ResidentAccountController {
           givenName: input.given_name,
           familyNameKana: input.family_name_kana,
           givenNameKana: input.given_name_kana,
-          phone: input.phone,
+          phone: input.phone || null,
           // A child row left empty on the form is no child
           children: (input.children ?? [])
             .filter((child) => child.due_date || child.birth_date || child.given_name)

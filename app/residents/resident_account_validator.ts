@@ -29,7 +29,8 @@ export const startRecordValidator = vine.compile(
   vine.object({
     municipality: municipality(),
     ...nameFields,
-    phone: phoneField(),
+    // Optional here as on the profile and the staff form: one rule for the field
+    phone: phoneField().optional(),
     children: vine.array(vine.object(childFields)).maxLength(5).optional(),
   })
 )

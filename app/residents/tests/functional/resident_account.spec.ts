@@ -333,6 +333,19 @@ test.group('Resident account: first-time registration', (group) => {
     )
   })
 
+  test('the phone number may be left out, as on the profile and the staff form', async ({
+    client,
+    assert,
+  }) => {
+    const { user, browser } = await newcomer(client)
+    await browser.get('/my/start')
+    const response = await browser.post('/my/start', { ...NEWCOMER, phone: '' })
+    response.assertStatus(302)
+    assert.equal(response.header('location'), '/m/minato/my/apply')
+    const created = await Resident.query().where('user_id', user.id).firstOrFail()
+    assert.isNull(created.phone)
+  })
+
   test('bad input is explained under each field and nothing is saved', async ({
     client,
     assert,
@@ -349,7 +362,8 @@ test.group('Resident account: first-time registration', (group) => {
     let { errors } = await shown(browser, '/my/start')
     assert.equal(errors.family_name, '姓を入力してください。')
     assert.equal(errors.family_name_kana, '姓（カナ）はカタカナで入力してください。')
-    assert.equal(errors.phone, '電話番号を入力してください。')
+    // the phone is optional here, as on the profile and the staff form
+    assert.notProperty(errors, 'phone')
     assert.equal(errors['children.0.birth_date'], '生年月日の日付はカレンダーにありません。')
 
     await browser.post('/my/start', {

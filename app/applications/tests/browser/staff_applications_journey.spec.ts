@@ -54,6 +54,8 @@ test.group('Staff applications journey', (group) => {
 
     // Too few tickets: the reason appears beside the field, nothing is issued.
     const units = page.getByLabel(/交付する数/)
+    // the range says its unit
+    await page.getByText('24〜48 時間（枚）の範囲で入力してください。').waitFor()
     await units.fill('10')
     await page.getByLabel('自己負担の階層').selectOption('III')
     await page.getByRole('button', { name: '承認して交付する' }).click()

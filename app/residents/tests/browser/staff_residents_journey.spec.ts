@@ -112,4 +112,26 @@ test.group('Staff residents journey', (group) => {
     assert.deepEqual(await seriousViolations(page), [])
     assert.deepEqual(problems, [])
   })
+
+  test('on a 1280 px office screen the console uses the width; residents keep a reading width', async ({
+    browserContext,
+    assert,
+  }) => {
+    const page = await browserContext.newPage()
+    await page.setViewportSize(VIEWPORTS.desktop)
+    await signInInBrowser(page, 'staff@minato.example')
+    for (const screen of ['/m/minato/residents', '/m/minato/usage', '/m/minato/statistics']) {
+      await page.goto(screen)
+      await page.locator('nav.staff-nav').waitFor()
+      const box = await page.locator('main').boundingBox()
+      assert.isAtLeast(box!.width, 1200, screen)
+    }
+    const home = await browserContext.newPage()
+    await home.setViewportSize(VIEWPORTS.desktop)
+    await browserContext.clearCookies()
+    await signInInBrowser(home, 'hanako@example.jp')
+    await home.getByRole('heading', { level: 2, name: '港区のサービス' }).waitFor()
+    const resident = await home.locator('main').boundingBox()
+    assert.isAtMost(resident!.width, 960)
+  })
 })

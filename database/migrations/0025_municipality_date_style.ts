@@ -13,8 +13,9 @@ export default class extends BaseSchema {
   }
 
   async down() {
-    this.schema.alterTable('municipalities', (table) => {
-      table.dropColumn('date_style')
-    })
+    // Not knex's dropColumn: on SQLite it rebuilds the table, which every
+    // table still referencing municipalities forbids. Both databases drop a
+    // column in place.
+    this.schema.raw('ALTER TABLE municipalities DROP COLUMN date_style')
   }
 }

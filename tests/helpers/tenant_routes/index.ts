@@ -17,6 +17,7 @@ const core: TenantRouteRules = {
   roles: {
     'tenant.audit.index': ['municipal_admin'],
     'tenant.audit.export': ['municipal_admin'],
+    'tenant.settings.show': ['municipal_admin'],
     'sample_program.notes.index': [
       'municipal_admin',
       'municipal_staff',

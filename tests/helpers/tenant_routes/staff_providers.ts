@@ -16,6 +16,7 @@ export const rules: TenantRouteRules = {
     'tenant.providers.show': [...STAFF_CONSOLE],
     'tenant.definitions.index': [...STAFF_CONSOLE],
     'tenant.statistics.index': [...STAFF_CONSOLE],
+    'tenant.statistics.export': [...STAFF_CONSOLE],
   },
   victimIds: {
     provider: async () => {

@@ -74,6 +74,14 @@ test.group('Resident visit journey', (group) => {
     const visitId = await visitIdIn(page)
     await page.getByRole('status').filter({ hasText: '利用を受け付けました' }).waitFor()
     assert.equal(await textOf(page.locator('[data-role="state"]')), '承認待ち')
+    // The waiting screen says who acts next and what the resident will see.
+    await page.getByRole('heading', { level: 3, name: 'このあとの流れ' }).waitFor()
+    const next = await page.locator('[data-role="next"]').innerText()
+    assert.include(next, '次は あおぞら家事支援サービス が利用の内容を確かめて承認します。')
+    assert.include(next, 'あなたがすることはありません。')
+    assert.include(next, 'この画面が「承認済み」に変わり、残り時間が表示されます。')
+    assert.include(next, 'メールでもお知らせします。')
+    assert.include(next, '理由がこの画面とメールでわかります。')
     violations.push(...(await seriousViolations(page)))
 
     // The provider approves; the waiting page notices by itself.

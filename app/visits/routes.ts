@@ -26,7 +26,6 @@ router.get('/scan', [ResidentScanController, 'chooseScan']).as('my.scan').use(mi
 router
   .group(() => {
     router.get('/my/scan', [ResidentScanController, 'scan']).as('my.scan')
-    router.get('/my/visit', [ResidentScanController, 'show']).as('my.visit.show')
     router.post('/my/visit', [ResidentScanController, 'store']).as('my.visit.store')
     router
       .get('/my/visits/:visit', [ResidentVisitsController, 'visit'])
@@ -44,6 +43,13 @@ router
   .prefix('/m/:municipality')
   .as('tenant')
   .use([middleware.auth(), middleware.tenant(), middleware.resident()])
+
+// The address a visit QR encodes: whoever is not signed in (or is nobody
+// here yet) is asked to, calmly, and comes back to the visit afterwards.
+router
+  .get('/m/:municipality/my/visit', [ResidentScanController, 'show'])
+  .as('tenant.my.visit.show')
+  .use([middleware.visitArrival(), middleware.auth(), middleware.tenant(), middleware.resident()])
 
 /*
 | Provider console: visits. Choose the municipality (and facility) to work

@@ -132,12 +132,15 @@ test.group('Resident visit journey', (group) => {
       .waitFor()
     assert.include(page.url(), '/m/minato/my/scan')
 
-    // An expired code: back to the scan page with the reason, the field ready again.
+    // An expired code: back to the scan page, told calmly, the field ready again.
     const old = await aozoraVisit()
     await expireVisitToken(old.shortCode)
     await page.getByLabel('8桁の番号').fill(old.shortCode)
     await page.getByRole('button', { name: '番号で確認する' }).click()
-    await page.getByRole('alert').filter({ hasText: '有効期限が切れています' }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: '確認できる時間（10分）が過ぎていました' })
+      .waitFor()
 
     const { shortCode } = await aozoraVisit({ visitDate: daysFromToday(1), minutes: 60 })
     await page.getByLabel('8桁の番号').fill(shortCode)

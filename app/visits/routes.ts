@@ -32,6 +32,10 @@ router
       .where('visit', idMatcher)
       .as('my.visits.show')
     router
+      .post('/my/visits/:visit/correction', [ResidentVisitsController, 'confirmCorrection'])
+      .where('visit', idMatcher)
+      .as('my.visits.correction_confirm')
+    router
       .get('/my/visits/:visit/survey', [ResidentSurveysController, 'show'])
       .where('visit', idMatcher)
       .as('my.visits.survey')

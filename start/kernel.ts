@@ -39,6 +39,8 @@ export const middleware = router.named({
   tenant: () => import('#tenancy/tenant_middleware'),
   pluginEnabled: () => import('#plugin_host/plugin_enabled_middleware'),
   resident: () => import('#residents/resident_middleware'),
+  // A visit QR opened signed out, or by an account that is nobody here yet
+  visitArrival: () => import('#visits/visit_arrival_middleware'),
   provider: () => import('#tenancy/provider_middleware'),
   localOnly: () => import('#http/local_request_middleware'),
 })

@@ -109,6 +109,7 @@ export const AUDIT_ACTIONS = [
   'tenancy.access_denied',
   'usage.viewed',
   'visit.confirmation_viewed',
+  'visit.correction_confirmed',
   'visit.started',
   'visit_token.not_found',
 ] as const

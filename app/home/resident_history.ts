@@ -4,6 +4,7 @@ import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybu
 import ProgramNames from '#ledger/program_names'
 import { visitPlaces, withVisitPlaces } from '#visits/visit_places'
 import { VISIT_COLUMNS } from '#visits/visit_residents'
+import VisitCorrections from '#visits/visit_corrections'
 
 export const HISTORY_PAGE_SIZE = 50
 
@@ -35,6 +36,8 @@ export type VisitItem = {
   reason: string | null
   facility: string | null
   provider: string | null
+  /** The provider corrected the hours: before and after, and whether the resident is to confirm */
+  correction: { fromMinutes: number; toMinutes: number; awaitingResident: boolean } | null
 }
 
 export type GrantKind = 'issued' | 'added' | 'revoked' | 'expiry_changed' | 'expired'
@@ -180,8 +183,13 @@ export default class ResidentHistory {
     scope(query)
     const rows = await query
     const names = new ProgramNames(this.locale)
+    const corrections = await VisitCorrections.of(
+      this.municipalityId,
+      rows.map((row) => Number(row.id))
+    )
     const items: VisitItem[] = []
     for (const row of rows) {
+      const correction = corrections.get(Number(row.id))
       const ref = { pluginId: row.plugin_id, programCode: row.program_code }
       const status = VISIT_STATUS[row.status as keyof typeof VISIT_STATUS] ?? 'waiting'
       items.push({
@@ -198,6 +206,13 @@ export default class ResidentHistory {
         status,
         reason: status === 'rejected' || status === 'cancelled' ? row.reason : null,
         ...visitPlaces(row, this.locale),
+        correction: correction
+          ? {
+              fromMinutes: correction.fromMinutes,
+              toMinutes: correction.toMinutes,
+              awaitingResident: status === 'waiting' && correction.awaitingResident,
+            }
+          : null,
       })
     }
     return items

@@ -6,6 +6,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import User from '#identity/user'
 import { affectedRows } from '#shared/affected_rows'
 import { sha256Hex } from '#shared/sha256'
+import { safeReturnPath } from '#identity/sign_in_return'
 
 export type TokenPurpose =
   'verify_email' | 'reset_password' | 'change_email' | 'invitation' | 'sign_in_link'
@@ -42,6 +43,10 @@ export default class AccountToken extends BaseModel {
   @column()
   declare newEmail: string | null
 
+  /** A path of this app to go on to once the link is used (safeReturnPath) */
+  @column()
+  declare returnPath: string | null
+
   @column.dateTime()
   declare expiresAt: DateTime
 
@@ -61,7 +66,11 @@ export default class AccountToken extends BaseModel {
   static async issue(
     user: User,
     purpose: TokenPurpose,
-    options: { newEmail?: string; client?: TransactionClientContract } = {}
+    options: {
+      newEmail?: string
+      returnPath?: string | null
+      client?: TransactionClientContract
+    } = {}
   ) {
     const secret = randomBytes(32).toString('base64url')
     const query = options.client ? this.query({ client: options.client }) : this.query()
@@ -76,6 +85,7 @@ export default class AccountToken extends BaseModel {
         purpose,
         tokenHash: hashToken(secret),
         newEmail: options.newEmail ?? null,
+        returnPath: safeReturnPath(options.returnPath),
         expiresAt: DateTime.now().plus(LIFETIME[purpose]),
       },
       { client: options.client }

@@ -14,6 +14,9 @@ import AttemptThrottle, {
   RESEND_RULES,
 } from '#identity/attempt_throttle'
 
+/** How long a confirmation link also signs in (a password reset link's hour) */
+export const SIGN_IN_BY_CONFIRMATION_MINUTES = 60
+
 /**
  * Self-service sign-up. The answer is the same whether or not the address
  * already has an account (no account enumeration): a new address gets a
@@ -24,7 +27,14 @@ import AttemptThrottle, {
  */
 export default class Registration {
   static async register(
-    input: { fullName: string; email: string; password: string; locale: string },
+    input: {
+      fullName: string
+      email: string
+      password: string
+      locale: string
+      /** Where the confirmation link leads once it has signed the person in */
+      returnPath?: string | null
+    },
     source: AuditSource
   ): Promise<{ status: 'sent' } | { status: 'throttled'; retryAfterSeconds: number }> {
     const identity = { email: input.email, ip: source.ip ?? 'unknown' }
@@ -79,7 +89,10 @@ export default class Registration {
         },
         { client: trx }
       )
-      const token = await AccountToken.issue(created, 'verify_email', { client: trx })
+      const token = await AccountToken.issue(created, 'verify_email', {
+        client: trx,
+        returnPath: input.returnPath,
+      })
       await AuditTrail.record(
         {
           municipalityId: null,
@@ -97,13 +110,17 @@ export default class Registration {
   }
 
   /**
-   * Confirms an address from its link. Returns false for an unknown,
-   * expired or already used link.
+   * Confirms an address from its link: the account it confirmed, the page
+   * to go on to, and whether the link also signs in. It does while it is
+   * fresh (SIGN_IN_BY_CONFIRMATION_MINUTES): it is single-use, 256 random
+   * bits kept only as a hash, and proves the mailbox as a password reset
+   * link (one hour) does. An older link only confirms. Null for an
+   * unknown, expired or already used link.
    */
   static async verifyEmail(secret: string, source: AuditSource) {
     return db.transaction(async (trx) => {
       const token = await AccountToken.consume(secret, 'verify_email', trx)
-      if (!token) return false
+      if (!token) return null
       const user = await User.findOrFail(token.userId, { client: trx })
       user.emailVerifiedAt = DateTime.now()
       await user.save()
@@ -117,7 +134,9 @@ export default class Registration {
         },
         trx
       )
-      return true
+      const fresh =
+        token.createdAt > DateTime.now().minus({ minutes: SIGN_IN_BY_CONFIRMATION_MINUTES })
+      return { user, returnPath: token.returnPath, signsIn: fresh && !user.disabledAt }
     })
   }
 
@@ -126,7 +145,11 @@ export default class Registration {
    * about addresses that have no account or are already verified, nor
    * when throttled (a few per address and per client an hour).
    */
-  static async resendVerification(email: string, source: AuditSource) {
+  static async resendVerification(
+    email: string,
+    source: AuditSource,
+    returnPath: string | null = null
+  ) {
     const throttled = await new AttemptThrottle(RESEND_RULES).consume({
       email,
       ip: source.ip ?? 'unknown',
@@ -134,7 +157,10 @@ export default class Registration {
     if (throttled) return
     const user = await User.findBy('email', email)
     if (!user || user.emailVerifiedAt || user.disabledAt) return
-    await this.#sendVerification(user, await AccountToken.issue(user, 'verify_email'))
+    await this.#sendVerification(
+      user,
+      await AccountToken.issue(user, 'verify_email', { returnPath })
+    )
   }
 
   static async #sendVerification(user: User, secret: string) {

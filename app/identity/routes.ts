@@ -11,6 +11,9 @@ const PasswordResetController = () => import('#identity/password_reset_controlle
 const AccountController = () => import('#identity/account_controller')
 const TwoFactorController = () => import('#identity/two_factor_controller')
 
+/** A link's secret: 256 random bits in base64url (never "resend") */
+const ACCOUNT_TOKEN = /^[\w-]{20,200}$/
+
 router
   .group(() => {
     router.get('/login', [SessionController, 'create']).as('session.create')
@@ -34,8 +37,15 @@ router
   .use(middleware.guest())
 
 // Links from mails work whether or not the browser is signed in.
-router.get('/verify-email/:token', [RegistrationController, 'verify']).as('email.verify')
 router.post('/verify-email/resend', [RegistrationController, 'resend']).as('email.resend')
+router
+  .get('/verify-email/:token', [RegistrationController, 'showVerify'])
+  .where('token', ACCOUNT_TOKEN)
+  .as('email.verify')
+router
+  .post('/verify-email/:token', [RegistrationController, 'verify'])
+  .where('token', ACCOUNT_TOKEN)
+  .as('email.verify_use')
 router
   .get('/account/email/confirm/:token', [AccountController, 'confirmEmail'])
   .as('account.email.confirm')

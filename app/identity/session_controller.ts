@@ -4,17 +4,19 @@ import { forgotPasswordValidator } from '#identity/account_validator'
 import SignIn from '#identity/sign_in'
 import SignInCompletion from '#identity/sign_in_completion'
 import SignInLink from '#identity/sign_in_link'
-import type User from '#identity/user'
-import TwoFactor from '#identity/two_factor'
+import SignInReturn from '#identity/sign_in_return'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 
 const LINK_OFFER_FLASH = 'sign_in_link_email'
 
 export default class SessionController {
-  async create({ inertia, session }: HttpContext) {
-    const offered = session.flashMessages.get(LINK_OFFER_FLASH) as string | undefined
-    return inertia.render('identity/login', { signInLinkEmail: offered ?? null })
+  async create(ctx: HttpContext) {
+    const offered = ctx.session.flashMessages.get(LINK_OFFER_FLASH) as string | undefined
+    return ctx.inertia.render('identity/login', {
+      signInLinkEmail: offered ?? null,
+      prompt: SignInReturn.prompt(ctx),
+    })
   }
 
   /**
@@ -37,7 +39,7 @@ export default class SessionController {
     if (result.status === 'unverified') return this.#refuse(ctx, 'errors.email_not_verified')
     if (result.status === 'refused') return this.#refuse(ctx, 'errors.E_INVALID_CREDENTIALS')
 
-    return this.#proceed(ctx, result.user)
+    return SignInCompletion.proceed(ctx, result.user)
   }
 
   /** POST /login/link: a one-time sign-in link by mail, the same answer for any address */
@@ -69,16 +71,7 @@ export default class SessionController {
       session.flash('error', i18n.t('errors.invalid_link'))
       return response.redirect(`/login/link/${encodeURIComponent(token)}`)
     }
-    return this.#proceed(ctx, user)
-  }
-
-  async #proceed(ctx: HttpContext, user: User) {
-    if (await TwoFactor.requiredFor(user)) {
-      SignInCompletion.holdForSecondFactor(ctx, user)
-      return ctx.response.redirect(user.totpEnabledAt ? '/two-factor' : '/two-factor/setup')
-    }
-    await SignInCompletion.complete(ctx, user, 'none')
-    return ctx.response.redirect('/')
+    return SignInCompletion.proceed(ctx, user)
   }
 
   async destroy(ctx: HttpContext) {

@@ -6,6 +6,8 @@ import SessionLifetimeMiddleware from '#identity/session_lifetime_middleware'
 import { rememberLocale } from '#http/locale_preference'
 import { isSupportedLocale, LOCALE_COOKIE } from '#http/detect_user_locale_middleware'
 import { DEFAULT_LOCALE } from '#config/i18n'
+import TwoFactor from '#identity/two_factor'
+import SignInReturn from '#identity/sign_in_return'
 
 const PENDING_KEY = 'two_factor_pending'
 const PENDING_MINUTES = 5
@@ -38,6 +40,20 @@ export default class SignInCompletion {
     await session.tag(String(user.id))
     SessionLifetimeMiddleware.start(ctx)
     await rememberLocale(ctx, this.#localeFor(ctx, user))
+  }
+
+  /**
+   * After the first factor (a password, a sign-in link, a confirmed
+   * address): staff go on to their second factor; anyone else is signed in
+   * and goes back to the page that asked them to sign in, or home.
+   */
+  static async proceed(ctx: HttpContext, user: User) {
+    if (await TwoFactor.requiredFor(user)) {
+      this.holdForSecondFactor(ctx, user)
+      return ctx.response.redirect(user.totpEnabledAt ? '/two-factor' : '/two-factor/setup')
+    }
+    await this.complete(ctx, user, 'none')
+    return ctx.response.redirect().toPath(SignInReturn.take(ctx))
   }
 
   static holdForSecondFactor(ctx: HttpContext, user: User) {

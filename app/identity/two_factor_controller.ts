@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { secondFactorValidator } from '#identity/two_factor_validator'
 import SignInCompletion from '#identity/sign_in_completion'
 import TwoFactor from '#identity/two_factor'
+import SignInReturn from '#identity/sign_in_return'
 import AttemptThrottle, { SECOND_FACTOR_RULES } from '#identity/attempt_throttle'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
@@ -81,7 +82,7 @@ export default class TwoFactorController {
         })
       )
     }
-    return ctx.response.redirect('/')
+    return ctx.response.redirect().toPath(SignInReturn.take(ctx))
   }
 
   async #wrongCode(ctx: HttpContext, userId: number) {

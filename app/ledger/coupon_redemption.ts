@@ -23,6 +23,18 @@ export type RedeemInput = ProgramRef & {
   facilityId?: number | null
 }
 
+/** A correction, as onCorrected hears of it inside its transaction */
+export type Correction = {
+  municipalityId: number
+  residentId: number
+  /** The reservation released, and the one that replaced it */
+  replacedId: number
+  redemptionId: number
+  fromMinutes: number
+  toMinutes: number
+  visit: ProgramRef & { service: string; visitDate: string }
+}
+
 /**
  * Redemptions under a program's rules: the reservation checks the visit
  * (length, hours), the day (visits, minutes per service), sub-caps and
@@ -106,12 +118,15 @@ export default class CouponRedemption {
    * does the visit QR that made it. A refused reservation rolls all of it
    * back: the original stays reserved. Null when the municipality has no
    * such redemption; `unchanged` when the minutes are the same.
+   * `onCorrected` runs in the transaction once the new reservation stands
+   * (the visits module records the correction and tells the resident).
    */
   static async correct(
     municipalityId: number,
     redemptionId: number,
     minutes: number,
-    by: StaffAction
+    by: StaffAction,
+    onCorrected?: (trx: TransactionClientContract, correction: Correction) => Promise<void>
   ): Promise<null | { unchanged: true } | { unchanged: false; redemptionId: number }> {
     return db.transaction(async (trx) => {
       const old = await trx
@@ -164,6 +179,20 @@ export default class CouponRedemption {
           to_minutes: minutes,
         }
       )
+      await onCorrected?.(trx, {
+        municipalityId,
+        residentId: Number(old.resident_id),
+        replacedId: redemptionId,
+        redemptionId: newId,
+        fromMinutes: Number(old.minutes),
+        toMinutes: minutes,
+        visit: {
+          pluginId: String(old.plugin_id),
+          programCode: String(old.program_code),
+          service: String(old.service),
+          visitDate: String(old.visit_date),
+        },
+      })
       return { unchanged: false as const, redemptionId: newId }
     })
   }

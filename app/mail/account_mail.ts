@@ -21,6 +21,9 @@ export type AccountMailKind =
   | 'redemption_approved'
   | 'redemption_rejected'
   | 'redemption_cancelled'
+  // The provider corrected a visit's hours (down; up: the resident confirms)
+  | 'redemption_corrected'
+  | 'redemption_corrected_confirm'
 
 function escapeHtml(text: string) {
   return text

@@ -5,6 +5,7 @@ import ResidentClaims, { type RequestOrigin } from '#residents/resident_claims'
 import ResidentAccountRefusal from '#residents/resident_account_refusal'
 import ResidentRefusal from '#residents/resident_refusal'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+import SignInReturn from '#identity/sign_in_return'
 import { staffFieldNames } from '#http/staff_field_names'
 import { linkRecordValidator, startRecordValidator } from '#residents/resident_account_validator'
 import { childFieldsFrom } from '#residents/resident_validator'
@@ -54,12 +55,15 @@ export default class ResidentAccountController {
       'notice',
       i18n.t('resident_account.flash.linked', { municipality: municipality.nameIn(i18n.locale) })
     )
-    return response.redirect('/')
+    // Back to the visit QR that brought a new account here, if one did
+    return response.redirect().toPath(SignInReturn.take(ctx))
   }
 
+  /** The name the account was registered with fills the name fields: nobody types it twice */
   async createStart(ctx: HttpContext) {
     return ctx.inertia.render('residents/resident/start', {
       municipalities: await this.#municipalities(ctx),
+      accountName: accountNameParts(ctx.auth.getUserOrFail().fullName),
     })
   }
 
@@ -95,7 +99,7 @@ export default class ResidentAccountController {
       return this.#refused(ctx, 'municipality', error.translate(i18n))
     }
     session.flash('notice', i18n.t('resident_account.flash.started'))
-    return response.redirect(`/m/${municipality.slug}/my/apply`)
+    return response.redirect().toPath(SignInReturn.take(ctx, `/m/${municipality.slug}/my/apply`))
   }
 
   async #municipalities({ i18n }: HttpContext) {
@@ -122,4 +126,14 @@ export default class ResidentAccountController {
     )
     return ctx.response.redirect().back()
   }
+}
+
+/**
+ * The account's name as family and given name, when it was typed as two
+ * words (a space or a full-width space between); null when it cannot be
+ * told apart.
+ */
+export function accountNameParts(fullName: string | null) {
+  const parts = (fullName ?? '').trim().split(/[\s\u3000]+/)
+  return parts.length === 2 ? { familyName: parts[0], givenName: parts[1] } : null
 }

@@ -13,6 +13,8 @@ export type ResidentNoticeKind = Extract<
   | 'redemption_approved'
   | 'redemption_rejected'
   | 'redemption_cancelled'
+  | 'redemption_corrected'
+  | 'redemption_corrected_confirm'
 >
 
 export type ResidentNotice = {

@@ -47,6 +47,13 @@ export async function afterDecision(
     return response.redirect().toPath(`/m/${tenant.municipality.slug}/provider/approvals`)
   }
   if (outcome.reason === 'not_found') return visitNotFound(ctx, redemptionId)
-  session.flash('error', i18n.t('provider_approvals.errors.already_decided'))
+  session.flash(
+    'error',
+    i18n.t(
+      outcome.reason === 'awaiting_resident'
+        ? 'provider_approvals.errors.awaiting_resident'
+        : 'provider_approvals.errors.already_decided'
+    )
+  )
   return response.redirect().toPath(approvalVisitPath(ctx, redemptionId))
 }

@@ -5,14 +5,22 @@ import LedgerRefusal from '#ledger/ledger_refusal'
 import ProgramCatalog from '#ledger/program_catalog'
 import type { StaffAction } from '#audit/staff_action'
 import { localizedText } from '#shared/localized_text'
+import VisitCorrections from '#visits/visit_corrections'
 
 /** What the provider sees of a visit's state */
-export type ApprovalState = 'waiting' | 'approved' | 'rejected' | 'corrected' | 'cancelled'
+export type ApprovalState =
+  | 'waiting'
+  // Corrected to more hours than the resident agreed to: they confirm first
+  | 'awaiting_resident'
+  | 'approved'
+  | 'rejected'
+  | 'corrected'
+  | 'cancelled'
 
 /** How a decision ended when it did not change the visit */
 export type ApprovalOutcome =
-  | { done: true; redemptionId: number }
-  | { done: false; reason: 'not_found' | 'already_decided' | 'unchanged' }
+  | { done: true; redemptionId: number; awaitingResident?: boolean }
+  | { done: false; reason: 'not_found' | 'already_decided' | 'unchanged' | 'awaiting_resident' }
 
 /** How many decided visits the queue lists below the waiting ones */
 const DECIDED_SHOWN = 50
@@ -75,7 +83,17 @@ export default class ProviderApprovals {
     }
   }
 
+  /**
+   * Approves, unless the visit waits for the resident to confirm corrected
+   * hours (that wait only ever ends, so checking first cannot let an
+   * unconfirmed visit through; a visit corrected again meanwhile is
+   * released, and the guarded approval refuses it).
+   */
   async approve(redemptionId: number, by: StaffAction): Promise<ApprovalOutcome> {
+    const correction = await VisitCorrections.find(this.municipalityId, redemptionId)
+    if (correction?.awaitingResident && (await this.owns(redemptionId))) {
+      return { done: false, reason: 'awaiting_resident' }
+    }
     return this.#decide(redemptionId, () =>
       CouponRedemption.approve(this.municipalityId, redemptionId, by)
     )
@@ -90,14 +108,27 @@ export default class ProviderApprovals {
   /**
    * The actual hours, before approval. Rule refusals (visit lengths, hours
    * left, daily limits) are thrown as LedgerRefusal; nothing changed then.
+   * The correction is recorded and the resident told (VisitCorrections);
+   * more hours than they agreed to wait for their confirmation.
    */
   async correct(redemptionId: number, minutes: number, by: StaffAction): Promise<ApprovalOutcome> {
     if (!(await this.owns(redemptionId))) return { done: false, reason: 'not_found' }
     try {
-      const result = await CouponRedemption.correct(this.municipalityId, redemptionId, minutes, by)
+      const result = await CouponRedemption.correct(
+        this.municipalityId,
+        redemptionId,
+        minutes,
+        by,
+        (trx, correction) => VisitCorrections.record(trx, correction, by)
+      )
       if (!result) return { done: false, reason: 'not_found' }
       if (result.unchanged) return { done: false, reason: 'unchanged' }
-      return { done: true, redemptionId: result.redemptionId }
+      const correction = await VisitCorrections.find(this.municipalityId, result.redemptionId)
+      return {
+        done: true,
+        redemptionId: result.redemptionId,
+        awaitingResident: correction?.awaitingResident ?? false,
+      }
     } catch (error) {
       if (error instanceof LedgerRefusal && error.code === 'not_reserved') {
         return { done: false, reason: 'already_decided' }
@@ -145,6 +176,7 @@ export default class ProviderApprovals {
       .from('ledger_redemptions')
       .join('residents', 'residents.id', 'ledger_redemptions.resident_id')
       .leftJoin('facilities', 'facilities.id', 'ledger_redemptions.facility_id')
+      .leftJoin('visit_corrections', 'visit_corrections.redemption_id', 'ledger_redemptions.id')
       .where('ledger_redemptions.municipality_id', this.municipalityId)
       .where('ledger_redemptions.provider_id', this.providerId)
       .select(
@@ -153,7 +185,10 @@ export default class ProviderApprovals {
         'residents.family_name',
         'residents.given_name',
         'facilities.name_ja as facility_name_ja',
-        'facilities.name_en as facility_name_en'
+        'facilities.name_en as facility_name_en',
+        'visit_corrections.from_minutes as corrected_from_minutes',
+        'visit_corrections.needs_confirmation as correction_needs_confirmation',
+        'visit_corrections.confirmed_at as correction_confirmed_at'
       )
     if (facilityId !== undefined) query.where('ledger_redemptions.facility_id', facilityId)
     return query
@@ -180,6 +215,11 @@ export default class ProviderApprovals {
           ? null
           : localizedText({ ja: row.facility_name_ja, en: row.facility_name_en }, this.locale),
       state: stateOf(row),
+      /** The hours before the provider corrected them, when they did */
+      correctedFromMinutes:
+        row.corrected_from_minutes === null || row.corrected_from_minutes === undefined
+          ? null
+          : Number(row.corrected_from_minutes),
       reason: row.reason && row.replaced_by_redemption_id === null ? String(row.reason) : null,
       confirmedAt: new Date(row.created_at).toISOString(),
       decidedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
@@ -195,5 +235,8 @@ function stateOf(row: RedemptionRow): ApprovalState {
     released: 'rejected',
     cancelled: 'cancelled',
   }
-  return states[row.status] ?? 'waiting'
+  const state = states[row.status] ?? 'waiting'
+  const awaitingResident =
+    Boolean(row.correction_needs_confirmation) && !row.correction_confirmed_at
+  return state === 'waiting' && awaitingResident ? 'awaiting_resident' : state
 }

@@ -14,7 +14,9 @@ import {
 /**
  * A visit of the provider's approval queue corrected to the actual hours
  * before approval: the visit goes on under a new id, which the resident's
- * visit page follows. Audited like every decision of the queue.
+ * visit page follows; the resident is mailed the hours before and after,
+ * and confirms more hours before the visit can be approved. Audited like
+ * every decision of the queue.
  */
 export default class ProviderCorrectionsController {
   async correct(ctx: HttpContext) {
@@ -39,7 +41,14 @@ export default class ProviderCorrectionsController {
       return response.redirect().toPath(approvalVisitPath(ctx, redemptionId))
     }
     if (outcome.done) {
-      session.flash('notice', i18n.t('provider_approvals.flash.corrected'))
+      session.flash(
+        'notice',
+        i18n.t(
+          outcome.awaitingResident
+            ? 'provider_approvals.flash.corrected_awaiting_resident'
+            : 'provider_approvals.flash.corrected'
+        )
+      )
       return response.redirect().toPath(approvalVisitPath(ctx, outcome.redemptionId))
     }
     return afterDecision(ctx, redemptionId, outcome, 'provider_approvals.flash.corrected')

@@ -72,6 +72,11 @@ export default class ResidentScanController {
     } catch (error) {
       if (!(error instanceof LedgerRefusal)) throw error
       await this.#settle(ctx, credential, error)
+      // Often a QR opened a while ago (signing in or up took time): said calmly
+      if (error.code === 'visit_token_expired') {
+        ctx.session.flash('notice', i18n.t('resident_visits.arrival.expired'))
+        return ctx.response.redirect().toPath(`/m/${tenant.municipality.slug}/my/scan`)
+      }
       return this.#backToScan(ctx, error.translate(i18n), false)
     }
     await this.#settle(ctx, credential, null)

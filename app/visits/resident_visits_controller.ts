@@ -2,7 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ResidentVisits from '#visits/resident_visits'
 import VisitSurveys from '#visits/visit_surveys'
 import ApplicationPresenter from '#applications/application_presenter'
-import { auditedNotFound } from '#audit/staff_action'
+import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
+import VisitCorrections from '#visits/visit_corrections'
 
 /**
  * A resident's visits, once confirmed (ResidentScanController): followed until the
@@ -21,20 +22,26 @@ export default class ResidentVisitsController {
     // The provider corrected the hours: the visit goes on under its new
     // id (the waiting page's polling follows this redirect).
     if (visit.replacedBy !== null) {
+      // What the last step said is for the page the visit lives on now
+      ctx.session.reflash()
       return ctx.response
         .redirect()
         .toPath(`/m/${tenant.municipality.slug}/my/visits/${visit.replacedBy}`)
     }
+    const correction = await VisitCorrections.find(tenant.municipalityId, visit.id)
     const questions = await VisitSurveys.questionsFor({ plugin_id: visit.facts.pluginId })
     const response = await VisitSurveys.responseFor(tenant.municipalityId, redemptionId)
     const presenter = new ApplicationPresenter(i18n)
     return inertia.render('visits/resident/show', {
       visit: {
         id: visit.id,
-        state: visit.state,
+        // Corrected to more hours than they agreed to: theirs to confirm
+        state:
+          visit.state === 'waiting' && correction?.awaitingResident ? 'awaiting_you' : visit.state,
         reason: visit.reason,
         ...(await ResidentVisits.describe(visit.facts, i18n.locale)),
       },
+      correction,
       minutesLeft:
         visit.state === 'approved'
           ? await ResidentVisits.minutesLeft(tenant.municipalityId, resident.id, visit.facts)
@@ -50,5 +57,30 @@ export default class ResidentVisitsController {
             : [],
       },
     })
+  }
+
+  /**
+   * POST /my/visits/:visit/correction: the resident confirms the hours the
+   * provider corrected upwards; the provider may then approve. A visit
+   * corrected again or decided meanwhile is shown as it is now.
+   */
+  async confirmCorrection(ctx: HttpContext) {
+    const { params, response, session, tenant, resident, i18n } = ctx
+    const redemptionId = Number(params.visit)
+    const visit = await ResidentVisits.own(tenant.municipalityId, resident.id, redemptionId)
+    if (!visit) {
+      return auditedNotFound(ctx, 'redemption.not_found', { redemption_id: redemptionId })
+    }
+    const outcome = await VisitCorrections.confirm(
+      tenant.municipalityId,
+      resident.id,
+      redemptionId,
+      staffActionFrom(ctx)
+    )
+    session.flash(
+      outcome === 'changed' ? 'error' : 'notice',
+      i18n.t(`resident_visits.flash.correction_${outcome}`)
+    )
+    return response.redirect().toPath(`/m/${tenant.municipality.slug}/my/visits/${redemptionId}`)
   }
 }

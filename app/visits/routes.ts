@@ -26,12 +26,15 @@ router.get('/scan', [ResidentScanController, 'chooseScan']).as('my.scan').use(mi
 router
   .group(() => {
     router.get('/my/scan', [ResidentScanController, 'scan']).as('my.scan')
-    router.get('/my/visit', [ResidentScanController, 'show']).as('my.visit.show')
     router.post('/my/visit', [ResidentScanController, 'store']).as('my.visit.store')
     router
       .get('/my/visits/:visit', [ResidentVisitsController, 'visit'])
       .where('visit', idMatcher)
       .as('my.visits.show')
+    router
+      .post('/my/visits/:visit/correction', [ResidentVisitsController, 'confirmCorrection'])
+      .where('visit', idMatcher)
+      .as('my.visits.correction_confirm')
     router
       .get('/my/visits/:visit/survey', [ResidentSurveysController, 'show'])
       .where('visit', idMatcher)
@@ -44,6 +47,13 @@ router
   .prefix('/m/:municipality')
   .as('tenant')
   .use([middleware.auth(), middleware.tenant(), middleware.resident()])
+
+// The address a visit QR encodes: whoever is not signed in (or is nobody
+// here yet) is asked to, calmly, and comes back to the visit afterwards.
+router
+  .get('/m/:municipality/my/visit', [ResidentScanController, 'show'])
+  .as('tenant.my.visit.show')
+  .use([middleware.visitArrival(), middleware.auth(), middleware.tenant(), middleware.resident()])
 
 /*
 | Provider console: visits. Choose the municipality (and facility) to work

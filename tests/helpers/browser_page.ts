@@ -1,10 +1,18 @@
 import { AxeBuilder } from '@axe-core/playwright'
-import type { Page } from 'playwright'
+import type { BrowserContext, Page } from 'playwright'
 
 /** The two screen sizes every journey runs at */
 export const VIEWPORTS = {
   phone: { width: 390, height: 844 },
   desktop: { width: 1280, height: 800 },
+}
+
+/** A page in a phone-sized window, its console errors and failed requests watched */
+export async function onAPhone(browserContext: BrowserContext, timeoutMs = 15_000) {
+  browserContext.setDefaultTimeout(timeoutMs)
+  const page = await browserContext.newPage()
+  await page.setViewportSize(VIEWPORTS.phone)
+  return { page, problems: watchForProblems(page) }
 }
 
 /**

@@ -111,3 +111,14 @@ export default class BrowserSession {
     }
   }
 }
+
+/** The flash messages a page was rendered with */
+export function flashOf(page: ApiResponse) {
+  const body = page.body()
+  return (body.flash ?? body.props?.flash ?? {}) as { notice?: string; error?: string }
+}
+
+/** Where a redirect leads */
+export function locationOf(response: ApiResponse) {
+  return String(response.header('location'))
+}

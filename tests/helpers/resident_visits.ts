@@ -144,3 +144,9 @@ export async function sampleProgramVisit(residentId: number) {
   await smallLot(residentId, 2, { ...sample, version: 'v1', services: ['visit'] })
   return aozoraVisit({ ...sample, service: 'visit', minutes: 60 })
 }
+
+/** A redemption's status in the ledger (reserved, posted, released, cancelled) */
+export async function statusOf(redemptionId: number) {
+  const row = await db.from('ledger_redemptions').where('id', redemptionId).firstOrFail()
+  return String(row.status)
+}

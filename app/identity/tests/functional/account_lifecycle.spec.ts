@@ -19,6 +19,22 @@ async function register(browser: BrowserSession, email: string, password = NEW_P
   })
 }
 
+async function verifiedAt(email: string) {
+  const user = await User.findByOrFail('email', email)
+  return user.emailVerifiedAt
+}
+
+/** Opens a confirmation link: whether its page offers the button */
+async function usable(browser: BrowserSession, link: string) {
+  const page = await browser.get(link)
+  return page.body().props.usable as boolean
+}
+
+async function locationAfterPost(browser: BrowserSession, url: string) {
+  const response = await browser.post(url)
+  return response.header('location') as string
+}
+
 async function flashError(browser: BrowserSession, url = '/login') {
   const page = await browser.get(url)
   return page.body().flash.error as string | undefined
@@ -27,7 +43,10 @@ async function flashError(browser: BrowserSession, url = '/login') {
 test.group('Registration and email verification', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('register, verify from the mail, then sign in', async ({ client, assert }) => {
+  test('register, confirm from the mail: opening the link uses nothing, its button confirms and signs in', async ({
+    client,
+    assert,
+  }) => {
     const since = new Date()
     const browser = new BrowserSession(client)
     const response = await register(browser, 'yoko@example.jp')
@@ -42,44 +61,86 @@ test.group('Registration and email verification', (group) => {
     const mail = await waitForMail('yoko@example.jp', since)
     assert.equal(mail.subject, 'メールアドレスの確認をお願いします')
     assert.include(mail.text, '田中 陽子 さん')
-    const verify = await browser.get(linkIn(mail))
-    verify.assertHeader('location', '/login')
-    const login = await browser.get('/login')
-    assert.equal(login.body().flash.notice, 'メールアドレスを確認しました。ログインしてください。')
+    // A mail scanner opening the link confirms nothing and signs nobody in.
+    const opened = await browser.get(linkIn(mail))
+    opened.assertInertiaComponent('identity/verify_email')
+    assert.isTrue(opened.body().props.usable)
+    assert.isNull(await verifiedAt('yoko@example.jp'))
 
-    const signedIn = await browser.signIn('yoko@example.jp', NEW_PASSWORD)
-    signedIn.assertHeader('location', '/')
+    const verify = await browser.post(linkIn(mail))
+    verify.assertHeader('location', '/')
+    const home = await browser.get('/')
+    home.assertStatus(200)
+    assert.equal(home.body().props.auth.user.fullName, '田中 陽子')
+    assert.equal(home.body().flash.notice, 'メールアドレスを確認しました。ログインしています。')
     const actions = await db
       .from('audit_events')
       .where('chain_key', 'platform')
-      .whereIn('action', ['account.registered', 'account.email_verified'])
+      .whereIn('action', ['account.registered', 'account.email_verified', 'auth.login.succeeded'])
       .orderBy('sequence')
     assert.deepEqual(
       actions.map((row) => row.action),
-      ['account.registered', 'account.email_verified']
+      ['account.registered', 'account.email_verified', 'auth.login.succeeded']
     )
   })
 
-  test('a verification link works once, and not after 48 hours', async ({ client, assert }) => {
+  test('a confirmation link works once; after an hour it only confirms; not after 48 hours', async ({
+    client,
+    assert,
+  }) => {
     const since = new Date()
     const browser = new BrowserSession(client)
     await register(browser, 'once@example.jp')
     const link = linkIn(await waitForMail('once@example.jp', since))
     await browser.get(link)
-    await browser.get(link)
+    assert.equal(await locationAfterPost(browser, link), '/')
+    const other = new BrowserSession(client)
+    assert.isFalse(await usable(other, link))
+    assert.equal(await locationAfterPost(other, link), '/login')
     assert.equal(
-      await flashError(browser),
+      await flashError(other),
       'このリンクは使えません。有効期限が切れているか、すでに使われています。'
     )
 
+    // An older link confirms the address, then asks for the password.
+    const hourLater = new Date()
+    const slow = new BrowserSession(client)
+    await register(slow, 'slow@example.jp')
+    const slowLink = linkIn(await waitForMail('slow@example.jp', hourLater))
+    timeTravel('61 minutes')
+    await slow.get(slowLink)
+    assert.equal(await locationAfterPost(slow, slowLink), '/login')
+    const login = await slow.get('/login')
+    assert.equal(login.body().flash.notice, 'メールアドレスを確認しました。ログインしてください。')
+    assert.isNull(login.body().props.auth.user)
+    assert.isNotNull(await verifiedAt('slow@example.jp'))
+
     const later = new Date()
-    await register(browser, 'late@example.jp')
+    const late = new BrowserSession(client)
+    await register(late, 'late@example.jp')
     const lateLink = linkIn(await waitForMail('late@example.jp', later))
     timeTravel('49 hours')
-    await browser.get(lateLink)
-    assert.match((await flashError(browser))!, /このリンクは使えません/)
+    assert.isFalse(await usable(late, lateLink))
+    await late.post(lateLink)
+    assert.match((await flashError(late))!, /このリンクは使えません/)
     const user = await User.findByOrFail('email', 'late@example.jp')
     assert.isNull(user.emailVerifiedAt)
+  })
+
+  test('a confirmation link opened where another account is signed in does not switch accounts', async ({
+    client,
+    assert,
+  }) => {
+    const since = new Date()
+    await register(new BrowserSession(client), 'newcomer@example.jp')
+    const link = linkIn(await waitForMail('newcomer@example.jp', since))
+    const hanako = new BrowserSession(client)
+    await hanako.signIn('hanako@example.jp', DEMO_PASSWORD)
+    await hanako.get(link)
+    assert.equal(await locationAfterPost(hanako, link), '/')
+    const home = await hanako.get('/')
+    assert.notEqual(home.body().props.auth.user.fullName, '田中 陽子')
+    assert.isNotNull(await verifiedAt('newcomer@example.jp'))
   })
 
   test('registering a known address answers the same and tells its owner', async ({

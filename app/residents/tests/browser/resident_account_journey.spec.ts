@@ -1,12 +1,12 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import type { BrowserContext, Page } from 'playwright'
+import type { Page } from 'playwright'
 import { DateTime } from 'luxon'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import Resident from '#residents/resident'
 import { signInInBrowser, signUpInBrowser } from '#tests/helpers/browser_sign_in'
-import { VIEWPORTS, watchForProblems, seriousViolations } from '#tests/helpers/browser_page'
+import { onAPhone, seriousViolations } from '#tests/helpers/browser_page'
 import { label } from '#tests/helpers/browser_labels'
 import { minato } from '#tests/helpers/programs'
 
@@ -32,14 +32,6 @@ async function assertTapTargets(
 
 async function noHorizontalScroll(page: Page) {
   return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')
-}
-
-/** A page in a phone-sized window, its console errors and failed requests watched */
-async function onAPhone(browserContext: BrowserContext) {
-  await browserContext.setDefaultTimeout(15_000)
-  const page = await browserContext.newPage()
-  await page.setViewportSize(VIEWPORTS.phone)
-  return { page, problems: watchForProblems(page) }
 }
 
 test.group('Resident account journey', (group) => {

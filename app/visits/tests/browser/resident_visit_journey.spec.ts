@@ -2,10 +2,17 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type { Locator, Page } from 'playwright'
 import CouponRedemption from '#ledger/coupon_redemption'
+import ProviderApprovals from '#visits/provider_approvals'
+import { aozoraStation } from '#tests/helpers/usage_fixtures'
 import User from '#identity/user'
 import { visitLink } from '#visits/visit_links'
 import { signInInBrowser } from '#tests/helpers/browser_sign_in'
-import { VIEWPORTS, seriousViolations, watchForProblems } from '#tests/helpers/browser_page'
+import {
+  VIEWPORTS,
+  onAPhone,
+  seriousViolations,
+  watchForProblems,
+} from '#tests/helpers/browser_page'
 import { showNothing, showQrCode } from '#tests/helpers/fake_camera'
 import {
   aozoraVisit,
@@ -74,6 +81,14 @@ test.group('Resident visit journey', (group) => {
     const visitId = await visitIdIn(page)
     await page.getByRole('status').filter({ hasText: '利用を受け付けました' }).waitFor()
     assert.equal(await textOf(page.locator('[data-role="state"]')), '承認待ち')
+    // The waiting screen says who acts next and what the resident will see.
+    await page.getByRole('heading', { level: 3, name: 'このあとの流れ' }).waitFor()
+    const next = await page.locator('[data-role="next"]').innerText()
+    assert.include(next, '次は あおぞら家事支援サービス が利用の内容を確かめて承認します。')
+    assert.include(next, 'あなたがすることはありません。')
+    assert.include(next, 'この画面が「承認済み」に変わり、残り時間が表示されます。')
+    assert.include(next, 'メールでもお知らせします。')
+    assert.include(next, '理由がこの画面とメールでわかります。')
     violations.push(...(await seriousViolations(page)))
 
     // The provider approves; the waiting page notices by itself.
@@ -124,12 +139,15 @@ test.group('Resident visit journey', (group) => {
       .waitFor()
     assert.include(page.url(), '/m/minato/my/scan')
 
-    // An expired code: back to the scan page with the reason, the field ready again.
+    // An expired code: back to the scan page, told calmly, the field ready again.
     const old = await aozoraVisit()
     await expireVisitToken(old.shortCode)
     await page.getByLabel('8桁の番号').fill(old.shortCode)
     await page.getByRole('button', { name: '番号で確認する' }).click()
-    await page.getByRole('alert').filter({ hasText: '有効期限が切れています' }).waitFor()
+    await page
+      .getByRole('status')
+      .filter({ hasText: '確認できる時間（10分）が過ぎていました' })
+      .waitFor()
 
     const { shortCode } = await aozoraVisit({ visitDate: daysFromToday(1), minutes: 60 })
     await page.getByLabel('8桁の番号').fill(shortCode)
@@ -145,6 +163,48 @@ test.group('Resident visit journey', (group) => {
     await page.getByLabel('8桁の番号').fill(shortCode)
     await page.getByRole('button', { name: '番号で確認する' }).click()
     await page.getByRole('alert').filter({ hasText: 'すでに使われています' }).waitFor()
+    assert.deepEqual(problems, [])
+  })
+
+  test('on a phone: the provider corrects the hours up; the waiting page shows it and the resident confirms', async ({
+    browserContext,
+    assert,
+  }) => {
+    const { city } = await hanakoWithHours()
+    const { token } = await aozoraVisit()
+    const { page, problems } = await onAPhone(browserContext)
+    await signInInBrowser(page, 'hanako@example.jp')
+    await page.goto(new URL(visitLink('minato', token)).pathname + `?token=${token}`)
+    await page.getByRole('button', { name: 'この内容で利用する' }).click()
+    const visitId = await visitIdIn(page)
+
+    // The provider finds it was three hours, not two; the waiting page notices by itself.
+    const { provider } = await aozoraStation()
+    const approvals = new ProviderApprovals(city.id, provider.id, 'ja')
+    const outcome = await approvals.correct(visitId, 180, await aozoraHelper())
+    assert.isTrue(outcome.done)
+    await page
+      .locator('[data-role="state"]', { hasText: 'あなたの確認待ち' })
+      .waitFor({ timeout: 20_000 })
+    const correction = page.locator('[data-role="correction"]')
+    assert.equal(await textOf(correction.locator('[data-role="corrected-before"]')), '2 時間')
+    assert.equal(await textOf(correction.locator('[data-role="corrected-after"]')), '3 時間')
+    assert.include(await correction.textContent(), '増えた 1 時間も予約されています')
+    assert.deepEqual(await seriousViolations(page), [])
+
+    await page.getByRole('button', { name: '訂正後の 3 時間で確認する' }).click()
+    await page
+      .getByRole('status')
+      .filter({ hasText: '訂正後の時間を確認しました' })
+      .first()
+      .waitFor()
+    assert.equal(await textOf(page.locator('[data-role="state"]')), '承認待ち')
+    assert.equal(await page.getByRole('button', { name: /確認する$/ }).count(), 0)
+
+    // The history says it too.
+    await page.goto('/m/minato/my/history')
+    const entry = page.locator('[data-role="correction"]').first()
+    assert.equal(await textOf(entry), '訂正前 2 時間 → 訂正後 3 時間（事業者が訂正）')
     assert.deepEqual(problems, [])
   })
 })

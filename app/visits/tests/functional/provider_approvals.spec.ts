@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { ApiResponse } from '@japa/api-client'
 import CouponRedemption from '#ledger/coupon_redemption'
 import Facility from '#tenancy/facility'
-import type BrowserSession from '#tests/helpers/browser_session'
+import { flashOf, locationOf, type default as BrowserSession } from '#tests/helpers/browser_session'
 import { createSecondTenant } from '#tests/helpers/tenants'
 import { detailsOf, events, signedIn } from '#tests/helpers/staff_console'
 import { isolatedTests } from '#tests/helpers/isolated_tests'
@@ -14,6 +14,7 @@ import {
   hanako,
   hanakoWithHours,
   smallLot,
+  statusOf,
   waitingAozoraVisit,
 } from '#tests/helpers/resident_visits'
 import { providerWithStation } from '#tests/helpers/usage_fixtures'
@@ -24,28 +25,14 @@ const HELPER = 'helper@aozora.example'
 
 let before = 0
 
-function flashOf(page: ApiResponse) {
-  const body = page.body()
-  return (body.flash ?? body.props?.flash ?? {}) as { notice?: string; error?: string }
-}
-
 function expectStatus(response: ApiResponse, status: number) {
   response.assertStatus(status)
-}
-
-function locationOf(response: ApiResponse) {
-  return String(response.header('location'))
 }
 
 /** Follows one redirect and returns the page it leads to */
 async function follow(browser: BrowserSession, response: ApiResponse) {
   response.assertStatus(302)
   return browser.get(locationOf(response))
-}
-
-async function statusOf(redemptionId: number) {
-  const row = await db.from('ledger_redemptions').where('id', redemptionId).firstOrFail()
-  return String(row.status)
 }
 
 /** A visit of hanako reserved for another provider, contracted nowhere near Aozora */

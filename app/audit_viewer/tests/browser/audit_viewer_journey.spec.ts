@@ -111,7 +111,10 @@ test.group('Audit viewer journey', (group) => {
     await page.goto('/m/minato/audit')
 
     for (const [index, heading] of ['監査ログ', 'Audit trail'].entries()) {
-      if (index === 1) await page.getByRole('button', { name: 'English' }).click()
+      if (index === 1) {
+        await page.getByRole('button', { name: 'メニュー' }).click()
+        await page.getByRole('button', { name: 'English' }).click()
+      }
       await page.getByRole('heading', { level: 1, name: heading }).waitFor()
       const words = [...WORDS.map((pair) => pair[index]), SUBJECT[index].replace('{name}', name)]
       const choices = CHOICES.map((pair) => pair[index])

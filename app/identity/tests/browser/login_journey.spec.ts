@@ -51,8 +51,12 @@ test.group('Login journey', (group) => {
       await page.getByRole('heading', { level: 1, name: 'Hello, 山田 花子' }).waitFor()
       assert.include(await page.locator('main').textContent(), 'Resident')
 
-      // Every tap target in the header is at least 44px high.
-      for (const button of await page.locator('header button, header a').all()) {
+      // Account, language and signing out are in the header's menu; every
+      // tap target in the header and its menu is at least 44px high.
+      const menu = page.getByRole('button', { name: 'Menu' })
+      await menu.click()
+      assert.equal(await menu.getAttribute('aria-expanded'), 'true')
+      for (const button of await page.locator('header :is(button, a):visible').all()) {
         const box = await button.boundingBox()
         assert.isAtLeast(box!.height, 44)
       }

@@ -21,7 +21,7 @@ async function textOf(page: Page, selector: string) {
  * by jsQR in a blank page, as a phone's camera would read it.
  */
 async function qrTextOn(page: Page) {
-  const shot = await page.locator('main img, main svg').first().screenshot()
+  const shot = await page.locator('main [data-role="qr"]').screenshot()
   const scratch = await page.context().newPage()
   await scratch.setContent('<canvas></canvas>')
   await scratch.addScriptTag({ path: app.makePath('node_modules/jsqr/dist/jsQR.js') })

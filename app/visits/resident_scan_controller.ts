@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import LedgerRefusal, { type LedgerRefusalCode } from '#ledger/ledger_refusal'
 import VisitTokens, { type VisitCredential } from '#visits/visit_tokens'
+import VisitCopayment from '#ledger/visit_copayment'
 import ResidentVisits from '#visits/resident_visits'
 import { localizedText } from '#shared/localized_text'
 import AttemptThrottle, { type ThrottleRule } from '#identity/attempt_throttle'
@@ -89,6 +90,7 @@ export default class ResidentScanController {
         before,
         after: before >= visit.minutes ? before - visit.minutes : null,
       },
+      copayment: await VisitCopayment.of(tenant.municipalityId, resident.id, visit),
     })
   }
 

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import VisitCopayment from '#ledger/visit_copayment'
 import ResidentVisits from '#visits/resident_visits'
 import VisitSurveys from '#visits/visit_surveys'
 import ApplicationPresenter from '#applications/application_presenter'
@@ -42,6 +43,9 @@ export default class ResidentVisitsController {
         ...(await ResidentVisits.describe(visit.facts, i18n.locale)),
       },
       correction,
+      copayment: ['waiting', 'approved'].includes(visit.state)
+        ? await VisitCopayment.of(tenant.municipalityId, resident.id, visit.facts, visit.id)
+        : null,
       minutesLeft:
         visit.state === 'approved'
           ? await ResidentVisits.minutesLeft(tenant.municipalityId, resident.id, visit.facts)

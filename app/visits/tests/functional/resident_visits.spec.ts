@@ -6,6 +6,8 @@ import BrowserSession from '#tests/helpers/browser_session'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import CouponRedemption from '#ledger/coupon_redemption'
 import VisitTokens from '#visits/visit_tokens'
+import LedgerEngine from '#ledger/ledger_engine'
+import { HOME_HELP } from '#tests/helpers/usage_fixtures'
 import Membership from '#identity/membership'
 import Resident from '#residents/resident'
 import User from '#identity/user'
@@ -204,6 +206,45 @@ test.group('Resident visits: scan and confirm', (group) => {
     const page = await browser.get(`${BASE}/scan`)
     assert.isUndefined(flashOf(page).error)
     assert.include(flashOf(page).notice ?? '', '確認できる時間（10分）が過ぎていました')
+  })
+
+  test('single-parent home help: the co-payment per hour and the visit’s total, before and after', async ({
+    client,
+    assert,
+  }) => {
+    const { city, resident } = await hanako()
+    // Tier VII: ¥1,290 an hour
+    await LedgerEngine.grant({
+      municipalityId: city.id,
+      residentId: resident.id,
+      pluginId: HOME_HELP.pluginId,
+      programCode: HOME_HELP.programCode,
+      definitionVersion: HOME_HELP.version,
+      services: ['housework', 'childcare'],
+      copaymentTier: 'VII',
+      validFrom: daysFromToday(-30),
+      validTo: daysFromToday(60),
+      minutes: 48 * 60,
+    })
+    const { token } = await aozoraVisit({
+      pluginId: HOME_HELP.pluginId,
+      programCode: HOME_HELP.programCode,
+      service: 'childcare',
+      minutes: 180,
+    })
+    const browser = await signedInResident(client)
+    const confirm = await browser.get(`${BASE}/visit?token=${token}`)
+    assert.deepEqual(confirm.body().props.copayment, { yenPerHour: 1290, totalYen: 3870 })
+    const response = await browser.post(`${BASE}/visit`, { token })
+    const page = await follow(browser, response)
+    assert.equal(page.body().props.visit.state, 'waiting')
+    assert.deepEqual(page.body().props.copayment, { yenPerHour: 1290, totalYen: 3870 })
+
+    // A program without co-payment says nothing of it
+    await hanakoWithHours()
+    const postpartum = await aozoraVisit()
+    const other = await browser.get(`${BASE}/visit?token=${postpartum.token}`)
+    assert.isNull(other.body().props.copayment)
   })
 
   test('confirming reserves the hours, uses the token and opens the visit page', async ({

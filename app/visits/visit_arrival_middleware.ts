@@ -17,7 +17,7 @@ import { visitCredentialFrom } from '#visits/resident_visit_validator'
  *   confirmed). Only a QR's token names the visit: a short code is not
  *   looked up for anyone signed out (it is guessable, and throttled per
  *   account).
- * - Signed in with an account that is nobody here yet (a new account):
+ * - Signed in with a new account (no record and no role anywhere yet):
  *   first link the record the city registered, or register, then back
  *   to the visit.
  * Everyone else goes on to the usual checks (tenant, resident record).
@@ -28,7 +28,9 @@ export default class VisitArrivalMiddleware {
     const here = ctx.request.url(true)
     const user = (await ctx.auth.use('web').check()) ? ctx.auth.use('web').user : null
     if (user) {
-      if (!municipality || (await this.#knownHere(municipality.id, user.id))) return next()
+      // Anyone with a record or a role anywhere meets the usual checks (another
+      // municipality's account: 404, audited); only a new account links first
+      if (!municipality || (await this.#knownAnywhere(user.id))) return next()
       SignInReturn.remember(ctx, here)
       ctx.session.flash('notice', ctx.i18n.t('resident_visits.arrival.record_first'))
       return ctx.response.redirect('/my/link')
@@ -37,19 +39,11 @@ export default class VisitArrivalMiddleware {
     return ctx.response.redirect('/login')
   }
 
-  /** Whether the account has a resident record or any role in the municipality */
-  async #knownHere(municipalityId: number, userId: number) {
-    const resident = await db
-      .from('residents')
-      .where({ municipality_id: municipalityId, user_id: userId })
-      .select('id')
-      .first()
+  /** Whether the account has a resident record or a role in any municipality (or the platform) */
+  async #knownAnywhere(userId: number) {
+    const resident = await db.from('residents').where('user_id', userId).select('id').first()
     if (resident) return true
-    const membership = await db
-      .from('memberships')
-      .where({ municipality_id: municipalityId, user_id: userId })
-      .select('id')
-      .first()
+    const membership = await db.from('memberships').where('user_id', userId).select('id').first()
     return Boolean(membership)
   }
 

@@ -216,7 +216,8 @@ test.group('Operator console: first administrator', (group) => {
       password: INVITEE_PASSWORD,
       password_confirmation: INVITEE_PASSWORD,
     })
-    await invitee.get(linkIn(await waitForMail('kanri@shinjuku.example', registered)))
+    // The mailed link opens a page whose button confirms the address
+    await invitee.post(linkIn(await waitForMail('kanri@shinjuku.example', registered)))
     await invitee.signIn('kanri@shinjuku.example', INVITEE_PASSWORD)
     const page = await invitee.get(link)
     assert.equal(page.body().props.invitation.municipality, '新宿区')

@@ -75,10 +75,14 @@ test.group('Postpartum support: windows from the due or birth date', (group) => 
         ['third_year', 48, '2028-12-01', '2029-11-30'],
       ]
     )
-    const rows = await db.from('ledger_lots').whereIn(
-      'id',
-      lots.map((lot) => lot.lotId)
-    )
+    // In the lots' order: PostgreSQL returns rows in no order unless asked
+    const rows = await db
+      .from('ledger_lots')
+      .whereIn(
+        'id',
+        lots.map((lot) => lot.lotId)
+      )
+      .orderBy('id')
     assert.isTrue(rows.every((row) => row.definition_version === '2024-04'))
     assert.deepEqual(
       rows.map((row) => JSON.parse(row.services)),

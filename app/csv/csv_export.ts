@@ -89,14 +89,10 @@ export function emptyEncodingReport(): EncodingReport {
   return { replaced: 0, characters: [], lines: [] }
 }
 
-const QUESTION_MARK = 0x3f
-
-/** How many "?" a text or its bytes hold (in Shift_JIS no second byte is 0x3F) */
-function questionMarks(content: string | Buffer) {
-  const find = (from: number) =>
-    typeof content === 'string' ? content.indexOf('?', from) : content.indexOf(QUESTION_MARK, from)
+/** How many times `needle` stands in a text or its bytes (in Shift_JIS no second byte is 0x3F) */
+function occurrences(content: string | Buffer, needle: string) {
   let count = 0
-  for (let at = find(0); at !== -1; at = find(at + 1)) count++
+  for (let at = content.indexOf(needle); at !== -1; at = content.indexOf(needle, at + 1)) count++
   return count
 }
 
@@ -121,7 +117,7 @@ function bytesOf(text: string, encoding: CsvEncoding, report?: EncodingReport, f
   if (encoding !== 'cp932') return Buffer.from(text, 'utf8')
   const written = text.replace(CP932_VARIANT, (character) => CP932_FORMS[character])
   const bytes = iconv.encode(written, 'cp932')
-  if (report && questionMarks(bytes) > questionMarks(written)) {
+  if (report && occurrences(bytes, '?') > occurrences(written, '?')) {
     let line = firstLine
     for (const character of written) {
       if (character === '\n') line++
@@ -135,17 +131,6 @@ function bytesOf(text: string, encoding: CsvEncoding, report?: EncodingReport, f
     }
   }
   return bytes
-}
-
-/** How many lines a text ends (line breaks), to number the next piece's lines */
-function lineBreaks(text: string) {
-  let count = 0
-  let at = text.indexOf('\n')
-  while (at !== -1) {
-    count++
-    at = text.indexOf('\n', at + 1)
-  }
-  return count
 }
 
 /** A data cell as CSV text: neutralized (neutralizeCell), then quoted if it needs to be */
@@ -200,7 +185,7 @@ export async function* csvTextChunks(
     text += piece
     if (text.length >= CHUNK_CHARACTERS) {
       yield bytesOf(text, encoding, report, line)
-      if (report) line += lineBreaks(text)
+      if (report) line += occurrences(text, '\n')
       text = ''
     }
   }

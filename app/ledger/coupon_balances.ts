@@ -9,6 +9,14 @@ export type ServiceBalance = { service: string; minutes: number }
 /** A resident's lot as read from ledger_lots, of any program */
 export type ResidentLotRow = LotRow & { plugin_id: string; program_code: string; status: string }
 
+/** A lot a visit on `onDate` can be paid from: active and valid that day */
+export function usableOn(
+  lot: Pick<ResidentLotRow, 'status' | 'valid_from' | 'valid_to'>,
+  onDate: string
+) {
+  return lot.status === 'active' && lot.valid_from <= onDate && lot.valid_to >= onDate
+}
+
 /**
  * What a resident can still spend on each service of a program on a date:
  * the lots valid that day that pay for the service, each capped by the
@@ -32,9 +40,7 @@ export default class CouponBalances {
     const usable = (lot: ResidentLotRow) =>
       lot.plugin_id === ref.pluginId &&
       lot.program_code === ref.programCode &&
-      lot.status === 'active' &&
-      lot.valid_from <= onDate &&
-      lot.valid_to >= onDate
+      usableOn(lot, onDate)
     const read =
       residentLots ??
       ((await LedgerEngine.programLots(client, {

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import CouponBalances, { type ResidentLotRow } from '#ledger/coupon_balances'
+import CouponBalances, { type ResidentLotRow, usableOn } from '#ledger/coupon_balances'
 import CouponDefinitions from '#ledger/coupon_definitions'
 import { todayInJapan } from '#ledger/coupon_issuance'
 import ProgramCatalog, { type ResolvedProgram } from '#ledger/program_catalog'
@@ -190,9 +190,7 @@ export default class ResidentCoupons {
               (lot) =>
                 lot.plugin_id === plugin.id &&
                 lot.program_code === program.code &&
-                lot.status === 'active' &&
-                lot.valid_from <= today &&
-                lot.valid_to >= today &&
+                usableOn(lot, today) &&
                 Number(lot.available_minutes) > 0
             )
             .map((lot) => JSON.parse(lot.services) as string[])

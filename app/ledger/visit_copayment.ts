@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import Copayment from '#ledger/copayment'
+import { usableOn } from '#ledger/coupon_balances'
 import LedgerEngine, { type LotRow } from '#ledger/ledger_engine'
 import ProgramCatalog, { type ProgramRef } from '#ledger/program_catalog'
 
@@ -66,11 +67,7 @@ export default class VisitCopayment {
       residentId,
     })) as (LotRow & { status: string; copayment_tier: string | null })[]
     const usable = lots.filter(
-      (lot) =>
-        lot.status === 'active' &&
-        lot.valid_from <= visit.visitDate &&
-        lot.valid_to >= visit.visitDate &&
-        Number(lot.available_minutes) > 0
+      (lot) => usableOn(lot, visit.visitDate) && Number(lot.available_minutes) > 0
     )
     const ordered = LedgerEngine.orderForDeduction(usable, {
       service: visit.service,

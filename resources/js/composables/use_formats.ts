@@ -14,6 +14,11 @@ const JAPAN_TIME_ZONE = 'Asia/Tokyo'
 /** Japan keeps no summer time: its day starts 9 hours before UTC's, all year */
 const JAPAN_OFFSET_MS = 9 * 60 * 60 * 1000
 
+/** Today in Japan (YYYY-MM-DD), whatever the phone's zone */
+export function todayInJapan() {
+  return new Date(Date.now() + JAPAN_OFFSET_MS).toISOString().slice(0, 10)
+}
+
 /** The day in Japan of an instant (2026-11-30T23:30:00Z is 2026-12-01), or a day as is */
 function japaneseDay(iso: string) {
   if (!INSTANT.test(iso)) return iso

@@ -61,12 +61,25 @@ async function problemsOn(page: Page, paths: string[]) {
   return problems
 }
 
+/** The page in English from now on, chosen in the header's menu as a reader would */
+async function chooseEnglish(page: Page) {
+  await page.getByRole('button', { name: 'メニュー' }).click()
+  await page.getByRole('button', { name: 'English' }).click()
+  await page.getByRole('button', { name: 'Menu' }).waitFor()
+}
+
 async function phonePage(browserContext: BrowserContext) {
   await browserContext.setDefaultTimeout(15_000)
   const page = await browserContext.newPage()
   await page.setViewportSize(VIEWPORTS.phone)
   return page
 }
+
+/** Japanese first; English words are longer and break where Japanese does not */
+const LANGUAGES = [
+  { name: 'Japanese', hoursLeft: '125 時間' },
+  { name: 'English', hoursLeft: '125 hours' },
+] as const
 
 /*
 | WCAG 1.4.4 (200 % text) and 1.4.10 (reflow at 320 px): every resident
@@ -77,61 +90,103 @@ async function phonePage(browserContext: BrowserContext) {
 test.group('Phone layout: resident and provider pages reflow', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
-  test('the resident app at 320 px, 390 px and 200 % text', async ({ browserContext, assert }) => {
-    const { approvedId, waitingId, applicationId, started } = await hanakosMonth()
-    const page = await phonePage(browserContext)
-    const browserProblems = watchForProblems(page)
-    await signInInBrowser(page, 'hanako@example.jp')
+  for (const language of LANGUAGES) {
+    test(`the resident app at 320 px, 390 px and 200 % text, in ${language.name}`, async ({
+      browserContext,
+      assert,
+    }) => {
+      const { approvedId, waitingId, applicationId, started } = await hanakosMonth()
+      const page = await phonePage(browserContext)
+      const browserProblems = watchForProblems(page)
+      await signInInBrowser(page, 'hanako@example.jp')
+      if (language.name === 'English') await chooseEnglish(page)
 
-    // The balance that broke one character a line is where it was reported
-    await page.goto(`/m/minato/my/visits/${approvedId}`)
-    const left = await page.locator('[data-role="left"]').textContent()
-    assert.equal(left?.trim(), '125 時間')
+      // The balance that broke one character a line is where it was reported
+      await page.goto(`/m/minato/my/visits/${approvedId}`)
+      const left = await page.locator('[data-role="left"]').textContent()
+      assert.equal(left?.trim(), language.hoursLeft)
 
-    const my = '/m/minato/my'
-    const problems = await problemsOn(page, [
-      '/',
-      `${my}/programs/postpartum_support/postpartum`,
-      `${my}/history`,
-      `${my}/visits/${approvedId}`,
-      `${my}/visits/${waitingId}`,
-      `${my}/visits/${approvedId}/survey`,
-      `${my}/scan`,
-      `${my}/visit?token=${started.token}`,
-      `${my}/apply`,
-      `${my}/apply/single_parent_home_help/home_help`,
-      `${my}/applications`,
-      `${my}/applications/${applicationId}`,
-      `${my}/profile`,
-      '/account',
-    ])
-    assert.deepEqual(problems, [])
-    assert.deepEqual(browserProblems, [])
-  }).timeout(240_000)
+      const my = '/m/minato/my'
+      const problems = await problemsOn(page, [
+        '/',
+        `${my}/programs/postpartum_support/postpartum`,
+        `${my}/history`,
+        `${my}/visits/${approvedId}`,
+        `${my}/visits/${waitingId}`,
+        `${my}/visits/${approvedId}/survey`,
+        `${my}/scan`,
+        `${my}/visit?token=${started.token}`,
+        `${my}/apply`,
+        `${my}/apply/single_parent_home_help/home_help`,
+        `${my}/applications`,
+        `${my}/applications/${applicationId}`,
+        `${my}/profile`,
+        '/account',
+      ])
+      assert.deepEqual(problems, [])
+      assert.deepEqual(browserProblems, [])
+    }).timeout(240_000)
+  }
 
-  test('the provider console at 320 px, 390 px and 200 % text', async ({
-    browserContext,
-    assert,
-  }) => {
-    const { waitingId, started } = await hanakosMonth()
-    const page = await phonePage(browserContext)
-    const browserProblems = watchForProblems(page)
-    await signInInBrowser(page, 'owner@aozora.example')
+  for (const language of LANGUAGES) {
+    test(`the provider console at 320 px, 390 px and 200 % text, in ${language.name}`, async ({
+      browserContext,
+      assert,
+    }) => {
+      const { waitingId, started } = await hanakosMonth()
+      const page = await phonePage(browserContext)
+      const browserProblems = watchForProblems(page)
+      await signInInBrowser(page, 'owner@aozora.example')
+      if (language.name === 'English') await chooseEnglish(page)
 
-    const provider = '/m/minato/provider'
-    const problems = await problemsOn(page, [
-      provider,
-      `${provider}/visits/${started.id}`,
-      `${provider}/residents?number=MN-000101`,
-      `${provider}/approvals`,
-      `${provider}/approvals/${waitingId}`,
-      `${provider}/history`,
-      `${provider}/memos`,
-      `${provider}/staff`,
-    ])
-    assert.deepEqual(problems, [])
-    assert.deepEqual(browserProblems, [])
-  }).timeout(240_000)
+      const provider = '/m/minato/provider'
+      const problems = await problemsOn(page, [
+        provider,
+        `${provider}/visits/${started.id}`,
+        `${provider}/residents?number=MN-000101`,
+        `${provider}/approvals`,
+        `${provider}/approvals/${waitingId}`,
+        `${provider}/history`,
+        `${provider}/memos`,
+        `${provider}/staff`,
+      ])
+      assert.deepEqual(problems, [])
+      assert.deepEqual(browserProblems, [])
+    }).timeout(240_000)
+  }
+})
+
+/*
+| The pages before signing in (where a resident arriving from a provider's
+| QR lands), in both languages.
+*/
+test.group('Phone layout: signed-out pages reflow', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  for (const language of LANGUAGES) {
+    test(`sign-in, sign-up and password pages in ${language.name}`, async ({
+      browserContext,
+      assert,
+    }) => {
+      const { started } = await hanakosMonth()
+      const page = await phonePage(browserContext)
+      const browserProblems = watchForProblems(page)
+      await page.goto('/login')
+      if (language.name === 'English') {
+        await page.getByRole('button', { name: 'English' }).click()
+        await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+      }
+      const problems = await problemsOn(page, [
+        '/login',
+        `/m/minato/my/visit?token=${started.token}`,
+        '/register',
+        '/forgot-password',
+        '/login/link/no-such-link',
+      ])
+      assert.deepEqual(problems, [])
+      assert.deepEqual(browserProblems, [])
+    }).timeout(120_000)
+  }
 })
 
 /** Hanako signed in on a phone (390 × 844), on a page; what the browser complains of */

@@ -201,7 +201,7 @@ export default class ResidentCsvReader {
   constructor(private readonly maxRows: number) {}
 
   /** The file's rows, or null when the file as a whole is refused (the issue says why) */
-  read(bytes: Uint8Array, issues: ImportIssues): ResidentCsv | null {
+  async read(bytes: Uint8Array, issues: ImportIssues): Promise<ResidentCsv | null> {
     let decoded: ReturnType<typeof decodeCsvBytes>
     try {
       decoded = decodeCsvBytes(bytes)
@@ -223,7 +223,7 @@ export default class ResidentCsvReader {
     const firstRowOf = new Map<string, number>()
 
     try {
-      parseCsvText(decoded.text, (record) => {
+      await parseCsvText(decoded.text, (record) => {
         if (header.refused) return
         const layout = header.layout
         if (!layout) {

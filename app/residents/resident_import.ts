@@ -142,7 +142,7 @@ export default class ResidentImport {
   /** What importing the file would do, and every problem; saves nothing */
   async preview(municipalityId: number, bytes: Uint8Array, options: ImportOptions = {}) {
     const issues = new ImportIssues(this.limits.maxListedErrors)
-    const read = this.#read(bytes, issues)
+    const read = await this.#read(bytes, issues)
     if (!read) return this.#report(null, issues, null, false)
     const plan = await this.#plan(db.connection(), municipalityId, read, issues, options)
     return this.#report(read, issues, plan, false)
@@ -162,7 +162,7 @@ export default class ResidentImport {
     options: ImportOptions = {}
   ): Promise<ImportReport> {
     const issues = new ImportIssues(this.limits.maxListedErrors)
-    const read = this.#read(bytes, issues)
+    const read = await this.#read(bytes, issues)
     if (!read) return this.#report(null, issues, null, false)
     if (issues.count > 0) {
       // Refused: the same report a preview gives, and nothing written
@@ -238,7 +238,7 @@ export default class ResidentImport {
     return null
   }
 
-  #read(bytes: Uint8Array, issues: ImportIssues) {
+  async #read(bytes: Uint8Array, issues: ImportIssues) {
     if (!this.#sizeAccepted(bytes.length, issues)) return null
     return new ResidentCsvReader(this.limits.maxRows).read(bytes, issues)
   }

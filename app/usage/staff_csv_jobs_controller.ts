@@ -49,16 +49,22 @@ export default class StaffCsvJobsController {
     await bouncer.with(ConsolePolicy).authorize('staff', tenant)
     const job = await this.#job(ctx)
     // An import's page lists residents' rows and their errors: on the record.
-    await recordStaffEvent(ctx, {
-      action: 'csv_job.viewed',
-      purpose: job.kind.startsWith('resident_import') ? 'resident_import' : 'usage_report',
-      details: {
-        csv_job_id: job.id,
-        kind: job.kind,
-        status: job.status,
-        rows: (job.result?.report as { rows?: number } | undefined)?.rows ?? null,
-      },
-    })
+    // The progress bar's poll of a job still at work shows no row yet, and
+    // once a second for minutes would bury the trail; it is not recorded.
+    const progressPoll =
+      ctx.request.header('x-inertia-partial-data') !== undefined &&
+      (job.status === 'queued' || job.status === 'running')
+    if (!progressPoll)
+      await recordStaffEvent(ctx, {
+        action: 'csv_job.viewed',
+        purpose: job.kind.startsWith('resident_import') ? 'resident_import' : 'usage_report',
+        details: {
+          csv_job_id: job.id,
+          kind: job.kind,
+          status: job.status,
+          rows: (job.result?.report as { rows?: number } | undefined)?.rows ?? null,
+        },
+      })
     return inertia.render('usage/staff/csv/show', {
       job: {
         ...CsvJobView.summary(job, i18n),

@@ -76,6 +76,18 @@ export default class BrowserSession {
     }
   }
 
+  /** What a page's poll asks for: some of its props again (an Inertia partial reload) */
+  async reload(url: string, component: string, props: string[]) {
+    let request: ApiRequest = this.client.get(url).redirects(0)
+    request = request.header(
+      'cookie',
+      [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    )
+    const response = await request.withInertiaPartialReload(component as never, props as never)
+    this.#absorbCookies(response)
+    return response
+  }
+
   async send(method: Method, url: string, body?: Record<string, unknown>, inertia = true) {
     let request: ApiRequest = this.client[method](url).redirects(0)
     // Raw values, as a browser sends them (Japa's own jar would re-sign them).

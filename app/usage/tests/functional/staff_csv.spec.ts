@@ -262,6 +262,34 @@ test.group('Staff CSV: import', (group) => {
     })
   })
 
+  test("the progress bar's poll of a job at work is not recorded; the poll that brings its rows is", async ({
+    client,
+    assert,
+  }) => {
+    const city = await minato()
+    const browser = await signedIn(client)
+    const job = await previewed(client, browser, csvBytes(WITH_ERRORS))
+    const url = `/m/minato/csv/jobs/${job.id}`
+    const poll = () => browser.reload(url, 'usage/staff/csv/show', ['job'])
+    const viewedSince = async (sequence: number) =>
+      (await auditActions(city.id, sequence)).filter((event) => event.action === 'csv_job.viewed')
+
+    await CsvJob.query().where('id', job.id).update({ status: 'running' })
+    const before = await lastSequence(city.id)
+    for (let second = 0; second < 3; second++) {
+      const polled = await poll()
+      polled.assertStatus(200)
+      assert.equal(polled.body().props.job.status, 'running')
+    }
+    assert.lengthOf(await viewedSince(before), 0)
+
+    // Finished: the next poll shows the rows and their errors, on the record
+    await CsvJob.query().where('id', job.id).update({ status: 'done' })
+    const finished = await poll()
+    assert.equal(finished.body().props.job.report.rows, job.report.rows)
+    assert.lengthOf(await viewedSince(before), 1)
+  })
+
   test("a provider's export is not a staff job: 404 on the staff pages, audited", async ({
     client,
     assert,

@@ -54,6 +54,11 @@ export default await Env.create(new URL('../', import.meta.url), {
   // Where CSV imports and exports keep their files (a shared volume when
   // workers run on other hosts)
   CSV_JOBS_DIR: Env.schema.string.optional(),
+  // Backups (node ace backup:create, nightly): encrypted with BACKUP_KEY (kept
+  // apart from APP_KEY and from the backups), written to BACKUP_DIR (default
+  // storage/backups)
+  BACKUP_KEY: Env.schema.secret.optional(),
+  BACKUP_DIR: Env.schema.string.optional(),
   PG_HOST: Env.schema.string.optional({ format: 'host' }),
   PG_PORT: Env.schema.number.optional(),
   PG_USER: Env.schema.string.optional(),

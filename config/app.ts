@@ -3,7 +3,11 @@ import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
 
 export const appKey = env.get('APP_KEY')
-export const appUrl = env.get('APP_URL')
+/**
+ * The links in mails. Always set for the web server; an ace command that
+ * sends mail refuses to start without it (start/env.ts).
+ */
+export const appUrl = env.get('APP_URL') ?? ''
 
 export const http = defineConfig({
   generateRequestId: true,

@@ -140,7 +140,7 @@ export default class Backups {
         )
       }
     }
-    return this.#restoreInto(file, target)
+    return this.#restoreInto(file, async () => target)
   }
 
   /**
@@ -151,35 +151,45 @@ export default class Backups {
   static async verify(file: string): Promise<RestoreReport> {
     const scratch = `tomoni_drill_${process.pid}_${randomBytes(4).toString('hex')}`
     if (configuredKind() === 'postgres') {
-      const target = await createScratchPg(scratch)
       try {
-        return await this.#restoreInto(file, target)
+        return await this.#restoreInto(file, () => createScratchPg(scratch))
       } finally {
         await dropScratchPg(scratch)
       }
     }
     const target: RestoreTarget = { kind: 'sqlite', file: app.tmpPath(`${scratch}.sqlite3`) }
     try {
-      return await this.#restoreInto(file, target)
+      return await this.#restoreInto(file, async () => target)
     } finally {
       for (const suffix of ['', '-wal', '-shm'])
         await rm(`${target.file}${suffix}`, { force: true })
     }
   }
 
-  static async #restoreInto(file: string, target: RestoreTarget): Promise<RestoreReport> {
+  /**
+   * Decrypts and checks the whole file first: the target is made (a
+   * scratch database) and written only when the backup is sound.
+   */
+  static async #restoreInto(
+    file: string,
+    targetOf: () => Promise<RestoreTarget>
+  ): Promise<RestoreReport> {
     const key = backupKey()
-    const workDir = target.kind === 'sqlite' ? dirname(target.file) : tmpdir()
+    const kind = configuredKind()
+    // SQLite: next to the database, so that the copy is moved into place
+    const configured = configuredTarget()
+    const workDir = configured.kind === 'sqlite' ? dirname(configured.file) : tmpdir()
     await mkdir(workDir, { recursive: true })
     const payloadPath = join(workDir, `.restore-${randomBytes(6).toString('hex')}`)
     try {
       const manifest = await decryptBackupFile(file, key, payloadPath)
-      if (manifest.database !== target.kind) {
+      if (manifest.database !== kind) {
         throw new BackupRefusal(
           'other_database',
-          `${file} is a ${manifest.database} backup; this app runs on ${target.kind}`
+          `${file} is a ${manifest.database} backup; this app runs on ${kind}`
         )
       }
+      const target = await targetOf()
       await restoreCopy(target, payloadPath)
       const restored = await describeTarget(target)
       const countMismatches = Object.entries(manifest.rowCounts)

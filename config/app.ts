@@ -1,6 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
+import proxyAddr from 'proxy-addr'
 
 export const appKey = env.get('APP_KEY')
 /**
@@ -14,9 +15,11 @@ export const http = defineConfig({
   allowMethodSpoofing: false,
   useAsyncLocalStorage: false,
   /*
-  | Only the proxies in front of us (loopback) are trusted to set X-Forwarded-For.
+  | Only the proxies in front of us (TRUSTED_PROXIES, default loopback) are
+  | trusted to set X-Forwarded-For: request.ip() (the sign-in throttle's
+  | key, the audit trail's address) is the client's, never a forged one.
   */
-  trustProxy: 'loopback',
+  trustProxy: proxyAddr.compile(env.get('TRUSTED_PROXIES')),
   cookie: {
     domain: '',
     path: '/',

@@ -5,6 +5,7 @@
 import { Env } from '@adonisjs/core/env'
 import { Secret } from '@adonisjs/core/helpers'
 import app from '@adonisjs/core/services/app'
+import proxyAddr from 'proxy-addr'
 
 /**
  * What only a process that serves HTTP or sends links needs (PORT, HOST,
@@ -29,6 +30,27 @@ function auditHmacKey(name: string, value?: string) {
     )
   }
   return new Secret(value)
+}
+
+/**
+ * The proxies allowed to say who the client is (X-Forwarded-For): a comma
+ * list of addresses, CIDR ranges and proxy-addr's names (loopback,
+ * linklocal, uniquelocal). Default loopback: a reverse proxy on this host.
+ */
+export function trustedProxies(name: string, value?: string) {
+  const list = (value || 'loopback')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  try {
+    proxyAddr.compile(list)
+  } catch (error) {
+    throw new Error(
+      `Invalid environment variable "${name}": ${(error as Error).message} ` +
+        '(a comma list of addresses or CIDR ranges, e.g. 10.0.0.0/8,loopback)'
+    )
+  }
+  return list
 }
 
 const LOG_LEVEL = Env.schema.enum([
@@ -57,6 +79,8 @@ const env = await Env.create(new URL('../', import.meta.url), {
     ? Env.schema.string.optional({ format: 'host' })
     : Env.schema.string({ format: 'host' }),
   APP_KEY: Env.schema.secret(),
+  // Load balancers/reverse proxies whose X-Forwarded-For is believed
+  TRUSTED_PROXIES: trustedProxies,
   AUDIT_HMAC_KEY: auditHmacKey,
   // Where the audit chain heads are exported (append-only file), default
   // storage/audit_anchors

@@ -42,6 +42,10 @@ export default await Env.create(new URL('../', import.meta.url), {
     'trace',
     'silent',
   ] as const),
+  // pino-pretty instead of JSON lines (default: in development at a terminal)
+  LOG_PRETTY: Env.schema.boolean.optional(),
+  // Write the log lines to this file instead of stdout
+  LOG_FILE: Env.schema.string.optional(),
 
   /*
   | Database: an SQLite file by default, PostgreSQL when DB_CONNECTION=postgres

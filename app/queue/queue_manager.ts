@@ -175,6 +175,9 @@ export default class QueueManager {
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     this.#stopping.abort()
+    if (this.#running.size > 0) {
+      this.#logger.info({ jobs: this.#running.size }, 'queue closing: finishing the jobs in hand')
+    }
     await Promise.allSettled([...this.#running])
     await Promise.all(this.#workers.map((worker) => worker.close()))
     this.#workers = []

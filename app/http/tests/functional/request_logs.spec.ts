@@ -141,5 +141,5 @@ test.group('Request logs', () => {
         assert.notInclude(logLine, secret, `log line ${index + 1} holds "${secret}"`)
       }
     }
-  }).timeout(60_000)
+  }).timeout(120_000)
 })

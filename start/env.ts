@@ -93,6 +93,10 @@ const env = await Env.create(new URL('../', import.meta.url), {
     : Env.schema.string({ format: 'url', tld: false }),
   // info when an ace command is run without it
   LOG_LEVEL: inConsole ? defaultFor(LOG_LEVEL, 'info') : LOG_LEVEL,
+  // pino-pretty instead of JSON lines (default: in development at a terminal)
+  LOG_PRETTY: Env.schema.boolean.optional(),
+  // Write the log lines to this file instead of stdout
+  LOG_FILE: Env.schema.string.optional(),
 
   /*
   | Database: an SQLite file by default, PostgreSQL when DB_CONNECTION=postgres

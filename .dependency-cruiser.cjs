@@ -24,6 +24,7 @@ const FEATURES = [
   'coupons',
   'statistics',
   'operator',
+  'alerts',
   'audit_viewer',
 ]
 const any = (names) => `(${names.join('|')})`

@@ -32,6 +32,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   AUDIT_ANCHOR_DIR: Env.schema.string.optional(),
   // Also mail each export of the heads to this address (the operator)
   AUDIT_ANCHOR_MAIL_TO: Env.schema.string.optional({ format: 'email' }),
+  // More 5xx answers than this in one minute (per web process) alert the operators
+  ALERT_5XX_PER_MINUTE: Env.schema.number.optional(),
   APP_URL: Env.schema.string({ format: 'url', tld: false }),
   LOG_LEVEL: Env.schema.enum([
     'fatal',

@@ -91,6 +91,27 @@ test.group('Alerts', (group) => {
     assert.equal(platformWide.status, 'open', 'the platform alert stays open')
   })
 
+  test('the database holds one open alert per condition, whoever raises it', async ({ assert }) => {
+    await Alerts.raise('worker_silent', { silent_minutes: 5 })
+    const now = new Date().toISOString()
+    const second = {
+      condition: 'worker_silent',
+      status: 'open',
+      first_seen_at: now,
+      last_seen_at: now,
+      occurrences: 1,
+    }
+    await assert.rejects(() => db.transaction((trx) => trx.table('alerts').insert(second)))
+    await Alerts.resolve('worker_silent')
+    await db.transaction((trx) => trx.table('alerts').insert(second))
+    const rows = await alertsOf('worker_silent')
+    assert.deepEqual(
+      rows.map((alert) => alert.status),
+      ['resolved', 'open'],
+      'a new open alert once the first is resolved'
+    )
+  })
+
   test('a failed backup alerts; the next good backup sends the recovery notice', async ({
     assert,
   }) => {

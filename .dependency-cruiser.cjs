@@ -25,6 +25,7 @@ const FEATURES = [
   'coupons',
   'statistics',
   'operator',
+  'alerts',
   'audit_viewer',
 ]
 const any = (names) => `(${names.join('|')})`

@@ -15,6 +15,7 @@ import BackupRestore from '#backup/backup_restore_command'
 import BackupVerify from '#backup/backup_verify_command'
 import LedgerVerify from '#ledger/ledger_verify_command'
 import MakePlugin from '#plugin_host/make_plugin_command'
+import OperatorCreate from '#operator/operator_create_command'
 import QueueWork from '#queue/queue_work_command'
 import ResidentsImport from '#residents/residents_import_command'
 
@@ -25,6 +26,7 @@ const loader = new ListLoader([
   BackupVerify,
   LedgerVerify,
   MakePlugin,
+  OperatorCreate,
   QueueWork,
   ResidentsImport,
 ])

@@ -87,6 +87,8 @@ const env = await Env.create(new URL('../', import.meta.url), {
   AUDIT_ANCHOR_DIR: Env.schema.string.optional(),
   // Also mail each export of the heads to this address (the operator)
   AUDIT_ANCHOR_MAIL_TO: Env.schema.string.optional({ format: 'email' }),
+  // More 5xx answers than this in one minute (per web process) alert the operators
+  ALERT_5XX_PER_MINUTE: Env.schema.number.optional(),
   // The links in mails; among the ace commands, those that send mail need it
   APP_URL: inConsole
     ? Env.schema.string.optional({ format: 'url', tld: false })

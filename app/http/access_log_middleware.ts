@@ -17,7 +17,10 @@ export default class AccessLogMiddleware {
       const fields = RequestLogContext.fields(ctx)
       // ctx.logger binds it already
       delete fields.request_id
-      ctx.logger.info(
+      // A load balancer probes every few seconds: its lines only when debugging
+      const level = ctx.route?.name?.startsWith('health.') ? 'debug' : 'info'
+      ctx.logger.log(
+        level,
         {
           ...fields,
           method: ctx.request.method(),

@@ -2,7 +2,7 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, destination, targets } from '@adonisjs/core/logger'
 import RequestLogContext from '#http/request_log_context'
-import { redactPaths, serializeError } from '#shared/log_privacy'
+import { logMethodWithoutQueries, redactPaths, serializeError } from '#shared/log_privacy'
 
 /*
 | JSON lines (one object a line, for the log shipper), or pino-pretty for a
@@ -27,6 +27,7 @@ const loggerConfig = defineConfig({
       */
       redact: { paths: redactPaths(), censor: '[redacted]' },
       serializers: { err: serializeError },
+      hooks: { logMethod: logMethodWithoutQueries },
       // Each line written while serving a request says which one (request id, tenant, user, route)
       mixin: (_object: object, _level: number, logger: { bindings(): Record<string, unknown> }) =>
         RequestLogContext.mixin(logger),

@@ -66,14 +66,47 @@ export function redactPaths(keys: string[] = SENSITIVE_LOG_KEYS) {
  */
 const ERROR_PROPERTIES_WITH_VALUES = ['detail', 'bindings', 'parameters', 'body', 'data']
 
-/** pino's error serializer, less the properties that carry personal data */
+/**
+ * A database error's message without the statement knex puts before it:
+ * knex writes "<the SQL, its values filled in> - <the driver's message>",
+ * and the values may be a resident's name or email.
+ */
+export function withoutQuery(message: string) {
+  if (!/^\s*(select|insert|update|delete|with|create|alter|drop|pragma)\b/i.test(message)) {
+    return message
+  }
+  const sqlite = message.indexOf(' - SQLITE_')
+  const at = sqlite !== -1 ? sqlite : message.lastIndexOf(' - ')
+  return at === -1 ? '[query failed]' : message.slice(at + 3)
+}
+
+/** pino's error serializer, less the properties and the query text that carry personal data */
 export function serializeError(error: unknown) {
   if (!(error instanceof Error)) return error
   const serialized = stdSerializers.err(error) as Record<string, unknown>
   const strip = (node: Record<string, unknown>) => {
     for (const property of ERROR_PROPERTIES_WITH_VALUES) delete node[property]
+    if (typeof node.message === 'string') {
+      const message = withoutQuery(node.message)
+      if (typeof node.stack === 'string') node.stack = node.stack.replace(node.message, message)
+      node.message = message
+    }
     if (node.cause && typeof node.cause === 'object') strip(node.cause as Record<string, unknown>)
   }
   strip(serialized)
   return serialized
+}
+
+/**
+ * pino's logMethod hook: a line's message without a query's values (the
+ * exception handler logs an error's message as the line's message).
+ */
+export function logMethodWithoutQueries(
+  this: unknown,
+  args: unknown[],
+  method: (...args: unknown[]) => void
+) {
+  const at = typeof args[0] === 'string' ? 0 : 1
+  if (typeof args[at] === 'string') args[at] = withoutQuery(args[at] as string)
+  return method.apply(this, args)
 }

@@ -1,7 +1,8 @@
 import { test } from '@japa/runner'
 import { Writable } from 'node:stream'
 import { Logger } from '@adonisjs/core/logger'
-import { redactPaths, serializeError } from '#shared/log_privacy'
+import db from '@adonisjs/lucid/services/db'
+import { logMethodWithoutQueries, redactPaths, serializeError } from '#shared/log_privacy'
 
 /** A logger configured as config/logger.ts does, writing into an array */
 function capturingLogger() {
@@ -18,6 +19,7 @@ function capturingLogger() {
     level: 'info',
     redact: { paths: redactPaths(), censor: '[redacted]' },
     serializers: { err: serializeError },
+    hooks: { logMethod: logMethodWithoutQueries },
     destination: stream,
   })
   return { logger, lines }
@@ -78,5 +80,27 @@ test.group('Log privacy', () => {
     assert.equal(line.err.code, '23505')
     assert.equal(line.err.message, 'duplicate key value violates unique constraint')
     assert.isString(line.err.stack)
+  })
+
+  test('a failed query is logged without its statement and values', async ({ assert }) => {
+    const { logger, lines } = capturingLogger()
+    const error = await db
+      .from('residents')
+      .where('family_name', '山田')
+      .where('no_such_column', 'hanako@example.jp')
+      .first()
+      .then(() => null)
+      .catch((failure: Error) => failure)
+    assert.instanceOf(error, Error)
+    // What knex makes of it: the statement (on SQLite with its values), then the driver's message
+    assert.match(error!.message, /^select .* - /)
+    // As the exception handler reports it: the error, its message as the line's
+    logger.error({ err: error }, error!.message)
+    assert.notInclude(lines[0], 'hanako@example.jp')
+    assert.notInclude(lines[0], '山田')
+    const line = JSON.parse(lines[0])
+    assert.match(line.msg, /no_such_column/)
+    assert.notMatch(line.msg, /select/)
+    assert.equal(line.err.message, line.msg)
   })
 })

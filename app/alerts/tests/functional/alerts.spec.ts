@@ -229,6 +229,8 @@ test.group('Alerts: the operator console', (group) => {
 
     const browser = new BrowserSession(client)
     await browser.signIn(OPERATOR, DEMO_PASSWORD)
+    const home = await browser.get('/')
+    assert.include(JSON.stringify(home.body().props), '"href":"/operator/alerts"')
     const page = await browser.get('/operator/alerts')
     page.assertStatus(200)
     page.assertInertiaComponent('operator/alerts')

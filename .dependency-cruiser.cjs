@@ -13,6 +13,7 @@ const CORE = [
   'tenancy',
   'plugin_host',
   'ledger',
+  'backup',
 ]
 const FEATURES = [
   'residents',

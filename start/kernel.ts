@@ -8,6 +8,10 @@ import server from '@adonisjs/core/services/server'
 server.errorHandler(() => import('#http/exception_handler'))
 
 server.use([
+  // First: its line covers the whole request, and every line logged meanwhile says which request
+  () => import('#http/access_log_middleware'),
+  // Shutting down: each response closes its connection, so that the server can stop
+  () => import('#http/draining_middleware'),
   () => import('#http/container_bindings_middleware'),
   () => import('#http/privacy_headers_middleware'),
   () => import('@adonisjs/static/static_middleware'),

@@ -4,6 +4,7 @@ import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
 import TenantRecordNotFound from '#audit/tenant_record_not_found'
+import { isServiceUnreachable } from '#http/service_unreachable'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { HttpError, StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
@@ -20,27 +21,32 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected renderStatusPages = true
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
-    '403': (_, ctx) => this.#renderStatus(ctx, 'forbidden'),
-    '404': (_, ctx) => this.#renderStatus(ctx, 'not_found'),
+    '403': (error, ctx) => this.#renderStatus(ctx, error.status, 'forbidden'),
+    '404': (error, ctx) => this.#renderStatus(ctx, error.status, 'not_found'),
     // Refused by the body parser, before the session and Inertia exist
-    '413': (_, ctx) => {
-      ctx.response.status(413)
-      return this.#renderStatus(ctx, 'too_large')
-    },
+    '413': (error, ctx) => this.#renderStatus(ctx, error.status, 'too_large'),
   }
 
   constructor() {
     super()
     if (!app.inDev) {
-      this.statusPages['500..599'] = (_, ctx) => this.#renderStatus(ctx, 'server_error')
+      this.statusPages['500..599'] = (error, ctx) =>
+        this.#renderStatus(ctx, error.status, 'server_error')
     }
   }
 
   /**
    * The translated Inertia page when the request got that far; a plain
-   * translated line when it failed before Inertia (or i18n) was set up.
+   * translated line when it failed before Inertia (or i18n) was set up,
+   * e.g. the session store's database is down. Either way with the error's
+   * own status: a load balancer must never read an error page as a 200.
    */
-  #renderStatus(ctx: HttpContext, kind: 'forbidden' | 'not_found' | 'too_large' | 'server_error') {
+  #renderStatus(
+    ctx: HttpContext,
+    status: number,
+    kind: 'forbidden' | 'not_found' | 'too_large' | 'server_error'
+  ) {
+    ctx.response.status(status)
     if (ctx.inertia && ctx.i18n) return ctx.inertia.render('http/error_status', { kind })
     const i18n = ctx.i18n ?? i18nManager.locale(i18nManager.defaultLocale)
     return ctx.response.send(
@@ -49,6 +55,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: unknown, ctx: HttpContext) {
+    markUnreachableService(error)
     if (error instanceof TenantRecordNotFound) {
       // Another's id (or none) in a tenant screen: one event on this
       // tenant's trail, whichever route or screen refused it.
@@ -76,8 +83,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         destination: httpDestination(ctx),
       })
       if (ctx.request.method() === 'GET' && ctx.inertia) {
-        ctx.response.status(403)
-        return ctx.response.send(await this.#renderStatus(ctx, 'forbidden'))
+        return ctx.response.send(await this.#renderStatus(ctx, 403, 'forbidden'))
       }
     }
     return super.handle(error, ctx)
@@ -108,6 +114,15 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async report(error: unknown, ctx: HttpContext) {
+    markUnreachableService(error)
     return super.report(error, ctx)
   }
+}
+
+/**
+ * The database or Redis does not answer: 503 (try again later, or another
+ * node), not 500 (this request is wrong).
+ */
+function markUnreachableService(error: unknown) {
+  if (isServiceUnreachable(error)) (error as { status?: number }).status = 503
 }

@@ -10,17 +10,29 @@ export default class HealthController {
   }
 
   /**
-   * Ready: the database answers, and Redis when the queue uses it.
+   * Ready: every check of start/health.ts passes (a warning still serves).
+   * The public answer names each check and its status only; what went
+   * wrong (host names, driver messages) goes to the log.
    */
-  async ready({ response }: HttpContext) {
+  async ready({ response, logger }: HttpContext) {
     const report = await healthChecks.run()
+    const unwell = report.checks.filter((check) => check.status !== 'ok')
+    if (unwell.length > 0) {
+      logger.warn(
+        {
+          checks: unwell.map(({ name, status, message, meta }) => ({
+            name,
+            status,
+            message,
+            meta,
+          })),
+        },
+        'health check not ok'
+      )
+    }
     const body = {
       status: report.isHealthy ? 'ok' : 'error',
-      checks: report.checks.map((check) => ({
-        name: check.name,
-        status: check.status,
-        message: check.message,
-      })),
+      checks: report.checks.map((check) => ({ name: check.name, status: check.status })),
     }
     return report.isHealthy ? response.ok(body) : response.serviceUnavailable(body)
   }

@@ -35,6 +35,43 @@ test.group('Session-free routes: health checks and static files', () => {
     })
   }
 
+  test('20 probes of /health/live send no query to the database', async ({ client, assert }) => {
+    const queries: string[] = []
+    const knexClients = [db.connection().getWriteClient(), db.connection().getReadClient()]
+    const record = (query: { sql: string }) => queries.push(query.sql)
+    const probeLive = async () => {
+      for (let i = 0; i < 20; i++) {
+        const response = await client.get('/health/live')
+        response.assertStatus(200)
+      }
+    }
+    for (const knex of knexClients) knex.on('query', record)
+    try {
+      await probeLive()
+      // The same count catches a query of /health/ready (the listener works)
+      await client.get('/health/ready')
+      assert.isNotEmpty(queries)
+      queries.length = 0
+      await probeLive()
+    } finally {
+      for (const knex of knexClients) knex.off('query', record)
+    }
+    assert.deepEqual(queries, [])
+  })
+
+  test('ready names its checks and their status, nothing more', async ({ client, assert }) => {
+    const response = await client.get('/health/ready')
+    response.assertStatus(200)
+    const checks = response.body().checks as Record<string, unknown>[]
+    assert.includeMembers(
+      checks.map((check) => check.name),
+      process.env.REDIS_HOST
+        ? ['Storage space check', 'Redis check', 'Queue lag check']
+        : ['Storage space check']
+    )
+    for (const check of checks) assert.sameMembers(Object.keys(check), ['name', 'status'])
+  })
+
   test('health checks keep the hardening headers', async ({ client }) => {
     const response = await client.get('/health/live')
     response.assertHeader('x-frame-options', 'DENY')

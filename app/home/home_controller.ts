@@ -38,7 +38,10 @@ export default class HomeController {
       if (!municipality) {
         const operates = await bouncer.with(PlatformPolicy).allows('operate')
         return operates
-          ? [{ label: 'ui.home.links.operator', href: '/operator/municipalities' }]
+          ? [
+              { label: 'ui.home.links.operator', href: '/operator/municipalities' },
+              { label: 'ui.home.links.operator_alerts', href: '/operator/alerts' },
+            ]
           : []
       }
       const tenant = new TenantContext(municipality, [membership])

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import emitter from '@adonisjs/core/services/emitter'
@@ -89,6 +90,29 @@ test.group('Alerts', (group) => {
       .where('condition', 'backup_failed')
       .whereNull('municipality_id')
     assert.equal(platformWide.status, 'open', 'the platform alert stays open')
+  })
+
+  test('more than 20 server errors in a minute alert the operator once', async ({ assert }) => {
+    // A fake finished request: the listener reads only the status
+    const answered = (statusCode: number) =>
+      ({ ctx: { response: { response: { statusCode } } } }) as never
+    // The count is per clock minute: start well inside one
+    const intoMinute = Date.now() % 60_000
+    if (intoMinute > 55_000) await sleep(60_000 - intoMinute)
+    const since = await mailboxSettled()
+    for (let index = 0; index < 20; index++) {
+      await emitter.emit('http:request_completed', answered(500))
+    }
+    await emitter.emit('http:request_completed', answered(200))
+    assert.lengthOf(await alertsOf('http_5xx_rate'), 0, 'twenty is the threshold')
+    for (let index = 0; index < 3; index++) {
+      await emitter.emit('http:request_completed', answered(503))
+    }
+    const [alert, ...more] = await alertsOf('http_5xx_rate')
+    assert.lengthOf(more, 0)
+    assert.deepEqual(alert.details, { errors_in_minute: 21, threshold: 20 })
+    const mail = await waitForMail(OPERATOR, since)
+    assert.equal(mail.subject, '【Tomoni 警報】サーバーエラー（5xx）が1分間にしきい値を超えました')
   })
 
   test('the database holds one open alert per condition, whoever raises it', async ({ assert }) => {
@@ -205,6 +229,8 @@ test.group('Alerts: the operator console', (group) => {
 
     const browser = new BrowserSession(client)
     await browser.signIn(OPERATOR, DEMO_PASSWORD)
+    const home = await browser.get('/')
+    assert.include(JSON.stringify(home.body().props), '"href":"/operator/alerts"')
     const page = await browser.get('/operator/alerts')
     page.assertStatus(200)
     page.assertInertiaComponent('operator/alerts')

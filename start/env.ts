@@ -70,6 +70,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_DB: Env.schema.number.optional(),
   QUEUE_NAME: Env.schema.string.optional(),
   QUEUE_CONCURRENCY: Env.schema.number.optional(),
+  QUEUE_LOCK_MS: Env.schema.number.optional(),
 
   /*
   | Mail: "outbox" writes messages to tmp/outbox (open them at /dev/outbox);

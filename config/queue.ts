@@ -18,6 +18,9 @@ const queueConfig: QueueConfig = {
     : null,
   queueName: env.get('QUEUE_NAME', 'tomoni'),
   concurrency: env.get('QUEUE_CONCURRENCY', 5),
+  // How soon a job whose worker died is handed to another (BullMQ: 30 s)
+  lockDurationMs: env.get('QUEUE_LOCK_MS'),
+  stalledIntervalMs: env.get('QUEUE_LOCK_MS'),
   defaults: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 1000 },
@@ -35,6 +38,7 @@ const queueConfig: QueueConfig = {
     csv_import_commit: () => import('#residents/csv_import_commit_job'),
     csv_export: () => import('#usage/csv_export_job'),
     csv_prune: () => import('#csv/csv_prune_job'),
+    csv_sweep: () => import('#csv/csv_sweep_job'),
     audit_anchor_export: () => import('#audit/audit_anchor_export_job'),
     // ledger:verify and audit:verify, alerting on a failure (app/alerts)
     chain_verify: () => import('#alerts/chain_verify_job'),
@@ -49,6 +53,8 @@ const queueConfig: QueueConfig = {
     expire_lots: { pattern: '10 0 * * *', tz: 'Asia/Tokyo' },
     // CSV uploads and exports hold residents' data: kept 7 days (CsvJobs.prune).
     csv_prune: { pattern: '40 3 * * *', tz: 'Asia/Tokyo' },
+    // CSV jobs whose worker or dispatch died: failed with a message, not 処理中 forever
+    csv_sweep: '* * * * *',
     // The month rollups the ledger marked (screens refresh the rest before reading)
     ledger_rollup_refresh: '* * * * *',
     // The audit chains' heads to the append-only file outside the database

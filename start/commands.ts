@@ -13,6 +13,8 @@ import AuditVerify from '#operator/audit_verify_command'
 import BackupCreate from '#backup/backup_create_command'
 import BackupRestore from '#backup/backup_restore_command'
 import BackupVerify from '#backup/backup_verify_command'
+import JobsList from '#csv/jobs_list_command'
+import JobsRetry from '#csv/jobs_retry_command'
 import LedgerVerify from '#ledger/ledger_verify_command'
 import MakePlugin from '#plugin_host/make_plugin_command'
 import OperatorCreate from '#operator/operator_create_command'
@@ -24,6 +26,8 @@ const loader = new ListLoader([
   BackupCreate,
   BackupRestore,
   BackupVerify,
+  JobsList,
+  JobsRetry,
   LedgerVerify,
   MakePlugin,
   OperatorCreate,

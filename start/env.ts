@@ -132,6 +132,7 @@ const env = await Env.create(new URL('../', import.meta.url), {
   REDIS_DB: Env.schema.number.optional(),
   QUEUE_NAME: Env.schema.string.optional(),
   QUEUE_CONCURRENCY: Env.schema.number.optional(),
+  QUEUE_LOCK_MS: Env.schema.number.optional(),
 
   /*
   | Mail: "outbox" writes messages to tmp/outbox (open them at /dev/outbox);

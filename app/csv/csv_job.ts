@@ -51,4 +51,16 @@ export default class CsvJob extends BaseModel {
 
   @column.dateTime()
   declare finishedAt: DateTime | null
+
+  /** How many runs a worker started; a run finishes only while it is still the latest */
+  @column()
+  declare attempts: number
+
+  /** The running worker's last sign of life */
+  @column.dateTime()
+  declare heartbeatAt: DateTime | null
+
+  /** When the queue accepted the job (null: not yet, or the dispatch failed) */
+  @column.dateTime()
+  declare dispatchedAt: DateTime | null
 }

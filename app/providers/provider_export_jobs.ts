@@ -6,7 +6,6 @@ import type { CsvEncoding } from '#csv/csv_export'
 import CsvJobs, { PROVIDER_JOB_PREFIX, type CsvJobKind } from '#csv/csv_jobs'
 import type { ExportRequest } from '#usage/usage_exports'
 import CsvJob from '#csv/csv_job'
-import queue from '#queue/queue'
 import ProviderHistory from '#providers/provider_history'
 import { localizedText } from '#shared/localized_text'
 
@@ -134,7 +133,7 @@ export default class ProviderExportJobs {
       )
       return created
     })
-    await queue.dispatch('csv_export', { csvJobId: job.id })
+    await CsvJobs.dispatch(job)
     return job
   }
 

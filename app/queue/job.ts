@@ -13,7 +13,12 @@ export abstract class Job<Payload = Record<string, never>> {
   abstract handle(payload: Payload, context: JobContext): Promise<void>
 }
 
-export type JobContext = { attempt: number; jobId: string }
+export type JobContext = {
+  attempt: number
+  jobId: string
+  /** The queue hands the job again after its worker died mid-run (BullMQ's stalled job) */
+  redelivered: boolean
+}
 
 export type JobConstructor<Payload = any> = {
   new (): Job<Payload>

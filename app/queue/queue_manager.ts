@@ -1,17 +1,38 @@
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Queue, Worker, type ConnectionOptions } from 'bullmq'
-import { Redis } from 'ioredis'
+import { Redis, type RedisOptions } from 'ioredis'
 import { CronExpressionParser } from 'cron-parser'
 import type { Logger } from '@adonisjs/core/logger'
+import emitter from '@adonisjs/core/services/emitter'
+import { QueueUnavailableError } from '#queue/queue_unavailable_error'
+import RedisOutageLog from '#queue/redis_outage_log'
+import type { QueueJobFailed } from '#queue/queue_events'
 import type {
   BackoffOptions,
   DispatchResult,
   JobConstructor,
+  JobContext,
   JobLoader,
   QueueConfig,
   Schedule,
 } from '#queue/types'
+
+/** How long a dispatch waits for Redis before it says the queue is unavailable */
+const DISPATCH_TIMEOUT_MS = 3000
+
+/** How often a worker says it is alive (queue:worker_heartbeat) and checks its schedules */
+export const WORKER_HEARTBEAT_MS = 60_000
+
+export type QueuedJobSummary = {
+  id: string
+  name: string
+  state: string
+  attemptsMade: number
+  createdAt: Date
+  error: string | null
+}
 
 /**
  * Our small queue over BullMQ. With Redis configured, `dispatch` adds the
@@ -20,7 +41,7 @@ import type {
  * and backoff. Job classes are the same either way.
  */
 export default class QueueManager {
-  readonly #config: QueueConfig
+  #config: QueueConfig
   readonly #logger: Logger
   readonly #loaders = new Map<string, JobLoader>()
   readonly #pending = new Set<Promise<void>>()
@@ -29,13 +50,17 @@ export default class QueueManager {
   // Aborted at shutdown: in-process jobs still waiting (delay, backoff) do not start
   readonly #stopping = new AbortController()
   readonly #timers = new Set<NodeJS.Timeout>()
+  readonly #outage: RedisOutageLog
   #connection?: Redis
+  #producer?: Redis
   #queue?: Queue
   #workers: Worker[] = []
+  #keepingSchedules = false
 
   constructor(config: QueueConfig, logger: Logger) {
     this.#config = config
     this.#logger = logger
+    this.#outage = new RedisOutageLog(logger)
     for (const [name, loader] of Object.entries(config.jobs)) this.register(name, loader)
   }
 
@@ -82,14 +107,16 @@ export default class QueueManager {
     const backoff = job.backoff ?? this.#config.defaults.backoff
 
     if (this.#config.redis) {
-      const added = await this.#bullQueue().add(name, payload, {
-        attempts,
-        backoff,
-        delay: options.delayMs,
-        jobId: options.jobId,
-        removeOnComplete: { count: 1000 },
-        removeOnFail: { count: 5000 },
-      })
+      const added = await this.#withinDispatchTimeout(name, () =>
+        this.#bullQueue().add(name, payload, {
+          attempts,
+          backoff,
+          delay: options.delayMs,
+          jobId: options.jobId,
+          removeOnComplete: { count: 1000 },
+          removeOnFail: { count: 5000 },
+        })
+      )
       return { id: String(added.id), driver: 'redis' }
     }
 
@@ -100,6 +127,32 @@ export default class QueueManager {
     return { id, driver: 'in_process' }
   }
 
+  /**
+   * Runs a Redis command of the producer only when Redis answers: a
+   * dispatch while it is down fails after DISPATCH_TIMEOUT_MS at most with
+   * QueueUnavailableError (the producer has no offline queue, so nothing
+   * is sent later behind the caller's back).
+   */
+  async #withinDispatchTimeout<T>(name: string, command: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.#config.dispatchTimeoutMs ?? DISPATCH_TIMEOUT_MS
+    const producer = this.#producerConnection()
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError(name)), timeoutMs)
+    })
+    try {
+      if (producer.status !== 'ready') {
+        await Promise.race([once(producer, 'ready'), timeout])
+      }
+      return await Promise.race([command(), timeout])
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) throw error
+      throw new QueueUnavailableError(name, { cause: error })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
   async #jobClass(loader: JobLoader) {
     const module = await loader()
     return module.default
@@ -108,7 +161,7 @@ export default class QueueManager {
   /**
    * Runs one attempt of a job by name. Both drivers end up here.
    */
-  async process(name: string, payload: unknown, context: { attempt: number; jobId: string }) {
+  async process(name: string, payload: unknown, context: JobContext) {
     const loader = this.#loaders.get(name)
     if (!loader) throw new Error(`Job "${name}" is not registered with the queue`)
     const JobClass = await this.#jobClass(loader)
@@ -138,17 +191,76 @@ export default class QueueManager {
         this.process(job.name, job.data, {
           attempt: job.attemptsMade + 1,
           jobId: String(job.id),
+          // Started before without finishing: its worker died (or stalled)
+          redelivered: job.attemptsStarted > job.attemptsMade + 1,
         }),
-      { connection: this.#redisOptions(), concurrency }
+      {
+        connection: this.#redisOptions(),
+        concurrency,
+        // A killed worker's job goes back to the queue once its lock expires
+        // (BullMQ's defaults unless configured: an undefined would replace them)
+        ...(this.#config.lockDurationMs ? { lockDuration: this.#config.lockDurationMs } : {}),
+        ...(this.#config.stalledIntervalMs
+          ? { stalledInterval: this.#config.stalledIntervalMs }
+          : {}),
+      }
     )
+    this.#outage.watch(worker, 'worker')
     worker.on('failed', (job, error) => {
-      this.#logger.error(
-        { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error },
-        'job attempt failed'
-      )
+      const attempts = job?.opts.attempts ?? 1
+      this.#attemptFailed({
+        jobName: job?.name ?? 'unknown',
+        jobId: String(job?.id ?? ''),
+        error: error.message,
+        attemptsMade: job?.attemptsMade ?? 0,
+        final: !job || job.attemptsMade >= attempts,
+      })
     })
     this.#workers.push(worker)
     return worker
+  }
+
+  #attemptFailed(failure: QueueJobFailed, error?: unknown) {
+    this.#logger.error(
+      { job: failure.jobName, jobId: failure.jobId, attempt: failure.attemptsMade, err: error },
+      failure.final ? 'job failed after its last attempt' : 'job attempt failed'
+    )
+    void emitter.emit('queue:job_failed', failure)
+  }
+
+  /**
+   * What a worker process does while it runs: says it is alive every
+   * WORKER_HEARTBEAT_MS (queue:worker_heartbeat), and puts the recurring
+   * jobs back whenever Redis comes back (a restarted Redis may have lost
+   * them) or a heartbeat finds one missing. Upserting a scheduler is
+   * idempotent: still one run per tick, however many workers do it.
+   */
+  keepAlive(schedules: Record<string, Schedule> = this.#config.schedules) {
+    const beat = () => void emitter.emit('queue:worker_heartbeat', { at: new Date().toISOString() })
+    beat()
+    const timer = setInterval(() => {
+      beat()
+      if (this.#config.redis) void this.#reassertSchedules(schedules, false)
+    }, WORKER_HEARTBEAT_MS)
+    timer.unref()
+    this.#timers.add(timer)
+    if (this.#config.redis && !this.#keepingSchedules) {
+      this.#keepingSchedules = true
+      this.#producerConnection().on('ready', () => void this.#reassertSchedules(schedules, true))
+    }
+  }
+
+  async #reassertSchedules(schedules: Record<string, Schedule>, reconnected: boolean) {
+    try {
+      if (!reconnected) {
+        const present = await this.#bullQueue().getJobSchedulersCount()
+        if (present >= Object.keys(schedules).length) return
+      }
+      await this.startSchedules(schedules)
+      this.#logger.info({ reconnected }, 'recurring jobs asserted on Redis')
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'recurring jobs not asserted yet (Redis unavailable)')
+    }
   }
 
   /**
@@ -181,12 +293,28 @@ export default class QueueManager {
     await Promise.allSettled([...this.#running])
     await Promise.all(this.#workers.map((worker) => worker.close()))
     this.#workers = []
-    await this.#queue?.close()
-    this.#queue = undefined
+    await this.#closeProducer()
     if (this.#connection) {
       await this.#connection.quit().catch(() => {})
       this.#connection = undefined
     }
+  }
+
+  async #closeProducer() {
+    await this.#queue?.close().catch(() => {})
+    this.#queue = undefined
+    this.#producer?.disconnect()
+    this.#producer = undefined
+    this.#keepingSchedules = false
+  }
+
+  /**
+   * Points dispatching (and inspection) at another Redis, or none: for
+   * fault drills and their tests. Running workers keep their connection.
+   */
+  async useRedis(redis: QueueConfig['redis']) {
+    await this.#closeProducer()
+    this.#config = { ...this.#config, redis }
   }
 
   /**
@@ -198,21 +326,85 @@ export default class QueueManager {
   }
 
   /**
+   * The latest BullMQ jobs (Redis only), newest first, for operators
+   * (`jobs:list`). Fails fast with QueueUnavailableError when Redis is down.
+   */
+  async recentJobs(limit = 20): Promise<QueuedJobSummary[]> {
+    if (!this.#config.redis) return []
+    return this.#withinDispatchTimeout('jobs:list', async () => {
+      const jobs = await this.#bullQueue().getJobs(
+        ['active', 'waiting', 'delayed', 'prioritized', 'failed', 'completed'],
+        0,
+        limit - 1,
+        false
+      )
+      const summaries = await Promise.all(
+        jobs.map(async (job) => ({
+          id: String(job.id),
+          name: job.name,
+          state: await job.getState(),
+          attemptsMade: job.attemptsMade,
+          createdAt: new Date(job.timestamp),
+          error: job.failedReason || null,
+        }))
+      )
+      return summaries.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
+    })
+  }
+
+  /** Runs a failed BullMQ job again (`jobs:retry queue:<id>`); false when it is not failed */
+  async retryJob(id: string) {
+    if (!this.#config.redis) return false
+    return this.#withinDispatchTimeout('jobs:retry', async () => {
+      const job = await this.#bullQueue().getJob(id)
+      if (!job || (await job.getState()) !== 'failed') return false
+      await job.retry('failed')
+      return true
+    })
+  }
+
+  /**
    * A Redis client sharing the queue's settings, for health checks.
    */
   redisConnection(): Redis | undefined {
     if (!this.#config.redis) return undefined
-    this.#connection ??= new Redis(this.#redisOptions())
+    if (!this.#connection) {
+      this.#connection = new Redis(this.#redisOptions())
+      this.#outage.watch(this.#connection, 'health')
+    }
     return this.#connection
   }
 
   #bullQueue() {
     if (!this.#config.redis) throw new Error('No Redis configured for the queue')
-    this.#queue ??= new Queue(this.#config.queueName, { connection: this.#redisOptions() })
+    if (!this.#queue) {
+      this.#queue = new Queue(this.#config.queueName, { connection: this.#producerConnection() })
+      this.#outage.watch(this.#queue, 'queue')
+    }
     return this.#queue
   }
 
-  #redisOptions(): ConnectionOptions & { maxRetriesPerRequest: null } {
+  /**
+   * The client that adds jobs: no offline queue and one try per command,
+   * so a dispatch while Redis is down fails instead of waiting for it.
+   * It keeps reconnecting in the background.
+   */
+  #producerConnection() {
+    if (!this.#producer) {
+      const options: RedisOptions = {
+        ...this.#redisOptions(),
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        retryStrategy: (times) => Math.min(times * 200, 2000),
+      }
+      this.#producer = new Redis(options)
+      this.#outage.watch(this.#producer, 'producer')
+    }
+    return this.#producer
+  }
+
+  #redisOptions(): ConnectionOptions & RedisOptions & { maxRetriesPerRequest: null } {
     const redis = this.#config.redis!
     return {
       host: redis.host,
@@ -235,14 +427,24 @@ export default class QueueManager {
     // Never run inside the dispatcher's transaction or request tick.
     if (!(await this.#wait(delayMs))) return this.#notStarted(name, jobId)
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const run = this.process(name, payload, { attempt, jobId })
+      const run = this.process(name, payload, { attempt, jobId, redelivered: false })
       this.#running.add(run)
       try {
         await run
         return
       } catch (error) {
-        this.#logger.error({ job: name, jobId, attempt, err: error }, 'job attempt failed')
-        if (attempt === attempts) return
+        const final = attempt === attempts
+        this.#attemptFailed(
+          {
+            jobName: name,
+            jobId,
+            error: error instanceof Error ? error.message : String(error),
+            attemptsMade: attempt,
+            final,
+          },
+          error
+        )
+        if (final) return
         if (!(await this.#wait(backoffDelay(backoff, attempt)))) {
           return this.#notStarted(name, jobId)
         }

@@ -25,7 +25,10 @@ export default class QueueProvider {
   async ready() {
     if (this.app.getEnvironment() !== 'web') return
     const queue = await this.app.container.make('queue')
-    if (queue.driver === 'in_process') await queue.startSchedules()
+    if (queue.driver !== 'in_process') return
+    // Without Redis this process is the worker
+    await queue.startSchedules()
+    queue.keepAlive()
   }
 
   async shutdown() {

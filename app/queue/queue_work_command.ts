@@ -29,6 +29,7 @@ export default class QueueWork extends BaseCommand {
     }
 
     await queue.startSchedules()
+    queue.keepAlive()
     const worker = queue.startWorker(this.concurrency)
     await worker.waitUntilReady()
     this.logger.info(`queue:work listening on "${queue.queueName}"`)

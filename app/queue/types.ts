@@ -1,6 +1,6 @@
 import type { BackoffOptions, JobLoader } from '#queue/job'
 
-export type { BackoffOptions, JobConstructor, JobLoader } from '#queue/job'
+export type { BackoffOptions, JobConstructor, JobContext, JobLoader } from '#queue/job'
 
 export type QueueConfig = {
   redis: { host: string; port: number; password?: string; db: number } | null
@@ -9,6 +9,12 @@ export type QueueConfig = {
   defaults: { attempts: number; backoff: BackoffOptions }
   jobs: Record<string, JobLoader>
   schedules: Record<string, Schedule>
+  /** How long a worker's hold on a job lasts without renewal (BullMQ lockDuration; default 30 s) */
+  lockDurationMs?: number
+  /** How often workers look for jobs whose worker died (BullMQ stalledInterval; default 30 s) */
+  stalledIntervalMs?: number
+  /** How long a dispatch waits for Redis before refusing (default 3 s) */
+  dispatchTimeoutMs?: number
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Job } from '#queue/job'
+import { Job, type JobContext } from '#queue/job'
 import CsvImportJobs from '#residents/csv_import_jobs'
 
 /**
@@ -9,7 +9,7 @@ export default class CsvImportCommitJob extends Job<{ csvJobId: number }> {
   static jobName = 'csv_import_commit'
   static attempts = 1
 
-  async handle(payload: { csvJobId: number }) {
-    await CsvImportJobs.commit(payload.csvJobId)
+  async handle(payload: { csvJobId: number }, context: JobContext) {
+    await CsvImportJobs.commit(payload.csvJobId, context)
   }
 }

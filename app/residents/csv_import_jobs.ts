@@ -8,7 +8,7 @@ import type { ImportErrorCode, ImportIssue } from '#csv/import_issues'
 import ResidentImport, { type ImportReport } from '#residents/resident_import'
 import CsvJobs, { CsvJobFailure } from '#csv/csv_jobs'
 import CsvJob from '#csv/csv_job'
-import queue from '#queue/queue'
+import type { JobContext } from '#queue/job'
 
 /** The engine's names for the reasons bytes are not a CSV file at all */
 const READ_REFUSALS: Record<CsvReadError['reason'], ImportErrorCode> = {
@@ -77,20 +77,22 @@ export default class CsvImportJobs {
       )
       return created
     })
-    await queue.dispatch('csv_import_preview', {
-      csvJobId: job.id,
-    })
+    await CsvJobs.dispatch(job)
     return job
   }
 
-  static async preview(csvJobId: number) {
-    await CsvJobs.run(csvJobId, async (job, progress) => {
-      const bytes = await this.#upload(job)
-      const report = await this.importer.preview(job.municipalityId, bytes, {
-        onProgress: (step) => progress.update(step.done, step.total, step.phase),
-      })
-      return { result: { report } }
-    })
+  static async preview(csvJobId: number, context?: JobContext) {
+    await CsvJobs.run(
+      csvJobId,
+      async (job, progress) => {
+        const bytes = await this.#upload(job)
+        const report = await this.importer.preview(job.municipalityId, bytes, {
+          onProgress: (step) => progress.update(step.done, step.total, step.phase),
+        })
+        return { result: { report } }
+      },
+      context
+    )
     // Residents' data is kept no longer than a job needs it: a preview that
     // cannot be committed (errors, or it failed) is the upload's last job
     const job = await CsvJob.find(csvJobId)
@@ -102,7 +104,10 @@ export default class CsvImportJobs {
     if (preview.kind !== 'resident_import_preview' || preview.status !== 'done') {
       return 'not_checked'
     }
-    if (preview.result?.commitJobId) return 'already_committed'
+    // A commit that failed (nothing imported: it is all or nothing) can be started again
+    if (preview.result?.commitJobId && preview.result.commitFailed !== true) {
+      return 'already_committed'
+    }
     const report = preview.result?.report as ImportReport | undefined
     if (!report || report.errorCount > 0) return 'has_errors'
     return null
@@ -116,13 +121,15 @@ export default class CsvImportJobs {
     preview: CsvJob,
     by: StaffAction
   ): Promise<{ job: CsvJob } | { refusal: CommitRefusal; job?: CsvJob }> {
-    const refusal = this.commitRefusal(preview)
+    let refusal = this.commitRefusal(preview)
     if (refusal === 'already_committed') {
       const existing = await CsvJobs.find(
         preview.municipalityId,
         Number(preview.result!.commitJobId)
       )
-      return existing ? { job: existing } : { refusal }
+      // A commit that failed (interrupted: nothing imported) may be started again
+      if (existing?.status === 'failed') refusal = null
+      else return existing ? { job: existing } : { refusal }
     }
     if (refusal) return { refusal }
 
@@ -138,28 +145,56 @@ export default class CsvImportJobs {
       },
       requestedByUserId: by.actorUserId!,
     })
-    preview.result = { ...preview.result, commitJobId: job.id }
+    preview.result = { ...preview.result, commitJobId: job.id, commitFailed: false }
     await preview.save()
-    await queue.dispatch('csv_import_commit', {
-      csvJobId: job.id,
-    })
+    try {
+      await CsvJobs.dispatch(job)
+    } catch (error) {
+      await this.#reopenPreview(job)
+      throw error
+    }
     return { job }
   }
 
-  static async commit(csvJobId: number) {
-    await CsvJobs.run(csvJobId, async (job, progress) => {
-      const bytes = await this.#upload(job)
-      const actor = job.params.actor as StaffAction
-      const report = await this.importer.commit(
-        job.municipalityId,
-        bytes,
-        { ...actor, destination: `csv_job:${job.id}` },
-        { onProgress: (step) => progress.update(step.done, step.total, step.phase) }
-      )
-      return { result: { report } }
-    })
+  /**
+   * Imports a checked upload, all or nothing; the job is marked done in
+   * the import's own transaction, so a run after a worker died either
+   * finds nothing imported (rolled back: it imports) or the job done (it
+   * does nothing): never imported twice.
+   */
+  static async commit(csvJobId: number, context?: JobContext) {
+    await CsvJobs.run(
+      csvJobId,
+      async (job, progress) => {
+        const bytes = await this.#upload(job)
+        const actor = job.params.actor as StaffAction
+        const report = await this.importer.commit(
+          job.municipalityId,
+          bytes,
+          { ...actor, destination: `csv_job:${job.id}` },
+          {
+            onProgress: (step) => progress.update(step.done, step.total, step.phase),
+            beforeCommit: (trx, committed) =>
+              CsvJobs.markDoneWithin(trx, job, { report: committed }),
+          }
+        )
+        return { result: { report } }
+      },
+      context
+    )
     const job = await CsvJob.find(csvJobId)
-    if (job) await this.#deleteUpload(job)
+    if (!job) return
+    if (job.status === 'failed') await this.#reopenPreview(job)
+    // A failed commit keeps the upload: staff may commit the checked file again
+    else await this.#deleteUpload(job)
+  }
+
+  /** Lets staff commit the preview again after its commit failed */
+  static async #reopenPreview(commitJob: CsvJob) {
+    const preview = await CsvJob.find(Number(commitJob.params.previewJobId))
+    if (!preview || preview.result?.commitJobId !== commitJob.id) return
+    preview.result = { ...preview.result, commitFailed: true }
+    await preview.save()
   }
 
   static async #deleteUpload(job: CsvJob) {

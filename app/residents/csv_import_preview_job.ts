@@ -1,4 +1,4 @@
-import { Job } from '#queue/job'
+import { Job, type JobContext } from '#queue/job'
 import CsvImportJobs from '#residents/csv_import_jobs'
 
 /**
@@ -11,7 +11,7 @@ export default class CsvImportPreviewJob extends Job<{ csvJobId: number }> {
   // A failure is recorded on the CSV job with its reason; staff start again.
   static attempts = 1
 
-  async handle(payload: { csvJobId: number }) {
-    await CsvImportJobs.preview(payload.csvJobId)
+  async handle(payload: { csvJobId: number }, context: JobContext) {
+    await CsvImportJobs.preview(payload.csvJobId, context)
   }
 }

@@ -44,7 +44,11 @@ export type ImportReport = {
 
 export type ImportProgress = { phase: 'checking' | 'writing'; done: number; total: number }
 
-export type ImportOptions = { onProgress?: (progress: ImportProgress) => void }
+export type ImportOptions = {
+  onProgress?: (progress: ImportProgress) => void
+  /** Runs in the commit's transaction after the rows are written (the CSV job marks itself done) */
+  beforeCommit?: (trx: TransactionClientContract, report: ImportReport) => Promise<void>
+}
 
 /** Who imports: the audit event's actor and source */
 export type ImportActor = {
@@ -200,6 +204,7 @@ export default class ResidentImport {
         },
         trx
       )
+      await options.beforeCommit?.(trx, report)
       return report
     })
     if (committed.committed) await this.#refreshStatistics(committed)

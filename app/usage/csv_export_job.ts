@@ -1,4 +1,4 @@
-import { Job } from '#queue/job'
+import { Job, type JobContext } from '#queue/job'
 import CsvExportJobs from '#usage/csv_export_jobs'
 
 /**
@@ -10,7 +10,7 @@ export default class CsvExportJob extends Job<{ csvJobId: number }> {
   static jobName = 'csv_export'
   static attempts = 1
 
-  async handle(payload: { csvJobId: number }) {
-    await CsvExportJobs.run(payload.csvJobId)
+  async handle(payload: { csvJobId: number }, context: JobContext) {
+    await CsvExportJobs.run(payload.csvJobId, context)
   }
 }

@@ -9,7 +9,7 @@ import UsageExports, { type ExportRequest } from '#usage/usage_exports'
 import Municipality from '#tenancy/municipality'
 import Resident from '#residents/resident'
 import type CsvJob from '#csv/csv_job'
-import queue from '#queue/queue'
+import type { JobContext } from '#queue/job'
 
 /** What the export form sends, checked by staff_csv_validator */
 export type ExportForm = {
@@ -197,46 +197,50 @@ export default class CsvExportJobs {
       )
       return created
     })
-    await queue.dispatch('csv_export', { csvJobId: job.id })
+    await CsvJobs.dispatch(job)
     return job
   }
 
-  static async run(csvJobId: number) {
-    await CsvJobs.run(csvJobId, async (job, progress) => {
-      const request = job.params.request as ExportRequest
-      const encoding = job.params.encoding as CsvEncoding
-      const i18n = i18nManager.locale(String(job.params.locale ?? 'ja'))
-      const municipality = await Municipality.findOrFail(job.municipalityId)
-      // A provider console's export (ProviderExportJobs) holds its provider's rows only
-      const providerId = job.params.providerId as number | undefined
-      const exports = new UsageExports(
-        job.municipalityId,
-        i18n,
-        { providerId },
-        { dateStyle: municipality.dateStyle }
-      )
-      const fileName = await CsvJobs.newFileName('csv')
-      const { rows, encodingReport } = await exports.write(
-        request,
-        encoding,
-        CsvJobs.pathOf(fileName),
-        (done, total) => progress.update(done, total)
-      )
-      const names = await exports.fileNames(
-        request,
-        municipality.code,
-        (job.params.residentNumber as string | null) ?? undefined
-      )
-      return {
-        result: {
-          rows,
+  static async run(csvJobId: number, context?: JobContext) {
+    await CsvJobs.run(
+      csvJobId,
+      async (job, progress) => {
+        const request = job.params.request as ExportRequest
+        const encoding = job.params.encoding as CsvEncoding
+        const i18n = i18nManager.locale(String(job.params.locale ?? 'ja'))
+        const municipality = await Municipality.findOrFail(job.municipalityId)
+        // A provider console's export (ProviderExportJobs) holds its provider's rows only
+        const providerId = job.params.providerId as number | undefined
+        const exports = new UsageExports(
+          job.municipalityId,
+          i18n,
+          { providerId },
+          { dateStyle: municipality.dateStyle }
+        )
+        const fileName = await CsvJobs.newFileName('csv')
+        const { rows, encodingReport } = await exports.write(
+          request,
           encoding,
-          asciiName: names.asciiName,
-          ...(encodingReport.replaced > 0 ? { replaced: encodingReport } : {}),
-        },
-        file: { path: fileName, name: names.name },
-      }
-    })
+          CsvJobs.pathOf(fileName),
+          (done, total) => progress.update(done, total)
+        )
+        const names = await exports.fileNames(
+          request,
+          municipality.code,
+          (job.params.residentNumber as string | null) ?? undefined
+        )
+        return {
+          result: {
+            rows,
+            encoding,
+            asciiName: names.asciiName,
+            ...(encodingReport.replaced > 0 ? { replaced: encodingReport } : {}),
+          },
+          file: { path: fileName, name: names.name },
+        }
+      },
+      context
+    )
   }
 
   static async #enabledPlugins(municipalityId: number) {

@@ -100,6 +100,7 @@ test.group('Queue (configured driver)', (group) => {
           ['audit_anchor_export', '23 * * * *', null],
           ['chain_verify', '30 2 * * *', 'Asia/Tokyo'],
           ['csv_prune', '40 3 * * *', 'Asia/Tokyo'],
+          ['csv_sweep', '* * * * *', null],
           ['expire_lots', '10 0 * * *', 'Asia/Tokyo'],
           ['ledger_rollup_refresh', '* * * * *', null],
           ['prune_expired_sessions', '17 * * * *', null],

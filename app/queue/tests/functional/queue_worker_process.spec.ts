@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
+import { startWorker } from '#tests/helpers/worker_process'
 import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
@@ -8,22 +8,6 @@ import QueueManager from '#queue/queue_manager'
 import type { QueueConfig } from '#queue/types'
 import Municipality from '#tenancy/municipality'
 import RecordNoteJob from '#plugins/sample_program/jobs/record_note_job'
-
-/**
- * `node ace queue:work` as a real, separate process, the way production
- * runs it.
- */
-function startWorker(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, ['ace', 'queue:work'], {
-    cwd: app.makePath(),
-    env: { ...process.env, ...env, NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.on('data', (chunk) => (output += chunk))
-  child.stderr.on('data', (chunk) => (output += chunk))
-  return { child, output: () => output }
-}
 
 test.group('queue:work (separate process)', (group) => {
   group.each.teardown(async () => {

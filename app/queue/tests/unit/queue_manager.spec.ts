@@ -3,6 +3,8 @@ import app from '@adonisjs/core/services/app'
 import QueueManager, { backoffDelay } from '#queue/queue_manager'
 import { Job } from '#queue/job'
 import type { QueueConfig } from '#queue/types'
+import emitter from '@adonisjs/core/services/emitter'
+import type { QueueJobFailed } from '#queue/queue_events'
 
 /**
  * Jobs that record what happened to them, so tests can see attempts.
@@ -87,6 +89,51 @@ test.group('Queue (in-process driver)', (group) => {
     await queue.dispatch(FlakyJob, { failTimes: 99 })
     await queue.drain()
     assert.lengthOf(journal, 3)
+  })
+
+  test('each failed attempt is announced (queue:job_failed); the last one as final', async ({
+    assert,
+  }) => {
+    const failures: QueueJobFailed[] = []
+    const listener = (failure: QueueJobFailed) => void failures.push(failure)
+    emitter.on('queue:job_failed', listener)
+    try {
+      const queue = await inProcessQueue()
+      const { id } = await queue.dispatch(FlakyJob, { failTimes: 99 })
+      await queue.drain()
+      assert.deepEqual(
+        failures.map((failure) => [failure.jobName, failure.jobId, failure.attemptsMade]),
+        [
+          ['test:flaky', id, 1],
+          ['test:flaky', id, 2],
+          ['test:flaky', id, 3],
+        ]
+      )
+      assert.deepEqual(
+        failures.map((failure) => failure.final),
+        [false, false, true]
+      )
+      assert.equal(failures[2].error, 'planned failure 3')
+    } finally {
+      emitter.off('queue:job_failed', listener)
+    }
+  })
+
+  test('a worker says it is alive (queue:worker_heartbeat) as it starts', async ({ assert }) => {
+    const beats: string[] = []
+    const listener = ({ at }: { at: string }) => void beats.push(at)
+    emitter.on('queue:worker_heartbeat', listener)
+    const queue = await inProcessQueue()
+    try {
+      queue.keepAlive({})
+      // Listeners run after the emitting tick
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.lengthOf(beats, 1)
+      assert.isTrue(Math.abs(Date.parse(beats[0]) - Date.now()) < 5000)
+    } finally {
+      emitter.off('queue:worker_heartbeat', listener)
+      await queue.close()
+    }
   })
 
   test('an unregistered job is refused at dispatch', async ({ assert }) => {

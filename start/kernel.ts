@@ -8,6 +8,8 @@ import server from '@adonisjs/core/services/server'
 server.errorHandler(() => import('#http/exception_handler'))
 
 server.use([
+  // First: times every request, static files and refusals included
+  () => import('#metrics/http_metrics_middleware'),
   () => import('#http/container_bindings_middleware'),
   () => import('#http/privacy_headers_middleware'),
   () => import('@adonisjs/static/static_middleware'),

@@ -1,5 +1,6 @@
 import type { I18n } from '@adonisjs/i18n'
 import type { LocalizedText } from '#plugin_host/define_plugin'
+import { ledgerRefusals } from '#metrics/metrics_registry'
 
 /**
  * Why the ledger refused an operation. `code` maps to a translated message
@@ -81,6 +82,7 @@ export default class LedgerRefusal extends Error {
   ) {
     super(`Ledger refused: ${code} ${JSON.stringify(values)}`)
     this.name = 'LedgerRefusal'
+    ledgerRefusals.inc({ reason: code })
   }
 
   /**

@@ -211,7 +211,7 @@ export default class LedgerEngine {
     if (remaining > 0) {
       const balance = lots.reduce((total, lot) => total + Number(lot.available_minutes), 0)
       // The hours are there but a rule keeps them from this service: say which.
-      if (limitedBy && balance >= input.minutes) throw limitedBy
+      if (limitedBy && balance >= input.minutes) throw limitedBy.refused()
       throw new LedgerRefusal('not_enough_minutes', {
         available: input.minutes - remaining,
         requested: input.minutes,

@@ -78,11 +78,19 @@ const DATE_VALUES = new Set(['until', 'validTo', 'validFrom', 'visitDate', 'toda
 export default class LedgerRefusal extends Error {
   constructor(
     readonly code: LedgerRefusalCode,
-    readonly values: Record<string, RefusalValue> = {}
+    readonly values: Record<string, RefusalValue> = {},
+    /** A rule's limit on one lot, refused only if no other lot pays: counted when thrown */
+    { limit = false }: { limit?: boolean } = {}
   ) {
     super(`Ledger refused: ${code} ${JSON.stringify(values)}`)
     this.name = 'LedgerRefusal'
-    ledgerRefusals.inc({ reason: code })
+    if (!limit) ledgerRefusals.inc({ reason: code })
+  }
+
+  /** A limit that did refuse the operation, counted as refusals are */
+  refused() {
+    ledgerRefusals.inc({ reason: this.code })
+    return this
   }
 
   /**

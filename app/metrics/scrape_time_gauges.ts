@@ -49,3 +49,36 @@ new Gauge({
       this.set({ chain: String(head.chain_key) }, Number(head.last_sequence))
   },
 })
+
+new Gauge({
+  name: 'tomoni_queue_oldest_waiting_seconds',
+  help: 'How long the oldest job waiting for a worker has waited (0: none waits); Redis only',
+  registers: [metricsRegistry],
+  async collect() {
+    this.reset()
+    if (queue.driver !== 'redis') return
+    const [oldest] = await queue.bullQueue().getJobs(['wait'], 0, 0, true)
+    this.set(oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0)
+  },
+})
+
+const BACKUP_AGE = 'tomoni_backup_age_seconds'
+
+/**
+ * Exposes the age of the last successful backup (+Inf before the first),
+ * read from the backup module's status given by the composition root
+ * (start/health.ts); undefined withdraws the metric.
+ */
+export function measureBackupAge(lastSuccessfulBackupAt: (() => Promise<Date | null>) | undefined) {
+  metricsRegistry.removeSingleMetric(BACKUP_AGE)
+  if (!lastSuccessfulBackupAt) return
+  new Gauge({
+    name: BACKUP_AGE,
+    help: 'Age of the last successful backup (+Inf before the first)',
+    registers: [metricsRegistry],
+    async collect() {
+      const at = await lastSuccessfulBackupAt()
+      this.set(at ? (Date.now() - at.getTime()) / 1000 : Infinity)
+    },
+  })
+}

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
+import { measureBackupAge } from '#metrics/scrape_time_gauges'
 import LedgerEngine from '#ledger/ledger_engine'
 import Resident from '#residents/resident'
 
@@ -80,7 +81,10 @@ test.group('Metrics (/metrics)', (group) => {
     const names = new Set(samples.map((sample) => sample.name))
     assert.includeMembers([...names], ['tomoni_process_cpu_seconds_total'])
     if (process.env.REDIS_HOST) {
-      assert.includeMembers([...names], ['tomoni_queue_jobs'])
+      assert.includeMembers(
+        [...names],
+        ['tomoni_queue_jobs', 'tomoni_queue_oldest_waiting_seconds']
+      )
       assert.equal(valueOf(samples, 'tomoni_queue_jobs', { state: 'failed' }) >= 0, true)
     }
   })
@@ -131,6 +135,26 @@ test.group('Metrics (/metrics)', (group) => {
       valueOf(after, 'tomoni_ledger_refusals_total', invalid),
       valueOf(before, 'tomoni_ledger_refusals_total', invalid) + 1
     )
+  })
+
+  test('the age of the last successful backup, once the backup status is given', async ({
+    client,
+    assert,
+  }) => {
+    const scrape = async () => {
+      const response = await client.get('/metrics').header('authorization', `Bearer ${TOKEN}`)
+      return parse(response.text())
+    }
+    const ages = (samples: Sample[]) =>
+      samples.filter((sample) => sample.name === 'tomoni_backup_age_seconds')
+    assert.deepEqual(ages(await scrape()), [])
+    measureBackupAge(async () => new Date(Date.now() - 3600_000))
+    try {
+      const [age] = ages(await scrape())
+      assert.closeTo(age.value, 3600, 5)
+    } finally {
+      measureBackupAge(undefined)
+    }
   })
 
   test('the scrape leaves no session row and sets no cookie', async ({ client, assert }) => {

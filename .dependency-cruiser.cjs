@@ -14,6 +14,7 @@ const CORE = [
   'tenancy',
   'plugin_host',
   'ledger',
+  'backup',
 ]
 const FEATURES = [
   'residents',
@@ -25,6 +26,7 @@ const FEATURES = [
   'coupons',
   'statistics',
   'operator',
+  'alerts',
   'audit_viewer',
 ]
 const any = (names) => `(${names.join('|')})`

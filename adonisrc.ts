@@ -36,6 +36,7 @@ export default defineConfig({
     () => import('@adonisjs/mail/mail_provider'),
     () => import('#queue/queue_provider'),
     () => import('#plugin_host/plugin_provider'),
+    () => import('#alerts/alerts_provider'),
   ],
 
   preloads: [

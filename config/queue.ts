@@ -36,6 +36,8 @@ const queueConfig: QueueConfig = {
     csv_export: () => import('#usage/csv_export_job'),
     csv_prune: () => import('#csv/csv_prune_job'),
     audit_anchor_export: () => import('#audit/audit_anchor_export_job'),
+    // ledger:verify and audit:verify, alerting on a failure (app/alerts)
+    chain_verify: () => import('#alerts/chain_verify_job'),
   },
   /*
   | Recurring jobs per job name: a cron pattern in the server's time zone,
@@ -51,6 +53,8 @@ const queueConfig: QueueConfig = {
     ledger_rollup_refresh: '* * * * *',
     // The audit chains' heads to the append-only file outside the database
     audit_anchor_export: '23 * * * *',
+    // The nightly check of the ledger and the audit chains
+    chain_verify: { pattern: '30 2 * * *', tz: 'Asia/Tokyo' },
   },
 }
 

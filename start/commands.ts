@@ -10,12 +10,26 @@
 import { ListLoader } from '@adonisjs/core/ace'
 import type { CommandMetaData } from '@adonisjs/core/types/ace'
 import AuditVerify from '#operator/audit_verify_command'
+import BackupCreate from '#backup/backup_create_command'
+import BackupRestore from '#backup/backup_restore_command'
+import BackupVerify from '#backup/backup_verify_command'
 import LedgerVerify from '#ledger/ledger_verify_command'
 import MakePlugin from '#plugin_host/make_plugin_command'
+import OperatorCreate from '#operator/operator_create_command'
 import QueueWork from '#queue/queue_work_command'
 import ResidentsImport from '#residents/residents_import_command'
 
-const loader = new ListLoader([AuditVerify, LedgerVerify, MakePlugin, QueueWork, ResidentsImport])
+const loader = new ListLoader([
+  AuditVerify,
+  BackupCreate,
+  BackupRestore,
+  BackupVerify,
+  LedgerVerify,
+  MakePlugin,
+  OperatorCreate,
+  QueueWork,
+  ResidentsImport,
+])
 
 export function getMetaData() {
   return loader.getMetaData()

@@ -89,12 +89,18 @@ const env = await Env.create(new URL('../', import.meta.url), {
   AUDIT_ANCHOR_DIR: Env.schema.string.optional(),
   // Also mail each export of the heads to this address (the operator)
   AUDIT_ANCHOR_MAIL_TO: Env.schema.string.optional({ format: 'email' }),
+  // More 5xx answers than this in one minute (per web process) alert the operators
+  ALERT_5XX_PER_MINUTE: Env.schema.number.optional(),
   // The links in mails; among the ace commands, those that send mail need it
   APP_URL: inConsole
     ? Env.schema.string.optional({ format: 'url', tld: false })
     : Env.schema.string({ format: 'url', tld: false }),
   // info when an ace command is run without it
   LOG_LEVEL: inConsole ? defaultFor(LOG_LEVEL, 'info') : LOG_LEVEL,
+  // pino-pretty instead of JSON lines (default: in development at a terminal)
+  LOG_PRETTY: Env.schema.boolean.optional(),
+  // Write the log lines to this file instead of stdout
+  LOG_FILE: Env.schema.string.optional(),
 
   /*
   | Database: an SQLite file by default, PostgreSQL when DB_CONNECTION=postgres
@@ -107,6 +113,11 @@ const env = await Env.create(new URL('../', import.meta.url), {
   // Where CSV imports and exports keep their files (a shared volume when
   // workers run on other hosts)
   CSV_JOBS_DIR: Env.schema.string.optional(),
+  // Backups (node ace backup:create, nightly): encrypted with BACKUP_KEY (kept
+  // apart from APP_KEY and from the backups), written to BACKUP_DIR (default
+  // storage/backups)
+  BACKUP_KEY: Env.schema.secret.optional(),
+  BACKUP_DIR: Env.schema.string.optional(),
   PG_HOST: Env.schema.string.optional({ format: 'host' }),
   PG_PORT: Env.schema.number.optional(),
   PG_USER: Env.schema.string.optional(),

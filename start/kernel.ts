@@ -8,7 +8,11 @@ import server from '@adonisjs/core/services/server'
 server.errorHandler(() => import('#http/exception_handler'))
 
 server.use([
-  // First: times every request, static files and refusals included
+  // First: its line covers the whole request, and every line logged meanwhile says which request
+  () => import('#http/access_log_middleware'),
+  // Shutting down: each response closes its connection, so that the server can stop
+  () => import('#http/draining_middleware'),
+  // Times every request until its response is sent, static files and refusals included
   () => import('#metrics/http_metrics_middleware'),
   () => import('#http/container_bindings_middleware'),
   () => import('#http/privacy_headers_middleware'),

@@ -14,6 +14,11 @@ export type AccountMailKind =
   | 'invitation'
   // The audit chains' heads, to the operator (app/audit/audit_anchors.ts)
   | 'audit_anchors'
+  // Alerts to operators and administrators (app/alerts/alert_notices.ts)
+  | 'alert_opened'
+  | 'alert_resolved'
+  // An account made by `node ace operator:create --invite`: set a password
+  | 'account_created'
   // Notices to residents (app/residents/resident_notices.ts)
   | 'application_approved'
   | 'application_rejected'

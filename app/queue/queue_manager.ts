@@ -24,6 +24,10 @@ export default class QueueManager {
   readonly #logger: Logger
   readonly #loaders = new Map<string, JobLoader>()
   readonly #pending = new Set<Promise<void>>()
+  // The in-process attempts running now: a shutdown waits for them
+  readonly #running = new Set<Promise<void>>()
+  // Aborted at shutdown: in-process jobs still waiting (delay, backoff) do not start
+  readonly #stopping = new AbortController()
   readonly #timers = new Set<NodeJS.Timeout>()
   #connection?: Redis
   #queue?: Queue
@@ -162,9 +166,19 @@ export default class QueueManager {
     }
   }
 
+  /**
+   * Stops taking jobs and waits for the ones in hand: BullMQ's `close()`
+   * lets the active jobs finish; in process, the running attempts finish
+   * and jobs still waiting for their delay or backoff are not started.
+   */
   async close() {
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
+    this.#stopping.abort()
+    if (this.#running.size > 0) {
+      this.#logger.info({ jobs: this.#running.size }, 'queue closing: finishing the jobs in hand')
+    }
+    await Promise.allSettled([...this.#running])
     await Promise.all(this.#workers.map((worker) => worker.close()))
     this.#workers = []
     await this.#queue?.close()
@@ -219,17 +233,38 @@ export default class QueueManager {
     delayMs: number
   ) {
     // Never run inside the dispatcher's transaction or request tick.
-    await sleep(delayMs)
+    if (!(await this.#wait(delayMs))) return this.#notStarted(name, jobId)
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      const run = this.process(name, payload, { attempt, jobId })
+      this.#running.add(run)
       try {
-        await this.process(name, payload, { attempt, jobId })
+        await run
         return
       } catch (error) {
         this.#logger.error({ job: name, jobId, attempt, err: error }, 'job attempt failed')
         if (attempt === attempts) return
-        await sleep(backoffDelay(backoff, attempt))
+        if (!(await this.#wait(backoffDelay(backoff, attempt)))) {
+          return this.#notStarted(name, jobId)
+        }
+      } finally {
+        this.#running.delete(run)
       }
     }
+  }
+
+  /** Waits, unless the process is shutting down (false) */
+  async #wait(ms: number) {
+    if (this.#stopping.signal.aborted) return false
+    try {
+      await sleep(ms, undefined, { signal: this.#stopping.signal })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  #notStarted(name: string, jobId: string) {
+    this.#logger.warn({ job: name, jobId }, 'job not started: the process is shutting down')
   }
 
   /**

@@ -19,7 +19,7 @@ export type ServedApp = {
   stop: () => Promise<void>
 }
 
-async function freePort() {
+export async function freePort() {
   const server = createServer()
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')

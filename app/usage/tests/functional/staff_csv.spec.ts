@@ -271,8 +271,10 @@ test.group('Staff CSV: import', (group) => {
     const job = await previewed(client, browser, csvBytes(WITH_ERRORS))
     const url = `/m/minato/csv/jobs/${job.id}`
     const poll = () => browser.reload(url, 'usage/staff/csv/show', ['job'])
-    const viewedSince = async (sequence: number) =>
-      (await auditActions(city.id, sequence)).filter((event) => event.action === 'csv_job.viewed')
+    const viewedSince = async (sequence: number) => {
+      const events = await auditActions(city.id, sequence)
+      return events.filter((event) => event.action === 'csv_job.viewed')
+    }
 
     await CsvJob.query().where('id', job.id).update({ status: 'running' })
     const before = await lastSequence(city.id)

@@ -8,6 +8,7 @@ const CORE = [
   'mail',
   'csv',
   'audit',
+  'metrics',
   'http',
   'identity',
   'tenancy',

@@ -79,6 +79,8 @@ const env = await Env.create(new URL('../', import.meta.url), {
     ? Env.schema.string.optional({ format: 'host' })
     : Env.schema.string({ format: 'host' }),
   APP_KEY: Env.schema.secret(),
+  // The bearer token Prometheus sends to /metrics; without it, no /metrics (404)
+  METRICS_TOKEN: Env.schema.string.optional(),
   // Load balancers/reverse proxies whose X-Forwarded-For is believed
   TRUSTED_PROXIES: trustedProxies,
   AUDIT_HMAC_KEY: auditHmacKey,

@@ -12,6 +12,8 @@ server.use([
   () => import('#http/access_log_middleware'),
   // Shutting down: each response closes its connection, so that the server can stop
   () => import('#http/draining_middleware'),
+  // Times every request until its response is sent, static files and refusals included
+  () => import('#metrics/http_metrics_middleware'),
   () => import('#http/container_bindings_middleware'),
   () => import('#http/privacy_headers_middleware'),
   () => import('@adonisjs/static/static_middleware'),

@@ -7,6 +7,7 @@ import router from '@adonisjs/core/services/router'
 import { errors as httpErrors } from '@adonisjs/core/http'
 
 import '#http/routes'
+import '#metrics/routes'
 import '#identity/routes'
 import '#tenancy/routes'
 import '#mail/routes'

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { isUniqueViolation } from '#shared/unique_violation'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
+import { ledgerPostings } from '#metrics/metrics_registry'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import { planDebit, type LotRow, type LotSpendLimit } from '#ledger/debit_plan'
 import { HELD_OR_SPENT, windowCountedMinutes } from '#ledger/ledger_counts'
@@ -210,7 +211,7 @@ export default class LedgerEngine {
     if (remaining > 0) {
       const balance = lots.reduce((total, lot) => total + Number(lot.available_minutes), 0)
       // The hours are there but a rule keeps them from this service: say which.
-      if (limitedBy && balance >= input.minutes) throw limitedBy
+      if (limitedBy && balance >= input.minutes) throw limitedBy.refused()
       throw new LedgerRefusal('not_enough_minutes', {
         available: input.minutes - remaining,
         requested: input.minutes,
@@ -714,6 +715,9 @@ export default class LedgerEngine {
         created_at: createdAt,
       }))
     )
+    client.after('commit', () => {
+      for (const entry of entries) ledgerPostings.inc({ kind: entry.kind })
+    })
   }
 
   static #inTransaction<T>(

@@ -1,5 +1,6 @@
 import type { I18n } from '@adonisjs/i18n'
 import type { LocalizedText } from '#plugin_host/define_plugin'
+import { ledgerRefusals } from '#metrics/metrics_registry'
 
 /**
  * Why the ledger refused an operation. `code` maps to a translated message
@@ -77,10 +78,19 @@ const DATE_VALUES = new Set(['until', 'validTo', 'validFrom', 'visitDate', 'toda
 export default class LedgerRefusal extends Error {
   constructor(
     readonly code: LedgerRefusalCode,
-    readonly values: Record<string, RefusalValue> = {}
+    readonly values: Record<string, RefusalValue> = {},
+    /** A rule's limit on one lot, refused only if no other lot pays: counted when thrown */
+    { limit = false }: { limit?: boolean } = {}
   ) {
     super(`Ledger refused: ${code} ${JSON.stringify(values)}`)
     this.name = 'LedgerRefusal'
+    if (!limit) ledgerRefusals.inc({ reason: code })
+  }
+
+  /** A limit that did refuse the operation, counted as refusals are */
+  refused() {
+    ledgerRefusals.inc({ reason: this.code })
+    return this
   }
 
   /**

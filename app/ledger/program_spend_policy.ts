@@ -104,10 +104,11 @@ export default class ProgramSpendPolicy implements SpendPolicy {
         if (input.visitDate > lastDay) {
           return {
             minutes: 0,
-            refusal: new LedgerRefusal('service_period_over', {
-              service: serviceName,
-              until: lastDay,
-            }),
+            refusal: new LedgerRefusal(
+              'service_period_over',
+              { service: serviceName, until: lastDay },
+              { limit: true }
+            ),
           }
         }
       }
@@ -136,7 +137,11 @@ export default class ProgramSpendPolicy implements SpendPolicy {
     return {
       minutes: Math.max(0, subCap - used),
       pool: `${lot.definition_version}/${lot.window_key}/${lot.child_id ?? '-'}/${input.service}`,
-      refusal: new LedgerRefusal('sub_cap_reached', { service: serviceName, cap: subCap, used }),
+      refusal: new LedgerRefusal(
+        'sub_cap_reached',
+        { service: serviceName, cap: subCap, used },
+        { limit: true }
+      ),
     }
   }
 }

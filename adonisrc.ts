@@ -90,5 +90,6 @@ export default defineConfig({
 
   hooks: {
     buildStarting: [() => import('@adonisjs/vite/build_hook')],
+    buildFinished: [() => import('./bin/production_package_hook.js')],
   },
 })

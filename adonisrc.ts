@@ -44,6 +44,9 @@ export default defineConfig({
     () => import('#start/kernel'),
     () => import('#start/events'),
     () => import('#start/policies'),
+    // mail.sendLater through our queue (BullMQ with Redis): without it the
+    // mail package's in-memory default sent every mail from the web process
+    () => import('#start/mail'),
   ],
 
   /*
@@ -91,5 +94,6 @@ export default defineConfig({
 
   hooks: {
     buildStarting: [() => import('@adonisjs/vite/build_hook')],
+    buildFinished: [() => import('./bin/production_package_hook.js')],
   },
 })

@@ -1,6 +1,7 @@
 /*
 | HTTP server entrypoint (`node ace serve` runs this file and watches it).
 */
+import './supported_node.js'
 import 'reflect-metadata'
 import { prettyPrintError } from '@adonisjs/core'
 import { createIgnitor } from './app_root.js'

@@ -36,6 +36,7 @@ const queueConfig: QueueConfig = {
     csv_export: () => import('#usage/csv_export_job'),
     csv_prune: () => import('#csv/csv_prune_job'),
     audit_anchor_export: () => import('#audit/audit_anchor_export_job'),
+    backup_nightly: () => import('#backup/backup_nightly_job'),
   },
   /*
   | Recurring jobs per job name: a cron pattern in the server's time zone,
@@ -51,6 +52,8 @@ const queueConfig: QueueConfig = {
     ledger_rollup_refresh: '* * * * *',
     // The audit chains' heads to the append-only file outside the database
     audit_anchor_export: '23 * * * *',
+    // Backup, restore drill and retention (BACKUP_KEY, BACKUP_DIR), at night in Japan
+    backup_nightly: { pattern: '30 2 * * *', tz: 'Asia/Tokyo' },
   },
 }
 

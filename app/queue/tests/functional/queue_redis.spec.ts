@@ -98,6 +98,7 @@ test.group('Queue (configured driver)', (group) => {
           .sort(([a], [b]) => String(a).localeCompare(String(b))),
         [
           ['audit_anchor_export', '23 * * * *', null],
+          ['backup_nightly', '30 2 * * *', 'Asia/Tokyo'],
           ['csv_prune', '40 3 * * *', 'Asia/Tokyo'],
           ['expire_lots', '10 0 * * *', 'Asia/Tokyo'],
           ['ledger_rollup_refresh', '* * * * *', null],

@@ -28,20 +28,13 @@ import LedgerEngine from '#ledger/ledger_engine'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import { residentWithChildren, staffOf } from '#tests/helpers/programs'
+import { forgetResident } from '#tests/helpers/ledger_residents'
 
 /*
 | A backup is taken from its own connection: it sees only committed rows,
 | so these tests write outside the global transaction and remove what
 | they created (audit events stay: the chain keeps them, as it would).
 */
-
-async function forgetResident(residentId: number) {
-  await db.from('ledger_entries').where('resident_id', residentId).delete()
-  await db.from('ledger_redemptions').where('resident_id', residentId).delete()
-  await db.from('ledger_lots').where('resident_id', residentId).delete()
-  await db.from('children').where('resident_id', residentId).delete()
-  await db.from('residents').where('id', residentId).delete()
-}
 
 /** What a refused restore drill left behind: scratch files or databases */
 async function drillLeftovers() {

@@ -42,6 +42,7 @@ const queueConfig: QueueConfig = {
     audit_anchor_export: () => import('#audit/audit_anchor_export_job'),
     // ledger:verify and audit:verify, alerting on a failure (app/alerts)
     chain_verify: () => import('#alerts/chain_verify_job'),
+    backup_nightly: () => import('#backup/backup_nightly_job'),
   },
   /*
   | Recurring jobs per job name: a cron pattern in the server's time zone,
@@ -59,8 +60,10 @@ const queueConfig: QueueConfig = {
     ledger_rollup_refresh: '* * * * *',
     // The audit chains' heads to the append-only file outside the database
     audit_anchor_export: '23 * * * *',
-    // The nightly check of the ledger and the audit chains
-    chain_verify: { pattern: '30 2 * * *', tz: 'Asia/Tokyo' },
+    // The nightly check of the ledger and the audit chains, before the backup
+    chain_verify: { pattern: '0 2 * * *', tz: 'Asia/Tokyo' },
+    // Backup, restore drill and retention (BACKUP_KEY, BACKUP_DIR), at night in Japan
+    backup_nightly: { pattern: '30 2 * * *', tz: 'Asia/Tokyo' },
   },
 }
 

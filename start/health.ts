@@ -8,6 +8,7 @@ import { QueueLagCheck } from '#http/queue_lag_check'
 import { StorageSpaceCheck, spaceOnDisk } from '#http/storage_space_check'
 import { BackupAgeCheck, type LastSuccessfulBackupAt } from '#http/backup_age_check'
 import { measureBackupAge } from '#metrics/scrape_time_gauges'
+import { lastSuccessfulBackupAt as newestBackupAt } from '#backup/backup_status'
 
 const MB = 1024 ** 2
 const redis = queue.redisConnection()
@@ -34,10 +35,11 @@ export const healthChecks = new HealthChecks().register([
 /**
  * The age of the last successful backup: warned about by /health/ready
  * after 26 hours (a nightly backup, and some slack) and exposed by
- * /metrics. Called once here with the backup module's
- * `lastSuccessfulBackupAt`.
+ * /metrics.
  */
 export function watchBackupAge(lastSuccessfulBackupAt: LastSuccessfulBackupAt) {
   healthChecks.append([new BackupAgeCheck(lastSuccessfulBackupAt, 26)])
   measureBackupAge(lastSuccessfulBackupAt)
 }
+
+watchBackupAge(newestBackupAt)

@@ -1,3 +1,4 @@
+import db from '@adonisjs/lucid/services/db'
 import Resident from '#residents/resident'
 import type Municipality from '#tenancy/municipality'
 
@@ -30,4 +31,14 @@ export async function newResident(
     familyNameKana: names.familyNameKana,
     givenNameKana: names.givenNameKana,
   })
+}
+
+/** Removes a resident a test created outside a transaction, with their visits and hours */
+export async function forgetResident(residentId: number) {
+  await db.from('visit_tokens').where('consumed_by_resident_id', residentId).delete()
+  await db.from('ledger_entries').where('resident_id', residentId).delete()
+  await db.from('ledger_redemptions').where('resident_id', residentId).delete()
+  await db.from('ledger_lots').where('resident_id', residentId).delete()
+  await db.from('children').where('resident_id', residentId).delete()
+  await db.from('residents').where('id', residentId).delete()
 }

@@ -1,4 +1,14 @@
-import { mkdtemp, open, readdir, rm, stat, truncate, copyFile } from 'node:fs/promises'
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from '@japa/runner'
@@ -11,24 +21,20 @@ import env from '#start/env'
 import Backups from '#backup/backups'
 import BackupRefusal from '#backup/backup_refusal'
 import { openBackupFile } from '#backup/backup_file'
+import { pruneBackups } from '#backup/backup_folder'
+import { lastSuccessfulBackupAt } from '#backup/backup_status'
+import BackupNightlyJob from '#backup/backup_nightly_job'
 import LedgerEngine from '#ledger/ledger_engine'
 import CouponRedemption from '#ledger/coupon_redemption'
 import LedgerRefusal from '#ledger/ledger_refusal'
 import { residentWithChildren, staffOf } from '#tests/helpers/programs'
+import { forgetResident } from '#tests/helpers/ledger_residents'
 
 /*
 | A backup is taken from its own connection: it sees only committed rows,
 | so these tests write outside the global transaction and remove what
 | they created (audit events stay: the chain keeps them, as it would).
 */
-
-async function forgetResident(residentId: number) {
-  await db.from('ledger_entries').where('resident_id', residentId).delete()
-  await db.from('ledger_redemptions').where('resident_id', residentId).delete()
-  await db.from('ledger_lots').where('resident_id', residentId).delete()
-  await db.from('children').where('resident_id', residentId).delete()
-  await db.from('residents').where('id', residentId).delete()
-}
 
 /** What a refused restore drill left behind: scratch files or databases */
 async function drillLeftovers() {
@@ -69,7 +75,10 @@ test.group('Backups', (group) => {
       await rm(dir, { recursive: true, force: true })
     }
   })
-  group.each.teardown(() => env.set('BACKUP_KEY', key!))
+  group.each.teardown(() => {
+    env.set('BACKUP_KEY', key!)
+    env.set('BACKUP_DIR', dir)
+  })
 
   test('a backup taken while visits are approved restores into a scratch database where the ledger and the audit chains verify', async ({
     assert,
@@ -223,6 +232,48 @@ test.group('Backups', (group) => {
     assert.equal(await countOf('residents'), residents)
     const command = await ace.exec('backup:restore', [backup])
     assert.equal(command.exitCode, 1)
+  })
+
+  test('the nightly backup without BACKUP_KEY fails and says so on the emitter', async ({
+    assert,
+    cleanup,
+  }) => {
+    env.set('BACKUP_KEY', new Secret(''))
+    const failed: { error: string }[] = []
+    emitter.on('backup:failed', (event) => failed.push(event))
+    cleanup(() => emitter.clearListeners('backup:failed'))
+    await assert.rejects(() => new BackupNightlyJob().handle(), /BACKUP_KEY is not set/)
+    assert.lengthOf(failed, 1)
+    assert.match(failed[0].error, /^BACKUP_KEY is not set/)
+  })
+
+  test('old backups are pruned by the rule; the last successful backup is the newest whole one', async ({
+    assert,
+  }) => {
+    const folder = join(dir, 'pruned')
+    await mkdir(folder)
+    env.set('BACKUP_DIR', folder)
+    assert.isNull(await lastSuccessfulBackupAt())
+
+    // A year of nightly files, the newest of them damaged, and a file of the operator's
+    const names: string[] = []
+    for (let night = 0; night < 400; night++) {
+      const at = new Date(Date.UTC(2025, 10, 1 + night, 17, 30))
+      names.push(`tomoni-x-${at.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z.tomoni-backup`)
+    }
+    for (const name of names.slice(0, -2)) await writeFile(join(folder, name), 'not a backup')
+    await copyFile(backup, join(folder, names.at(-2)!))
+    await writeFile(join(folder, names.at(-1)!), 'damaged')
+    await writeFile(join(folder, 'notes.txt'), 'kept')
+
+    const { manifest } = await openBackupFile(backup)
+    const last = await lastSuccessfulBackupAt()
+    assert.equal(last?.toISOString(), manifest.createdAt)
+    const removed = await pruneBackups(folder)
+    const left = await readdir(folder)
+    assert.lengthOf(removed, 400 - 29)
+    assert.lengthOf(left, 29 + 1)
+    assert.includeMembers(left, ['notes.txt', names.at(-1)!, names.at(-2)!])
   })
 })
 

@@ -15,6 +15,7 @@ import AuditVerifier from '#audit/audit_verifier'
 import { chainKeyFor } from '#audit/audit_event_input'
 import { lastAuditEventId } from '#tests/helpers/staff_console'
 import { residentWithChildren, staffOf } from '#tests/helpers/programs'
+import { forgetResident } from '#tests/helpers/ledger_residents'
 
 const PROGRAM = 'concurrency_probe'
 
@@ -94,16 +95,6 @@ async function fireAtOnce(requests: (() => Promise<unknown>)[]) {
     )
   )
   return { outcomes, lockWaits }
-}
-
-/** Removes a resident these tests created, with their visits and hours */
-async function forgetResident(residentId: number) {
-  await db.from('visit_tokens').where('consumed_by_resident_id', residentId).delete()
-  await db.from('ledger_entries').where('resident_id', residentId).delete()
-  await db.from('ledger_redemptions').where('resident_id', residentId).delete()
-  await db.from('ledger_lots').where('resident_id', residentId).delete()
-  await db.from('children').where('resident_id', residentId).delete()
-  await db.from('residents').where('id', residentId).delete()
 }
 
 /** The postpartum program's rules (sub-caps, one visit a day) */

@@ -98,7 +98,8 @@ test.group('Queue (configured driver)', (group) => {
           .sort(([a], [b]) => String(a).localeCompare(String(b))),
         [
           ['audit_anchor_export', '23 * * * *', null],
-          ['chain_verify', '30 2 * * *', 'Asia/Tokyo'],
+          ['backup_nightly', '30 2 * * *', 'Asia/Tokyo'],
+          ['chain_verify', '0 2 * * *', 'Asia/Tokyo'],
           ['csv_prune', '40 3 * * *', 'Asia/Tokyo'],
           ['csv_sweep', '* * * * *', null],
           ['expire_lots', '10 0 * * *', 'Asia/Tokyo'],

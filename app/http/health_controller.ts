@@ -20,8 +20,9 @@ export default class HealthController {
     if (unwell.length > 0) {
       logger.warn(
         {
+          // `check`, not `name`: the log redacts every `name` (a person's)
           checks: unwell.map(({ name, status, message, meta }) => ({
-            name,
+            check: name,
             status,
             message,
             meta,

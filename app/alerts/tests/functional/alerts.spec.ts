@@ -33,8 +33,18 @@ async function alertsOf(condition: string) {
   return Alert.query().where('condition', condition).orderBy('id')
 }
 
+/**
+ * Each test in a transaction, starting with no alert: other suites' work
+ * (a backup test's failed backup) may have opened one for real.
+ */
+async function withNoAlerts() {
+  const rollback = await testUtils.db().withGlobalTransaction()
+  await db.from('alerts').delete()
+  return rollback
+}
+
 test.group('Alerts', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(withNoAlerts)
 
   test('a job failing after its retries alerts the operator once, however often it fails', async ({
     assert,
@@ -216,7 +226,7 @@ test.group('Alerts', (group) => {
 })
 
 test.group('Alerts: the operator console', (group) => {
-  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(withNoAlerts)
 
   test('the operator sees open alerts first and the resolved ones below', async ({
     client,

@@ -122,8 +122,9 @@ test.group('Backups', (group) => {
       }
     })
     const succeeded: unknown[] = []
-    emitter.on('backup:succeeded', (event) => succeeded.push(event))
-    cleanup(() => emitter.clearListeners('backup:succeeded'))
+    // Only this listener goes afterwards: the alerts listen to the same event
+    const stopListening = emitter.on('backup:succeeded', (event) => succeeded.push(event))
+    cleanup(stopListening)
 
     const [made, outcomes] = await Promise.all([Backups.create(), Promise.all(approvals)])
 
@@ -240,8 +241,8 @@ test.group('Backups', (group) => {
   }) => {
     env.set('BACKUP_KEY', new Secret(''))
     const failed: { error: string }[] = []
-    emitter.on('backup:failed', (event) => failed.push(event))
-    cleanup(() => emitter.clearListeners('backup:failed'))
+    const stopListening = emitter.on('backup:failed', (event) => failed.push(event))
+    cleanup(stopListening)
     await assert.rejects(() => new BackupNightlyJob().handle(), /BACKUP_KEY is not set/)
     assert.lengthOf(failed, 1)
     assert.match(failed[0].error, /^BACKUP_KEY is not set/)

@@ -41,8 +41,16 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, 
 }
 
 test.group('A CSV import whose worker is killed', (group) => {
+  // The worker processes commit for real (no test transaction reaches them):
+  // what they wrote goes afterwards, so later tests find the tables as they were
+  let lastJobIdBefore = 0
+  group.each.setup(async () => {
+    const [row] = await db.from('csv_jobs').max('id as id')
+    lastJobIdBefore = Number(row?.id ?? 0)
+  })
   group.each.teardown(async () => {
     await db.from('residents').where('resident_number', 'like', 'KILL-%').delete()
+    await db.from('csv_jobs').where('id', '>', lastJobIdBefore).delete()
   })
 
   test('kill -9 mid-commit: the next worker runs it again; imported once, job done', async ({

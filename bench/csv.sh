@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CSV resident import throughput and peak memory on SQLite, then on
+# CSV resident import throughput and peak memory, then how long a read
+# waits while an import runs in the same process, on SQLite, then on
 # PostgreSQL, each on a fresh database.
 #   bash bench/csv.sh                      (100,000 rows, UTF-8 with BOM)
 #   BENCH_CSV_ROWS=20000 BENCH_CSV_ENCODING=cp932 bash bench/csv.sh
@@ -21,10 +22,12 @@ export DB_CONNECTION=sqlite SQLITE_FILE=$SQLITE_BENCH_FILE
 rm -f "$SQLITE_BENCH_FILE"*
 node ace migration:run --force >/dev/null
 node --expose-gc --import @poppinss/ts-exec bench/csv_import.ts
+node --import @poppinss/ts-exec bench/csv_import_responsiveness.ts
 
 echo "== PostgreSQL"
 export DB_CONNECTION=postgres PG_HOST=${PG_HOST:-127.0.0.1} PG_USER=${PG_USER:-postgres} PG_DB_NAME=$PG_BENCH_DB
 psql -h "$PG_HOST" -U "$PG_USER" -q -c "DROP DATABASE IF EXISTS $PG_BENCH_DB" -c "CREATE DATABASE $PG_BENCH_DB"
 node ace migration:run --force >/dev/null
 node --expose-gc --import @poppinss/ts-exec bench/csv_import.ts
+node --import @poppinss/ts-exec bench/csv_import_responsiveness.ts
 

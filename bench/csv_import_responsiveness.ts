@@ -2,9 +2,9 @@
 | How quick the rest of the app stays while a resident import runs in the
 | same process (the in-process queue of `npm start`, no Redis): every
 | PROBE_EVERY_MS a probe does what every request of the job page's poll
-| does first, one read of the municipality's row, and records how long it waited (event loop and
-| database together). Run with bench/csv.sh's environment, e.g.
-|   BENCH_CSV_ROWS=100000 bash bench/csv_responsiveness.sh
+| does first, one read of the municipality's row, and records how long it
+| waited (event loop and database together). Run by bench/csv.sh after the
+| import bench, on the same fresh databases.
 |
 | Anchor: the same probe with nothing else running, in the same run. The
 | figure is the probe's 95th percentile in the worse of the preview and the

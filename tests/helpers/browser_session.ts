@@ -62,7 +62,7 @@ export default class BrowserSession {
    */
   async download(url: string) {
     const headers: Record<string, string> = {
-      cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      cookie: this.#cookieHeader(),
     }
     if (this.options.ip) headers['x-forwarded-for'] = this.options.ip
     const response = await fetch(`http://${env.get('HOST')}:${env.get('PORT')}${url}`, {
@@ -79,10 +79,7 @@ export default class BrowserSession {
   /** What a page's poll asks for: some of its props again (an Inertia partial reload) */
   async reload(url: string, component: string, props: string[]) {
     let request: ApiRequest = this.client.get(url).redirects(0)
-    request = request.header(
-      'cookie',
-      [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-    )
+    request = request.header('cookie', this.#cookieHeader())
     const response = await request.withInertiaPartialReload(component as never, props as never)
     this.#absorbCookies(response)
     return response
@@ -92,10 +89,7 @@ export default class BrowserSession {
     let request: ApiRequest = this.client[method](url).redirects(0)
     // Raw values, as a browser sends them (Japa's own jar would re-sign them).
     if (this.cookies.size > 0) {
-      request = request.header(
-        'cookie',
-        [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-      )
+      request = request.header('cookie', this.#cookieHeader())
     }
     const xsrf = this.cookies.get('XSRF-TOKEN')
     if (xsrf && method !== 'get') request = request.header('x-xsrf-token', decodeURIComponent(xsrf))
@@ -108,6 +102,11 @@ export default class BrowserSession {
     this.#absorbCookies(response)
     if (method === 'get') this.#lastPage = url
     return response
+  }
+
+  /** The cookies as a browser sends them back: raw values (Japa's own jar would re-sign them) */
+  #cookieHeader() {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }
 
   #absorbCookies(response: ApiResponse) {

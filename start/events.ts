@@ -12,6 +12,7 @@ emitter.on('ledger:redemption_decided', [RedemptionNoticeListener, 'handle'])
 const AlertListener = () => import('#alerts/alert_listener')
 
 emitter.on('queue:job_failed', [AlertListener, 'jobFailed'])
+emitter.on('queue:job_succeeded', [AlertListener, 'jobSucceeded'])
 emitter.on('queue:worker_heartbeat', [AlertListener, 'workerHeartbeat'])
 emitter.on('backup:failed', [AlertListener, 'backupFailed'])
 emitter.on('backup:succeeded', [AlertListener, 'backupSucceeded'])

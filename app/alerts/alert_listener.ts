@@ -4,7 +4,12 @@ import env from '#start/env'
 import Alerts from '#alerts/alerts'
 import WorkerWatch from '#alerts/worker_watch'
 import ServerErrorRate from '#alerts/server_error_rate'
-import type { BackupFailed, QueueJobFailed, QueueWorkerHeartbeat } from '#alerts/alert_events'
+import type {
+  BackupFailed,
+  QueueJobFailed,
+  QueueJobSucceeded,
+  QueueWorkerHeartbeat,
+} from '#alerts/alert_events'
 
 export const BACKUP_FAILED_CONDITION = 'backup_failed'
 
@@ -34,6 +39,12 @@ export default class AlertListener {
         attempts: event.attemptsMade,
       })
     )
+  }
+
+  /** The next run that works ends the job's alert, with a recovery notice */
+  async jobSucceeded(event: QueueJobSucceeded) {
+    const condition = `job_failed:${event.jobName}`
+    await guarded(condition, () => Alerts.resolve(condition))
   }
 
   async workerHeartbeat(event: QueueWorkerHeartbeat) {

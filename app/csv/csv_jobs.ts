@@ -73,7 +73,7 @@ export class CsvRunSuperseded extends Error {
  * local text, not a JS Date's milliseconds), for raw updates and
  * comparisons with them.
  */
-function sqlTime(time = DateTime.now()) {
+function sqlTime(time: DateTime = DateTime.now()) {
   return time.toFormat(db.connection().dialect.dateTimeFormat)
 }
 
@@ -352,11 +352,13 @@ export default class CsvJobs {
   /**
    * Fails the jobs whose worker or dispatch died: running with no
    * heartbeat for STALE_AFTER_MS, or queued that long without the queue
-   * having accepted them. They read 処理が中断されました on their page;
-   * `jobs:retry` (or staff, starting again) runs them anew. Returns them.
+   * having accepted them, or (`queueLostBefore`) queued to an in-process
+   * queue of a process that has since ended. They read 処理が中断されました
+   * on their page; `jobs:retry` (or staff, starting again) runs them anew.
+   * Returns them.
    */
-  static async sweep(now = DateTime.now()) {
-    const stale = await this.stale(now)
+  static async sweep(now = DateTime.now(), queueLostBefore: Date | null = null) {
+    const stale = await this.stale(now, queueLostBefore)
     const failed: CsvJob[] = []
     for (const job of stale) {
       const updated = await this.#unchanged(job).update({
@@ -372,7 +374,7 @@ export default class CsvJobs {
   }
 
   /** Jobs that lost their worker or dispatch (see sweep), oldest first */
-  static async stale(now = DateTime.now()) {
+  static async stale(now = DateTime.now(), queueLostBefore: Date | null = null) {
     const cutoff = sqlTime(now.minus({ milliseconds: STALE_AFTER_MS }))
     return CsvJob.query()
       .where((query) =>
@@ -387,6 +389,13 @@ export default class CsvJobs {
               .where('status', 'queued')
               .whereNull('dispatched_at')
               .where('created_at', '<', cutoff)
+          )
+          .if(queueLostBefore, (lost) =>
+            lost.orWhere((queued) =>
+              queued
+                .where('status', 'queued')
+                .where('dispatched_at', '<', sqlTime(DateTime.fromJSDate(queueLostBefore!)))
+            )
           )
       )
       .orderBy('id')

@@ -8,7 +8,7 @@ import type { Logger } from '@adonisjs/core/logger'
 import emitter from '@adonisjs/core/services/emitter'
 import { QueueUnavailableError } from '#queue/queue_unavailable_error'
 import RedisOutageLog from '#queue/redis_outage_log'
-import type { QueueJobFailed } from '#queue/queue_events'
+import type { QueueJobFailed, QueueJobSucceeded } from '#queue/queue_events'
 import type {
   BackoffOptions,
   DispatchResult,
@@ -56,6 +56,11 @@ export default class QueueManager {
   #queue?: Queue
   #workers: Worker[] = []
   #keepingSchedules = false
+  /**
+   * When this process's queue began: with the in-process driver, a job
+   * handed to the queue before then was held by a process that is gone
+   */
+  readonly startedAt = new Date()
 
   constructor(config: QueueConfig, logger: Logger) {
     this.#config = config
@@ -166,6 +171,8 @@ export default class QueueManager {
     if (!loader) throw new Error(`Job "${name}" is not registered with the queue`)
     const JobClass = await this.#jobClass(loader)
     await new JobClass().handle(payload, context)
+    const succeeded: QueueJobSucceeded = { jobName: name, jobId: context.jobId }
+    void emitter.emit('queue:job_succeeded', succeeded)
   }
 
   /**

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import app from '@adonisjs/core/services/app'
 import emitter from '@adonisjs/core/services/emitter'
 import db from '@adonisjs/lucid/services/db'
 import BrowserSession from '#tests/helpers/browser_session'
@@ -69,6 +70,30 @@ test.group('Alerts', (group) => {
     assert.notInclude(mail.text, '山田')
     assert.lengthOf(await mailsSince(OPERATOR, since), 1, 'one mail for three failures')
     assert.lengthOf(await mailsSince(ADMIN, since), 0, 'a platform alert: not the admins')
+  })
+
+  test("the job's next successful run resolves its alert, with one recovery notice", async ({
+    assert,
+  }) => {
+    await emitter.emit('queue:job_failed', { ...jobFailed(true), jobName: 'csv_sweep' })
+    const [alert] = await alertsOf('job_failed:csv_sweep')
+    assert.equal(alert.status, 'open')
+    const since = await mailboxSettled()
+
+    // The real job through the real queue (BullMQ on Redis when configured)
+    const queue = await app.container.make('queue')
+    await queue.dispatch('csv_sweep', {})
+    await queue.drain()
+    const deadline = Date.now() + 10_000
+    while ((await alert.refresh()).status === 'open' && Date.now() < deadline) await sleep(100)
+
+    assert.equal(alert.status, 'resolved')
+    const recovery = await waitForMail(OPERATOR, since)
+    assert.equal(recovery.subject, '【Tomoni 復旧】ジョブ「csv_sweep」が再試行のあとも失敗しました')
+    await queue.dispatch('csv_sweep', {})
+    await queue.drain()
+    await sleep(300)
+    assert.lengthOf(await mailsSince(OPERATOR, since), 1, 'resolved once, mailed once')
   })
 
   test("a municipality's alert also reaches its administrators, each in their language", async ({

@@ -173,6 +173,48 @@ test.group('CSV jobs whose worker died', (group) => {
     assert.match(CsvJobs.failureText(lost, i18nManager.locale('en'))!, /interrupted/)
   })
 
+  test('without Redis, a job handed to the queue of a process that has ended is failed by the next one', async ({
+    assert,
+  }) => {
+    const city = await minato()
+    const queuedJob = async (dispatchedMinutesAgo: number) => {
+      const job = await CsvJobs.create({
+        municipalityId: city.id,
+        kind: 'export_facility_month',
+        params: {},
+        requestedByUserId: (await staffOf(city)).actorUserId!,
+      })
+      const at = DateTime.now().minus({ minutes: dispatchedMinutesAgo })
+      await CsvJob.query()
+        .where('id', job.id)
+        .update({ dispatched_at: at.toFormat(db.connection().dialect.dateTimeFormat) })
+      return job
+    }
+    const beforeRestart = await queuedJob(10)
+    const afterRestart = await queuedJob(1)
+    const restartedAt = DateTime.now().minus({ minutes: 5 }).toJSDate()
+
+    const withRedis = await CsvJobs.sweep()
+    assert.notInclude(
+      withRedis.map((job) => job.id),
+      beforeRestart.id,
+      'Redis keeps a dispatched job across restarts'
+    )
+
+    const failed = await CsvJobs.sweep(undefined, restartedAt)
+    assert.include(
+      failed.map((job) => job.id),
+      beforeRestart.id
+    )
+    await Promise.all([beforeRestart.refresh(), afterRestart.refresh()])
+    assert.equal(beforeRestart.status, 'failed')
+    assert.equal(afterRestart.status, 'queued', 'handed to this process: still to run')
+    assert.equal(
+      CsvJobs.failureText(beforeRestart, i18nManager.locale('ja')),
+      '処理が中断されました（処理していたサーバーが停止しました）。何も変更されていません。もう一度お試しください。'
+    )
+  })
+
   test('jobs:list flags a stale job; jobs:retry runs it again, and refuses a finished one', async ({
     assert,
   }) => {

@@ -85,7 +85,11 @@ test.group('Alerts', (group) => {
     await queue.dispatch('csv_sweep', {})
     await queue.drain()
     const deadline = Date.now() + 10_000
-    while ((await alert.refresh()).status === 'open' && Date.now() < deadline) await sleep(100)
+    await alert.refresh()
+    while (alert.status === 'open' && Date.now() < deadline) {
+      await sleep(100)
+      await alert.refresh()
+    }
 
     assert.equal(alert.status, 'resolved')
     const recovery = await waitForMail(OPERATOR, since)

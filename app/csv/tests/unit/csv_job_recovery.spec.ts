@@ -177,12 +177,13 @@ test.group('CSV jobs whose worker died', (group) => {
     assert,
   }) => {
     const city = await minato()
+    const staff = await staffOf(city)
     const queuedJob = async (dispatchedMinutesAgo: number) => {
       const job = await CsvJobs.create({
         municipalityId: city.id,
         kind: 'export_facility_month',
         params: {},
-        requestedByUserId: (await staffOf(city)).actorUserId!,
+        requestedByUserId: staff.actorUserId!,
       })
       const at = DateTime.now().minus({ minutes: dispatchedMinutesAgo })
       await CsvJob.query()

@@ -34,6 +34,8 @@ export default defineConfig({
     () => import('@adonisjs/bouncer/bouncer_provider'),
     () => import('@adonisjs/limiter/limiter_provider'),
     () => import('@adonisjs/mail/mail_provider'),
+    // Backup copies in S3-compatible storage (config/drive.ts)
+    () => import('@adonisjs/drive/drive_provider'),
     () => import('#queue/queue_provider'),
     () => import('#plugin_host/plugin_provider'),
     () => import('#alerts/alerts_provider'),

@@ -118,6 +118,16 @@ const env = await Env.create(new URL('../', import.meta.url), {
   // storage/backups)
   BACKUP_KEY: Env.schema.secret.optional(),
   BACKUP_DIR: Env.schema.string.optional(),
+  // A copy of each backup in S3-compatible storage (config/drive.ts), only
+  // when BACKUP_S3_BUCKET is set. ENDPOINT for services other than AWS,
+  // PATH_STYLE for those that want http://host/bucket/key (MinIO and the like)
+  BACKUP_S3_BUCKET: Env.schema.string.optional(),
+  BACKUP_S3_ENDPOINT: Env.schema.string.optional({ format: 'url', tld: false }),
+  BACKUP_S3_REGION: Env.schema.string.optional(),
+  BACKUP_S3_ACCESS_KEY_ID: Env.schema.string.optional(),
+  BACKUP_S3_SECRET_ACCESS_KEY: Env.schema.secret.optional(),
+  BACKUP_S3_PREFIX: Env.schema.string.optional(),
+  BACKUP_S3_PATH_STYLE: Env.schema.boolean.optional(),
   PG_HOST: Env.schema.string.optional({ format: 'host' }),
   PG_PORT: Env.schema.number.optional(),
   PG_USER: Env.schema.string.optional(),

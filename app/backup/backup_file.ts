@@ -8,7 +8,7 @@ import {
 } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { open, rename, rm, stat } from 'node:fs/promises'
-import { Transform } from 'node:stream'
+import { Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createZstdCompress, createZstdDecompress } from 'node:zlib'
 import BackupRefusal from '#backup/backup_refusal'
@@ -122,9 +122,9 @@ export async function writeBackupFile(
  * Reads a backup's header (no key needed): refuses what is not a backup.
  */
 export async function openBackupFile(path: string): Promise<OpenedBackup> {
-  const notABackup = () => new BackupRefusal('not_a_backup', `${path} is not a Tomoni backup file`)
+  const notABackup = () => new BackupRefusal('not_a_backup', 'not_a_backup', { path })
   const { size } = await stat(path).catch(() => {
-    throw new BackupRefusal('not_a_backup', `${path}: no such file`)
+    throw new BackupRefusal('not_a_backup', 'no_such_file', { path })
   })
   const file = await open(path, 'r')
   try {
@@ -134,15 +134,15 @@ export async function openBackupFile(path: string): Promise<OpenedBackup> {
       throw notABackup()
     }
     if (prefix[MAGIC.length] !== FORMAT) {
-      throw new BackupRefusal(
-        'not_a_backup',
-        `${path} is a backup of format ${prefix[MAGIC.length]}, which this version cannot read`
-      )
+      throw new BackupRefusal('not_a_backup', 'other_format', {
+        path,
+        format: prefix[MAGIC.length],
+      })
     }
     const headerLength = prefix.readUInt32BE(MAGIC.length + 1)
     if (headerLength > MAX_HEADER_BYTES) throw notABackup()
     if (PREFIX_BYTES + headerLength + TAG_BYTES >= size) {
-      throw new BackupRefusal('damaged', `${path} is truncated: the backup is incomplete`)
+      throw new BackupRefusal('damaged', 'truncated', { path })
     }
     const headerBytes = Buffer.alloc(headerLength)
     await file.read(headerBytes, 0, headerLength, PREFIX_BYTES)
@@ -150,7 +150,7 @@ export async function openBackupFile(path: string): Promise<OpenedBackup> {
     try {
       header = JSON.parse(headerBytes.toString('utf8'))
     } catch {
-      throw new BackupRefusal('damaged', `${path} is damaged: its header cannot be read`)
+      throw new BackupRefusal('damaged', 'header_damaged', { path })
     }
     if (header?.manifest?.app !== 'tomoni') throw notABackup()
     return {
@@ -166,26 +166,27 @@ export async function openBackupFile(path: string): Promise<OpenedBackup> {
 }
 
 /**
- * Decrypts and decompresses the backup at `path` into `outPath`, then
- * checks the GCM tag and the manifest's sha256. On any refusal `outPath` is
- * removed: nothing of a damaged or foreign file is ever used.
+ * Decrypts and decompresses the backup at `path` into `outPath` (null: only
+ * checks it), then checks the GCM tag and the manifest's sha256. On any
+ * refusal `outPath` is removed: nothing of a damaged or foreign file is
+ * ever used.
  */
-export async function decryptBackupFile(path: string, backupKey: string, outPath: string) {
+export async function decryptBackupFile(path: string, backupKey: string, outPath: string | null) {
+  const discard = () =>
+    new Writable({
+      write(_chunk, _encoding, done) {
+        done()
+      },
+    })
+  const removeOut = () => (outPath ? rm(outPath, { force: true }) : Promise.resolve())
   const opened = await openBackupFile(path)
   const { header, size, dataStart } = opened
   const { aesKey, keyCheck } = derive(backupKey, Buffer.from(header.salt, 'base64'))
   const expectedCheck = Buffer.from(String(header.keyCheck), 'base64')
   if (expectedCheck.length !== keyCheck.length || !timingSafeEqual(expectedCheck, keyCheck)) {
-    throw new BackupRefusal(
-      'wrong_key',
-      `${path} was made with another BACKUP_KEY: set the key it was made with`
-    )
+    throw new BackupRefusal('wrong_key', 'wrong_key', { path })
   }
-  const damaged = () =>
-    new BackupRefusal(
-      'damaged',
-      `${path} is damaged (truncated or altered after it was written): it is not restored`
-    )
+  const damaged = () => new BackupRefusal('damaged', 'damaged', { path })
 
   const tag = Buffer.alloc(TAG_BYTES)
   const file = await open(path, 'r')
@@ -202,14 +203,14 @@ export async function decryptBackupFile(path: string, backupKey: string, outPath
       decipher,
       createZstdDecompress(),
       hashing(hash),
-      createWriteStream(outPath)
+      outPath ? createWriteStream(outPath) : discard()
     )
   } catch {
-    await rm(outPath, { force: true })
+    await removeOut()
     throw damaged()
   }
   if (hash.digest('hex') !== opened.manifest.payloadSha256) {
-    await rm(outPath, { force: true })
+    await removeOut()
     throw damaged()
   }
   return opened.manifest

@@ -6,9 +6,8 @@ import { backupsToRemove, type DatedBackup } from '#backup/backup_retention'
 /** tomoni-<database>-20261207T213005Z.tomoni-backup */
 const NAME = /^tomoni-(.+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.tomoni-backup$/
 
-/** The backups in the folder, by database, named as backup:create names them */
-export async function backupsIn(dir: string) {
-  const names = await readdir(dir).catch(() => [] as string[])
+/** The backups among these file names (as backup:create names them), by database */
+export function datedBackups(names: string[]) {
   const byDatabase = new Map<string, DatedBackup[]>()
   for (const name of names) {
     const match = NAME.exec(name)
@@ -18,6 +17,11 @@ export async function backupsIn(dir: string) {
     byDatabase.set(database, [...(byDatabase.get(database) ?? []), { name, createdAt }])
   }
   return byDatabase
+}
+
+/** The backups in the folder, by database */
+export async function backupsIn(dir: string) {
+  return datedBackups(await readdir(dir).catch(() => [] as string[]))
 }
 
 /** Removes the backups of each database that the retention rule no longer keeps */

@@ -1,3 +1,5 @@
+import i18nManager from '@adonisjs/i18n/services/main'
+
 export type BackupRefusalCode =
   | 'no_key'
   | 'not_a_backup'
@@ -6,17 +8,29 @@ export type BackupRefusalCode =
   | 'other_database'
   | 'target_not_empty'
   | 'tool_failed'
+  | 'drill_failed'
+  | 'upload_failed'
+  | 'not_in_s3'
+
+export type BackupMessageParams = Record<string, string | number>
 
 /**
- * Why a backup could not be made, read or restored. Whatever the code,
- * nothing was written to the database: the message says what to do.
+ * Why a backup could not be made, read, copied or restored. Whatever the
+ * code, nothing was written to the database: the message says what to do.
+ * `message` is in English (logs, events, alerts); `in(locale)` is the
+ * operator's (resources/lang/<locale>/backup.json, refusal.<reason>).
  */
 export default class BackupRefusal extends Error {
   constructor(
     readonly code: BackupRefusalCode,
-    message: string
+    readonly reason: string,
+    readonly params: BackupMessageParams = {}
   ) {
-    super(message)
+    super(i18nManager.locale('en').t(`backup.refusal.${reason}`, params))
     this.name = 'BackupRefusal'
+  }
+
+  in(locale: string) {
+    return i18nManager.locale(locale).t(`backup.refusal.${this.reason}`, this.params)
   }
 }

@@ -7,6 +7,7 @@ import app from '@adonisjs/core/services/app'
 import emitter from '@adonisjs/core/services/emitter'
 import env from '#start/env'
 import BackupRefusal from '#backup/backup_refusal'
+import BackupRemote from '#backup/backup_remote'
 import type { BackupManifest } from '#backup/backup_manifest'
 import {
   BACKUP_EXTENSION,
@@ -46,11 +47,7 @@ export function backupDir() {
 function backupKey() {
   const key = env.get('BACKUP_KEY')?.release()
   if (!key || key.length < 32) {
-    throw new BackupRefusal(
-      'no_key',
-      'BACKUP_KEY is not set (or shorter than 32 characters): set it to a random secret of at least 32 characters, kept apart ' +
-        'from APP_KEY and from the backups (e.g. openssl rand -base64 32)'
-    )
+    throw new BackupRefusal('no_key', 'no_key')
   }
   return key
 }
@@ -76,16 +73,40 @@ async function appVersion() {
  * database, and proven by a restore into a scratch one.
  */
 export default class Backups {
-  /** Takes a backup now; emits backup:succeeded or backup:failed */
-  static async create() {
+  /**
+   * Takes a backup now and checks it: the file is read back whole (the GCM
+   * tag and the manifest's sha256), or with `drill` restored into a scratch
+   * database and verified. A sound backup is then copied to S3 storage when
+   * configured. Emits backup:succeeded (with where the copy went) or
+   * backup:failed: a failed check or copy is a failed backup, and the local
+   * file stays.
+   */
+  static async create(options: { drill?: boolean } = {}) {
     try {
       const made = await this.#create()
+      if (options.drill) {
+        const drill = await this.verify(made.file)
+        if (!drill.ok) {
+          const failed = [
+            ...drill.countMismatches.map((mismatch) => `${mismatch.table} row count`),
+            ...drill.verifiers.filter((run) => !run.ok).map((run) => run.command),
+          ]
+          throw new BackupRefusal('drill_failed', 'drill_failed', {
+            file: made.file,
+            failed: failed.join(', '),
+          })
+        }
+      } else {
+        await decryptBackupFile(made.file, backupKey(), null)
+      }
+      const copy = BackupRemote.configured() ? await BackupRemote.upload(made.file) : null
       await emitter.emit('backup:succeeded', {
         file: made.file,
         finishedAt: new Date().toISOString(),
         bytes: made.bytes,
+        copy,
       })
-      return made
+      return { ...made, copy }
     } catch (error) {
       await emitter.emit('backup:failed', { error: (error as Error).message })
       throw error
@@ -133,11 +154,10 @@ export default class Backups {
     if (!options.force) {
       const tables = await tablesOf(target)
       if (tables.length > 0) {
-        throw new BackupRefusal(
-          'target_not_empty',
-          `The database ${databaseLabel(target)} is not empty (${tables.length} tables): ` +
-            'restore into an empty database, or pass --force to replace its contents'
-        )
+        throw new BackupRefusal('target_not_empty', 'target_not_empty', {
+          database: databaseLabel(target),
+          tables: tables.length,
+        })
       }
     }
     return this.#restoreInto(file, async () => target)
@@ -184,10 +204,11 @@ export default class Backups {
     try {
       const manifest = await decryptBackupFile(file, key, payloadPath)
       if (manifest.database !== kind) {
-        throw new BackupRefusal(
-          'other_database',
-          `${file} is a ${manifest.database} backup; this app runs on ${kind}`
-        )
+        throw new BackupRefusal('other_database', 'other_database', {
+          path: file,
+          backupDatabase: manifest.database,
+          database: kind,
+        })
       }
       const target = await targetOf()
       await restoreCopy(target, payloadPath)

@@ -149,12 +149,20 @@ export function runTool(command: string, args: string[], env: NodeJS.ProcessEnv)
     let stderr = ''
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('error', (error) =>
-      reject(new BackupRefusal('tool_failed', `${command} could not start: ${error.message}`))
+      reject(
+        new BackupRefusal('tool_failed', 'tool_not_started', { command, error: error.message })
+      )
     )
     child.on('close', (code) =>
       code === 0
         ? resolve()
-        : reject(new BackupRefusal('tool_failed', `${command} failed (${code}): ${stderr.trim()}`))
+        : reject(
+            new BackupRefusal('tool_failed', 'tool_failed', {
+              command,
+              code: String(code),
+              output: stderr.trim(),
+            })
+          )
     )
   })
 }

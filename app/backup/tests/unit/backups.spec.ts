@@ -137,6 +137,7 @@ test.group('Backups', (group) => {
         file: made.file,
         bytes: made.bytes,
         finishedAt: (succeeded[0] as any).finishedAt,
+        copy: null,
       },
     ])
     const { manifest } = await openBackupFile(made.file)
@@ -176,7 +177,7 @@ test.group('Backups', (group) => {
     assert.include(refusal.message, 'is damaged (truncated or altered after it was written)')
     assert.deepEqual(await drillLeftovers(), [])
 
-    const command = await ace.exec('backup:verify', [tampered])
+    const command = await ace.exec('backup:verify', [tampered, '--locale=en'])
     assert.equal(command.exitCode, 1)
     assert.deepEqual(
       command.logger
@@ -186,6 +187,13 @@ test.group('Backups', (group) => {
       [
         `[ red(error) ] ${tampered} is damaged (truncated or altered after it was written): it is not restored`,
       ]
+    )
+    // In Japanese by default, the operator's language
+    const inJapanese = await ace.exec('backup:verify', [tampered])
+    assert.equal(inJapanese.exitCode, 1)
+    assert.equal(
+      inJapanese.logger.getLogs().at(-1)!.message,
+      `[ red(error) ] ${tampered} は壊れています（書き込み後に切り詰められたか改変されています）。復元しません`
     )
   })
 
@@ -215,9 +223,12 @@ test.group('Backups', (group) => {
     assert.equal(refusal.code, 'not_a_backup')
     assert.include(refusal.message, 'is not a Tomoni backup file')
     env.set('BACKUP_KEY', new Secret(''))
-    const command = await ace.exec('backup:create', [])
+    const command = await ace.exec('backup:create', ['--locale', 'en'])
     assert.equal(command.exitCode, 1)
     assert.match(command.logger.getLogs().at(-1)!.message, /BACKUP_KEY is not set/)
+    const unknown = await ace.exec('backup:create', ['--locale', 'fr'])
+    assert.equal(unknown.exitCode, 1)
+    assert.match(unknown.logger.getLogs().at(-1)!.message, /"fr" is not supported \(ja or en\)/)
   })
 
   test('a restore into a database that is not empty is refused without --force', async ({

@@ -110,6 +110,11 @@ in_build npm run ace -- migration:run --force >"$LOGS/migrate.log" 2>&1 \
 in_build NODE_ENV=development npm run ace -- db:seed --files ./database/seeders/demo_seeder.js \
   >"$LOGS/seed.log" 2>&1 || { tail -n 40 "$LOGS/seed.log"; fail "the demo data could not be seeded"; }
 rm -rf build/tmp/outbox
+# Outside the test suite passwords are hashed at scrypt N = 2^17 (config/hash.ts)
+stored_hash=$(psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$SMOKE_DB" -tA \
+  -c "SELECT password FROM users WHERE email = 'hanako@example.jp'")
+[[ "$stored_hash" == '$scrypt$n=131072,r=8,p=1$'* ]] \
+  || fail "the seeded password is not hashed at scrypt N = 2^17: ${stored_hash:0:30}"
 
 say "npm start and npm run worker (NODE_ENV=production, port $PORT, queue $SMOKE_QUEUE)"
 # Each in its own process group (setsid), so that stop() reaches node too

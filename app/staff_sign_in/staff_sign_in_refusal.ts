@@ -1,7 +1,6 @@
 import Refusal from '#shared/refusal'
 
-export type StaffSignInRefusalCode =
-  'unreachable' | 'invalid' | 'insecure' | 'secret_required'
+export type StaffSignInRefusalCode = 'unreachable' | 'invalid' | 'insecure' | 'secret_required'
 
 /**
  * Why a municipality's sign-in settings were not saved

@@ -39,8 +39,7 @@ export type UpstreamRefusal =
   'unavailable' | 'upstream_refused' | 'invalid_response' | 'expired' | 'no_staff_account'
 
 export type UpstreamOutcome =
-  | { status: 'signed_in'; user: User; mfa: boolean }
-  | { status: 'refused'; reason: UpstreamRefusal }
+  { status: 'signed_in'; user: User; mfa: boolean } | { status: 'refused'; reason: UpstreamRefusal }
 
 /**
  * Staff sign-in through the municipality's own OpenID Provider, as a

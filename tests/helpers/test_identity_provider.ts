@@ -65,7 +65,9 @@ export default class TestIdentityProvider {
       features: { devInteractions: { enabled: false } },
       pkce: { required: () => true },
       cookies: { keys: ['test-identity-provider-cookie-key'] },
-      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+      interactions: {
+        url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
+      },
       async findAccount(_ctx: unknown, id: string) {
         const account = accounts.get(id)
         if (!account) return undefined
@@ -142,7 +144,9 @@ export async function followUpstream(start: string, until: string) {
     }
     const location = response.headers.get('location')
     if (!location) {
-      throw new Error(`The identity provider stopped at ${url}: ${response.status} ${await response.text()}`)
+      throw new Error(
+        `The identity provider stopped at ${url}: ${response.status} ${await response.text()}`
+      )
     }
     url = new URL(location, url).href
   }

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { upstreamAssertsMfa } from '#staff_sign_in/upstream_mfa'
 
 test.group('Multi-factor sign-in asserted by the identity provider', () => {
-  test('amr {$self.amr} with acr {$self.acr}: {$self.expected}')
+  test('amr and acr in the ID token: {$i}')
     .with([
       { amr: ['pwd', 'mfa'], acr: undefined, expected: true },
       { amr: ['pwd', 'otp'], acr: undefined, expected: true },

@@ -5,7 +5,10 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { generateSecret } from 'otplib'
 import BrowserSession, { flashOf, locationOf } from '#tests/helpers/browser_session'
-import TestIdentityProvider, { followUpstream } from '#tests/helpers/test_identity_provider'
+import TestIdentityProvider, {
+  deadIssuer,
+  followUpstream,
+} from '#tests/helpers/test_identity_provider'
 import { createMember } from '#tests/helpers/tenants'
 import { nextTotpCode } from '#tests/helpers/totp'
 import { DEMO_PASSWORD } from '#database/demo_data'
@@ -246,6 +249,21 @@ test.group('Staff sign-in through the municipality identity provider', (group) =
     const again = new BrowserSession(client)
     assert.equal(locationOf(await signInUpstream(again)), '/login')
     assert.isFalse(await isSignedIn(again))
+  })
+
+  test('a municipality without an identity provider answers 404; one that is down is explained', async ({
+    client,
+    assert,
+  }) => {
+    const browser = new BrowserSession(client)
+    const none = await browser.get('/staff-sign-in/minato')
+    none.assertStatus(404)
+
+    await configureMinato({ issuer: await deadIssuer() })
+    const down = await browser.get('/staff-sign-in/minato')
+    assert.equal(locationOf(down), '/login')
+    assert.match(String(await refusalShown(browser)), /サーバーにつながりませんでした/)
+    assert.isFalse(await isSignedIn(browser))
   })
 
   test('with the local password off, its staff must use the IdP; residents keep their password', async ({

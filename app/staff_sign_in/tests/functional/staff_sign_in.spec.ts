@@ -11,6 +11,7 @@ import TestIdentityProvider, {
 } from '#tests/helpers/test_identity_provider'
 import { createMember } from '#tests/helpers/tenants'
 import { nextTotpCode } from '#tests/helpers/totp'
+import { linkIn, waitForMail } from '#tests/helpers/mailbox'
 import { DEMO_PASSWORD } from '#database/demo_data'
 import Municipality from '#tenancy/municipality'
 import Membership from '#identity/membership'
@@ -298,6 +299,23 @@ test.group('Staff sign-in through the municipality identity provider', (group) =
     const audited = await db.from('audit_events').where('action', 'auth.login.password_off')
     assert.lengthOf(audited, 1)
   })
+
+  test('with the local password off, a mailed sign-in link does not sign its staff in either', async ({
+    client,
+    assert,
+  }) => {
+    await configureMinato({ passwordSignInOff: true })
+    const browser = new BrowserSession(client, { ip: '192.0.2.131' })
+    const since = new Date()
+    await browser.get('/login')
+    await browser.post('/login/link', { email: 'staff@minato.example' })
+    const link = linkIn(await waitForMail('staff@minato.example', since))
+    await browser.get(link)
+    const used = await browser.post(link)
+    assert.equal(locationOf(used), '/login')
+    assert.match(String(await refusalShown(browser)), /パスワードではログインできません/)
+    assert.isFalse(await isSignedIn(browser))
+  }).timeout(60_000)
 })
 
 /** A fresh browser through the whole trip */

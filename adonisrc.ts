@@ -46,6 +46,7 @@ export default defineConfig({
     () => import('#start/kernel'),
     () => import('#start/events'),
     () => import('#start/policies'),
+    () => import('#start/sign_in'),
     // mail.sendLater through our queue (BullMQ with Redis): without it the
     // mail package's in-memory default sent every mail from the web process
     () => import('#start/mail'),

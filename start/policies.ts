@@ -14,6 +14,7 @@ registerPolicies({
   PlatformPolicy: () => import('#operator/platform_policy'),
   AuditTrailPolicy: () => import('#audit_viewer/audit_trail_policy'),
   PluginPermissionPolicy: () => import('#plugin_host/plugin_permission_policy'),
+  StaffSignInPolicy: () => import('#staff_sign_in/staff_sign_in_policy'),
 })
 
 // The menu entries of a tenant's pages that only some roles may open

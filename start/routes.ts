@@ -22,6 +22,7 @@ import '#usage/routes'
 import '#providers/routes'
 import '#statistics/routes'
 import '#visits/routes'
+import '#staff_sign_in/routes'
 
 /*
 | Unmatched URLs go through the router middleware too (session, language,

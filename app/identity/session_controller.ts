@@ -7,6 +7,7 @@ import SignInLink from '#identity/sign_in_link'
 import SignInReturn from '#identity/sign_in_return'
 import AuditTrail from '#audit/audit_trail'
 import { httpAuditSource, httpDestination } from '#audit/http_audit_source'
+import { localSignInRefusal, signInOptions } from '#identity/sign_in_extensions'
 
 const LINK_OFFER_FLASH = 'sign_in_link_email'
 
@@ -16,6 +17,7 @@ export default class SessionController {
     return ctx.inertia.render('identity/login', {
       signInLinkEmail: offered ?? null,
       prompt: SignInReturn.prompt(ctx),
+      otherSignIns: await signInOptions(ctx),
     })
   }
 
@@ -38,6 +40,9 @@ export default class SessionController {
     }
     if (result.status === 'unverified') return this.#refuse(ctx, 'errors.email_not_verified')
     if (result.status === 'refused') return this.#refuse(ctx, 'errors.E_INVALID_CREDENTIALS')
+    if (result.status === 'local_refused') {
+      return this.#refuse(ctx, result.refusal.message, result.refusal.values)
+    }
 
     return SignInCompletion.proceed(ctx, result.user)
   }
@@ -70,6 +75,11 @@ export default class SessionController {
     if (!user) {
       session.flash('error', i18n.t('errors.invalid_link'))
       return response.redirect(`/login/link/${encodeURIComponent(token)}`)
+    }
+    const refusal = await localSignInRefusal(user)
+    if (refusal) {
+      session.flash('error', i18n.t(refusal.message, refusal.values))
+      return response.redirect('/login')
     }
     return SignInCompletion.proceed(ctx, user)
   }

@@ -5,11 +5,13 @@ import type { AuditSource } from '#audit/audit_event_input'
 import AttemptThrottle, { LOGIN_RULES } from '#identity/attempt_throttle'
 import { sha256Hex } from '#shared/sha256'
 import type { AuditAction } from '#audit/audit_vocabulary'
+import { localSignInRefusal, type LocalSignInRefusal } from '#identity/sign_in_extensions'
 
 export type SignInResult =
   | { status: 'signed_in'; user: User }
   | { status: 'refused' }
   | { status: 'unverified' }
+  | { status: 'local_refused'; refusal: LocalSignInRefusal }
   | { status: 'throttled'; rule: string; retryAfterSeconds: number }
 
 /**
@@ -66,6 +68,13 @@ export default class SignIn {
     if (!user.emailVerifiedAt) {
       await audit('auth.login.unverified', 'denied', user)
       return { status: 'unverified' }
+    }
+    // Staff whose municipality signs them in through its own identity
+    // provider only (told so only once the password was right)
+    const refusal = await localSignInRefusal(user)
+    if (refusal) {
+      await audit('auth.login.password_off', 'denied', user)
+      return { status: 'local_refused', refusal }
     }
     // Success is audited when the sign-in completes (after any second factor).
     return { status: 'signed_in', user }

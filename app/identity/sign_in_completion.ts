@@ -23,7 +23,7 @@ export default class SignInCompletion {
   static async complete(
     ctx: HttpContext,
     user: User,
-    secondFactor: 'none' | 'totp' | 'recovery_code'
+    secondFactor: 'none' | 'totp' | 'recovery_code' | 'upstream_mfa'
   ) {
     const { auth, session } = ctx
     session.forget(PENDING_KEY)

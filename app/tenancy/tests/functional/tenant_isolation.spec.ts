@@ -134,7 +134,8 @@ test.group('Tenant isolation and role matrix', (group) => {
         assert.equal(Number(after[0].actor_user_id), intruder.id)
       }
     }
-  })
+    // Every tenant route once: the time grows with the routes
+  }).timeout(120_000)
 
   test('an unknown municipality answers the same 404', async ({ client }) => {
     const browser = new BrowserSession(client)
@@ -170,7 +171,8 @@ test.group('Tenant isolation and role matrix', (group) => {
         )
       }
     }
-  })
+    // Every tenant screen for each of five roles: the time grows with the screens
+  }).timeout(120_000)
 
   test('the platform operator has no access to tenant screens', async ({ client }) => {
     const browser = new BrowserSession(client)

@@ -62,6 +62,29 @@ new Gauge({
   },
 })
 
+/*
+| The outbox's lag: a CSV job is written (with its audit event) before it is
+| handed to the queue, so a job not handed over yet is what an outbox would
+| hold. A dispatch that fails marks it failed; one left behind by a process
+| that died is failed by csv_sweep after two minutes. Both drivers.
+*/
+new Gauge({
+  name: 'tomoni_csv_jobs_undispatched_oldest_seconds',
+  help: 'How long the oldest CSV job written but not yet handed to the queue has waited (0: none)',
+  registers: [metricsRegistry],
+  async collect() {
+    this.reset()
+    const oldest = await db
+      .from('csv_jobs')
+      .where('status', 'queued')
+      .whereNull('dispatched_at')
+      .min('created_at as created_at')
+      .first()
+    const createdAt = oldest?.created_at ? new Date(oldest.created_at) : null
+    this.set(createdAt ? Math.max(0, (Date.now() - createdAt.getTime()) / 1000) : 0)
+  },
+})
+
 const BACKUP_AGE = 'tomoni_backup_age_seconds'
 
 /**

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
@@ -6,6 +7,10 @@ import { measureBackupAge } from '#metrics/scrape_time_gauges'
 import { lastSuccessfulBackupAt } from '#backup/backup_status'
 import LedgerEngine from '#ledger/ledger_engine'
 import Resident from '#residents/resident'
+import CsvJobs from '#csv/csv_jobs'
+import CsvJob from '#csv/csv_job'
+import User from '#identity/user'
+import Municipality from '#tenancy/municipality'
 
 const TOKEN = 'a-scraper-token-for-the-tests-0123456789'
 
@@ -92,6 +97,39 @@ test.group('Metrics (/metrics)', (group) => {
       )
       assert.equal(valueOf(samples, 'tomoni_queue_jobs', { state: 'failed' }) >= 0, true)
     }
+  })
+
+  test("a CSV job not yet handed to the queue shows as the outbox's lag", async ({
+    client,
+    assert,
+  }) => {
+    const scrapeLag = async () => {
+      const response = await client.get('/metrics').header('authorization', `Bearer ${TOKEN}`)
+      return valueOf(parse(response.text()), 'tomoni_csv_jobs_undispatched_oldest_seconds', {})
+    }
+    await db.from('csv_jobs').where('status', 'queued').whereNull('dispatched_at').delete()
+    assert.equal(await scrapeLag(), 0)
+
+    const minato = await Municipality.findByOrFail('slug', 'minato')
+    const staff = await User.findByOrFail('email', 'staff@minato.example')
+    const job = await CsvJobs.create({
+      municipalityId: minato.id,
+      kind: 'export_facility_month',
+      params: {},
+      requestedByUserId: staff.id,
+    })
+    const fiveMinutesAgo = DateTime.now().minus({ minutes: 5 })
+    await CsvJob.query()
+      .where('id', job.id)
+      .update({ created_at: fiveMinutesAgo.toFormat(db.connection().dialect.dateTimeFormat) })
+    const lag = await scrapeLag()
+    assert.isAtLeast(lag, 299)
+    assert.isBelow(lag, 330)
+
+    await CsvJob.query()
+      .where('id', job.id)
+      .update({ dispatched_at: DateTime.now().toFormat(db.connection().dialect.dateTimeFormat) })
+    assert.equal(await scrapeLag(), 0, 'handed to the queue: no lag')
   })
 
   test('the length of each audit chain is read when scraped', async ({ client, assert }) => {

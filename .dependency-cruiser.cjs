@@ -28,6 +28,7 @@ const FEATURES = [
   'operator',
   'alerts',
   'audit_viewer',
+  'oidc',
 ]
 const any = (names) => `(${names.join('|')})`
 const MODULE_FILE = `^app/${any(['shared', ...CORE, ...FEATURES])}/[a-z0-9_]+\\.ts$`

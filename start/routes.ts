@@ -22,6 +22,7 @@ import '#usage/routes'
 import '#providers/routes'
 import '#statistics/routes'
 import '#visits/routes'
+import '#oidc/routes'
 
 /*
 | Unmatched URLs go through the router middleware too (session, language,

@@ -343,6 +343,7 @@ test.group('OpenID Provider: refusals', (group) => {
     if (outcome.kind === 'error') {
       assert.equal(outcome.status, 400)
       assert.include(outcome.body, 'redirect_uri')
+      assert.include(outcome.body, 'ログインを続けられませんでした')
     }
   })
 

@@ -29,6 +29,7 @@ const FEATURES = [
   'alerts',
   'audit_viewer',
   'staff_sign_in',
+  'oidc',
 ]
 const any = (names) => `(${names.join('|')})`
 const MODULE_FILE = `^app/${any(['shared', ...CORE, ...FEATURES])}/[a-z0-9_]+\\.ts$`

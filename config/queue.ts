@@ -43,6 +43,8 @@ const queueConfig: QueueConfig = {
     // ledger:verify and audit:verify, alerting on a failure (app/alerts)
     chain_verify: () => import('#alerts/chain_verify_job'),
     backup_nightly: () => import('#backup/backup_nightly_job'),
+    // The sign-in provider's expired codes, tokens and sessions (app/oidc)
+    oidc_prune: () => import('#oidc/oidc_prune_job'),
   },
   /*
   | Recurring jobs per job name: a cron pattern in the server's time zone,
@@ -64,6 +66,7 @@ const queueConfig: QueueConfig = {
     chain_verify: { pattern: '0 2 * * *', tz: 'Asia/Tokyo' },
     // Backup, restore drill and retention (BACKUP_KEY, BACKUP_DIR), at night in Japan
     backup_nightly: { pattern: '30 2 * * *', tz: 'Asia/Tokyo' },
+    oidc_prune: '47 * * * *',
   },
 }
 

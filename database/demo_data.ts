@@ -13,6 +13,7 @@ import CouponIssuance, { todayInJapan } from '#ledger/coupon_issuance'
 import CouponRedemption from '#ledger/coupon_redemption'
 import { seedDemoApplications } from '#database/demo_applications'
 import { seedDemoClaimCode } from '#database/demo_claim_code'
+import { seedDemoOidcClient } from '#database/demo_oidc_client'
 import type { StaffAction } from '#audit/staff_action'
 
 /**
@@ -195,6 +196,8 @@ export default class DemoData {
         )
       }
     })
+    // The demo relying party's client of Minato's OpenID Provider (app/oidc)
+    await seedDemoOidcClient()
     // Tests keep a ledger of their own: coupons dated from the day of
     // seeding would make their fixture depend on the calendar.
     if (!app.inTest) {

@@ -17,6 +17,7 @@ import JobsList from '#csv/jobs_list_command'
 import JobsRetry from '#csv/jobs_retry_command'
 import LedgerVerify from '#ledger/ledger_verify_command'
 import MakePlugin from '#plugin_host/make_plugin_command'
+import OidcRotateKeys from '#oidc/oidc_rotate_keys_command'
 import OperatorCreate from '#operator/operator_create_command'
 import QueueWork from '#queue/queue_work_command'
 import ResidentsImport from '#residents/residents_import_command'
@@ -30,6 +31,7 @@ const loader = new ListLoader([
   JobsRetry,
   LedgerVerify,
   MakePlugin,
+  OidcRotateKeys,
   OperatorCreate,
   QueueWork,
   ResidentsImport,

@@ -23,6 +23,7 @@ import '#providers/routes'
 import '#statistics/routes'
 import '#visits/routes'
 import '#staff_sign_in/routes'
+import '#oidc/routes'
 
 /*
 | Unmatched URLs go through the router middleware too (session, language,

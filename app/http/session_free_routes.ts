@@ -13,6 +13,8 @@ const SESSION_FREE_ROUTES = new Set([
   'health.ready',
   'metrics.show',
   'client_messages.show',
+  // Each municipality's OpenID Provider: its own cookies, its own forms (app/oidc)
+  'oidc.endpoint',
 ])
 
 export function needsNoSession(ctx: HttpContext) {

@@ -82,8 +82,7 @@ export class OidcBrowser {
           return { kind: 'refused', props: page.props, status: response.status() }
         }
       }
-      if (process.env.OIDC_DEBUG)
-        console.log('OIDC', path, response.status(), response.text().slice(0, 600))
+      console.log('OIDC', path, response.status(), response.text().slice(0, 600))
       return { kind: 'error', status: response.status(), body: response.text() }
     }
     throw new Error('too many redirects')

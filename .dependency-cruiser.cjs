@@ -29,6 +29,7 @@ const FEATURES = [
   'alerts',
   'audit_viewer',
   'oidc',
+  'demo_rp',
 ]
 const any = (names) => `(${names.join('|')})`
 const MODULE_FILE = `^app/${any(['shared', ...CORE, ...FEATURES])}/[a-z0-9_]+\\.ts$`

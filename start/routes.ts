@@ -23,6 +23,7 @@ import '#providers/routes'
 import '#statistics/routes'
 import '#visits/routes'
 import '#oidc/routes'
+import '#demo_rp/routes'
 
 /*
 | Unmatched URLs go through the router middleware too (session, language,

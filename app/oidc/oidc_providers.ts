@@ -7,6 +7,7 @@ import OidcSigningKeys from '#oidc/oidc_signing_keys'
 import { SCOPE_CLAIMS, residentAccount } from '#oidc/oidc_claims'
 import { hashClientSecret } from '#oidc/oidc_clients'
 import { auditOidcRequest, auditUserinfoRead } from '#oidc/oidc_audit'
+import { renderLogoutPage, renderOidcError, renderSignedOutPage } from '#oidc/oidc_pages'
 
 /** How often a cached provider checks that the signing keys did not change (ms) */
 const KEY_CHECK_MS = 60_000
@@ -104,6 +105,7 @@ function configuration(municipality: Municipality, jwks: { keys: Record<string, 
         .update(`${client.sectorIdentifier} ${accountId}`)
         .digest('base64url')
     },
+    renderError: renderOidcError,
     responseTypes: ['code'],
     pkce: { required: () => true },
     clientDefaults: {
@@ -137,7 +139,11 @@ function configuration(municipality: Municipality, jwks: { keys: Record<string, 
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: renderLogoutPage,
+        postLogoutSuccessSource: renderSignedOutPage,
+      },
       backchannelLogout: { enabled: true },
       introspection: { enabled: false },
       resourceIndicators: {

@@ -2,11 +2,13 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import * as oidc from 'openid-client'
+import { DateTime } from 'luxon'
 import Municipality from '#tenancy/municipality'
 import OidcClients from '#oidc/oidc_clients'
 import { apiResource } from '#oidc/oidc_providers'
 import { chainKeyFor } from '#audit/audit_event_input'
 import {
+  type Outcome,
   OidcBrowser,
   authorizationRequest,
   baseUrl,
@@ -68,8 +70,8 @@ async function minatoEvents(action: string) {
 }
 
 /** The error code a refused authorization sends back to the relying party */
-function errorAtCallback(outcome: { kind: string; url?: URL }) {
-  return outcome.kind === 'callback' ? outcome.url!.searchParams.get('error') : outcome.kind
+function errorAtCallback(outcome: Outcome) {
+  return outcome.kind === 'callback' ? outcome.url.searchParams.get('error') : outcome.kind
 }
 
 async function rejection(promise: Promise<unknown>) {
@@ -246,7 +248,8 @@ test.group('OpenID Provider: discovery and the code flow', (group) => {
       prompt: 'consent',
     })
     const sub = tokens.claims()!.sub
-    assert.equal((await oidc.fetchUserInfo(config, tokens.access_token, sub)).sub, sub)
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, sub)
+    assert.equal(info.sub, sub)
 
     await oidc.tokenRevocation(config, tokens.access_token)
     assert.equal(
@@ -340,6 +343,7 @@ test.group('OpenID Provider: refusals', (group) => {
     if (outcome.kind === 'error') {
       assert.equal(outcome.status, 400)
       assert.include(outcome.body, 'redirect_uri')
+      assert.include(outcome.body, 'ログインを続けられませんでした')
     }
   })
 
@@ -384,7 +388,7 @@ test.group('OpenID Provider: refusals', (group) => {
   test('a disabled client is refused', async ({ client, assert }) => {
     const { client: rp } = await minatoClient()
     const config = await relyingParty('minato', rp.clientId)
-    rp.disabledAt = (await import('luxon')).DateTime.now()
+    rp.disabledAt = DateTime.now()
     await rp.save()
     const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
     const request = await authorizationRequest(config, NURSERY, 'openid')

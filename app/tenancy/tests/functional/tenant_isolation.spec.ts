@@ -16,6 +16,13 @@ import { idMatcher } from '#start/route_matchers'
 type TenantRoute = { name: string; pattern: string; methods: string[] }
 
 /**
+ * Routes under /m/:municipality that are no tenant screens: each
+ * municipality's OpenID Provider answers relying parties and residents of
+ * that municipality only, and its own tests say so (app/oidc/tests).
+ */
+const NOT_TENANT_SCREENS = /^oidc\./
+
+/**
  * Every route that acts inside a municipality, as registered right now
  * (core and plugins). New routes join these tests automatically.
  */
@@ -23,6 +30,7 @@ function tenantRoutes(): TenantRoute[] {
   return Object.values(router.toJSON())
     .flat()
     .filter((route) => route.pattern.startsWith('/m/:municipality'))
+    .filter((route) => !NOT_TENANT_SCREENS.test(route.name ?? ''))
     .map((route) => ({
       name: route.name ?? route.pattern,
       pattern: route.pattern,
@@ -41,6 +49,8 @@ const NAME_PARAMS = new Set([
   'token',
   'locale',
   'version',
+  // An authorization's interaction (oidc-provider's uid)
+  'uid',
   '*',
 ])
 

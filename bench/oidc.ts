@@ -176,7 +176,8 @@ try {
   // Hanako signs in once; her first flow gives the consent
   const jar = new Jar()
   // Inertia's JSON (the server runs without Vite: no HTML page)
-  await (await jar.send('/login', { inertia: true })).arrayBuffer()
+  const loginPage = await jar.send('/login', { inertia: true })
+  await loginPage.arrayBuffer()
   const signIn = await jar.send('/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

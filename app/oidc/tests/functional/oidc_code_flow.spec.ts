@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import * as oidc from 'openid-client'
@@ -32,6 +33,17 @@ async function minatoClient(overrides: Partial<Parameters<typeof OidcClients.cre
     type: 'public',
     ...overrides,
   })
+}
+
+/** Minato's nursery service (a public client), its relying party, and Hanako signed in to Tomoni */
+async function hanakoAtNursery(
+  client: ApiClient,
+  overrides: Partial<Parameters<typeof OidcClients.create>[0]> = {}
+) {
+  const { client: rp } = await minatoClient(overrides)
+  const config = await relyingParty('minato', rp.clientId)
+  const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+  return { rp, config, browser }
 }
 
 /** A confidential client (with its secret) at another sector (host) */
@@ -117,9 +129,7 @@ test.group('OpenID Provider: discovery and the code flow', (group) => {
     client,
     assert,
   }) => {
-    const { client: rp } = await minatoClient()
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { rp, config, browser } = await hanakoAtNursery(client)
     const request = await authorizationRequest(config, NURSERY, 'openid profile email')
 
     const consent = await browser.follow(request.url, NURSERY)
@@ -279,9 +289,7 @@ test.group('OpenID Provider: discovery and the code flow', (group) => {
     client,
     assert,
   }) => {
-    const { client: rp } = await minatoClient()
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { rp, config, browser } = await hanakoAtNursery(client)
     const tokens = await signInThrough(browser, config, NURSERY, 'openid tomoni:balances')
     const [header, payload] = tokens.access_token
       .split('.')
@@ -298,9 +306,7 @@ test.group('OpenID Provider: discovery and the code flow', (group) => {
     client,
     assert,
   }) => {
-    const { client: rp } = await minatoClient()
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { config, browser } = await hanakoAtNursery(client)
     const tokens = await signInThrough(browser, config, NURSERY, 'openid')
     const endUrl = oidc.buildEndSessionUrl(config, {
       id_token_hint: tokens.id_token!,
@@ -334,9 +340,7 @@ test.group('OpenID Provider: refusals', (group) => {
     client,
     assert,
   }) => {
-    const { client: rp } = await minatoClient()
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { config, browser } = await hanakoAtNursery(client)
     const request = await authorizationRequest(config, 'https://evil.example/callback', 'openid')
     const outcome = await browser.follow(request.url, 'https://evil.example/callback')
     assert.equal(outcome.kind, 'error')
@@ -351,9 +355,7 @@ test.group('OpenID Provider: refusals', (group) => {
     client,
     assert,
   }) => {
-    const { client: rp } = await minatoClient()
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { config, browser } = await hanakoAtNursery(client)
     const noPkce = oidc.buildAuthorizationUrl(config, {
       redirect_uri: NURSERY,
       scope: 'openid',
@@ -372,9 +374,7 @@ test.group('OpenID Provider: refusals', (group) => {
   })
 
   test('a replayed code is refused', async ({ client, assert }) => {
-    const { client: rp } = await minatoClient()
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { config, browser } = await hanakoAtNursery(client)
     const request = await authorizationRequest(config, NURSERY, 'openid')
     const callback = await browser.authorize(request.url, NURSERY)
     const checks = { pkceCodeVerifier: request.verifier, expectedState: request.state }
@@ -383,6 +383,22 @@ test.group('OpenID Provider: refusals', (group) => {
       await rejection(oidc.authorizationCodeGrant(config, callback, checks)),
       'invalid_grant'
     )
+  })
+
+  test('an expired code is refused', async ({ client, assert }) => {
+    const { config, browser } = await hanakoAtNursery(client)
+    const request = await authorizationRequest(config, NURSERY, 'openid')
+    const callback = await browser.authorize(request.url, NURSERY)
+    // Codes live 60 seconds: this one's minute has passed
+    await db
+      .from('oidc_payloads')
+      .where('model', 'AuthorizationCode')
+      .update({ expires_at: new Date(Date.now() - 1000) })
+    const late = oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+    })
+    assert.equal(await rejection(late), 'invalid_grant')
   })
 
   test('a disabled client is refused', async ({ client, assert }) => {
@@ -398,9 +414,9 @@ test.group('OpenID Provider: refusals', (group) => {
   })
 
   test('a scope the client may not ask for is refused', async ({ client, assert }) => {
-    const { client: rp } = await minatoClient({ allowedScopes: ['openid', 'profile'] })
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { config, browser } = await hanakoAtNursery(client, {
+      allowedScopes: ['openid', 'profile'],
+    })
     const request = await authorizationRequest(config, NURSERY, 'openid email')
     assert.equal(errorAtCallback(await browser.follow(request.url, NURSERY)), 'invalid_scope')
   })
@@ -409,9 +425,7 @@ test.group('OpenID Provider: refusals', (group) => {
     client,
     assert,
   }) => {
-    const { client: rp } = await minatoClient()
-    const config = await relyingParty('minato', rp.clientId)
-    const browser = await OidcBrowser.signedIn(client, 'hanako@example.jp')
+    const { config, browser } = await hanakoAtNursery(client)
     const request = await authorizationRequest(config, NURSERY, 'openid profile')
     const consent = await browser.follow(request.url, NURSERY)
     assert.equal(consent.kind, 'consent')

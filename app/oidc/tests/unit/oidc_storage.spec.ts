@@ -106,7 +106,8 @@ test.group('OpenID Provider storage', (group) => {
 
     // A rotation more than a day later drops the keys retired by the first
     await OidcSigningKeys.rotate(new Date(now.getTime() + RETIRED_KEY_KEPT_MS + 1000))
-    const kids = (await OidcSigningKeys.jwks()).keys.map((key) => key.kid)
+    const jwks = await OidcSigningKeys.jwks()
+    const kids = jwks.keys.map((key) => key.kid)
     assert.lengthOf(kids, 4)
     assert.notIncludeMembers(
       kids,

@@ -26,6 +26,12 @@ export default class OidcEndpointController {
     const prefix = issuerPath(slug)
     const raw = ctx.request.raw()
     if (raw !== null && req.body === undefined) req.body = raw
+    // The provider trusts X-Forwarded-*: it gets only what the app trusts (TRUSTED_PROXIES)
+    req.headers['x-forwarded-for'] = ctx.request.ip()
+    req.headers['x-forwarded-proto'] = ctx.request.protocol()
+    const host = ctx.request.host()
+    if (host) req.headers['x-forwarded-host'] = host
+    else delete req.headers['x-forwarded-host']
     req.originalUrl = fullUrl
     req.url = fullUrl.slice(prefix.length) || '/'
     try {

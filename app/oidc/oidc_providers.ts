@@ -72,7 +72,7 @@ export default class OidcProviders {
       `${appUrl()}${issuerPath(slug)}`,
       configuration(municipality, jwks)
     )
-    // Behind the app's trusted proxies (TRUSTED_PROXIES) as the rest of the app
+    // Forwarded headers as the app resolved them (OidcEndpointController)
     provider.proxy = true
     // A confidential client's secret is kept as a hash: compare hashes
     provider.Client.prototype.compareClientSecret = function (

@@ -30,6 +30,7 @@ const FEATURES = [
   'audit_viewer',
   'staff_sign_in',
   'oidc',
+  'demo_rp',
 ]
 const any = (names) => `(${names.join('|')})`
 const MODULE_FILE = `^app/${any(['shared', ...CORE, ...FEATURES])}/[a-z0-9_]+\\.ts$`

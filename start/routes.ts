@@ -24,6 +24,7 @@ import '#statistics/routes'
 import '#visits/routes'
 import '#staff_sign_in/routes'
 import '#oidc/routes'
+import '#demo_rp/routes'
 
 /*
 | Unmatched URLs go through the router middleware too (session, language,

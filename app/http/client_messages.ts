@@ -49,6 +49,8 @@ export default class ClientMessages {
       'resident',
       'provider',
       'invitations.',
+      'oidc.',
+      'demo_rp.',
       ...pluginIds.map((id) => `${id}.`),
     ]
     const pick = (all: Record<string, string>) =>

@@ -161,4 +161,17 @@ test.group('Served files: what `npm start` lets out', (group) => {
     assert.equal(response.status, 404)
     assert.notInclude(response.text, 'probe@example.jp')
   }).timeout(60_000)
+
+  test('the demo relying party (app/demo_rp) is served in development, never in production', async ({
+    assert,
+  }) => {
+    for (const path of ['/demo-rp', '/demo-rp/sign-in', '/demo-rp/callback?code=x&state=y']) {
+      const response = await get(production, path)
+      assert.equal(response.status, 404, path)
+      assert.notInclude(response.text, 'tomoni-demo-rp', path)
+    }
+    const page = await get(development, '/demo-rp')
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'tomoni-demo-rp')
+  }).timeout(60_000)
 })

@@ -12,6 +12,7 @@ import { rules as providerVisits } from '#tests/helpers/tenant_routes/provider_v
 import { rules as providerApprovals } from '#tests/helpers/tenant_routes/provider_approvals'
 import { rules as providerHistory } from '#tests/helpers/tenant_routes/provider_history'
 import { rules as providerStaff } from '#tests/helpers/tenant_routes/provider_staff'
+import { rules as oidcClients } from '#tests/helpers/tenant_routes/oidc_clients'
 
 const core: TenantRouteRules = {
   roles: {
@@ -44,6 +45,7 @@ const all = [
   providerApprovals,
   providerHistory,
   providerStaff,
+  oidcClients,
 ]
 
 /**

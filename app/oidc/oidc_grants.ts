@@ -35,7 +35,11 @@ export default class OidcGrants {
       .where('model', 'Grant')
       .where((live) => live.whereNull('expires_at').orWhere('expires_at', '>', new Date()))
     // A coarse filter in SQL (the payload is JSON text), the exact one below
-    if (filter.clientId) query.where('payload', 'like', `%${likeSafe(filter.clientId)}%`)
+    if (filter.clientId) {
+      query.whereRaw(`payload like ? escape '\\'`, [
+        `%"clientId":"${likeEscaped(filter.clientId)}"%`,
+      ])
+    }
     if (filter.accountId) query.where('payload', 'like', `%"accountId":"${filter.accountId}"%`)
     const rows = await query
     return rows
@@ -66,8 +70,9 @@ export default class OidcGrants {
   }
 }
 
-function likeSafe(value: string) {
-  return value.replace(/[%_\\]/g, '')
+/** A value to find as it is inside a LIKE pattern (`_` is common in client ids) */
+function likeEscaped(value: string) {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`)
 }
 
 function toGrant(id: string, payload: GrantPayload): StoredGrant {

@@ -10,6 +10,7 @@ import { chainKeyFor } from '#audit/audit_event_input'
 import { createMember } from '#tests/helpers/tenants'
 import { newResident } from '#tests/helpers/ledger_residents'
 import { OidcBrowser, authorizationRequest, relyingParty } from '#tests/helpers/oidc_flow'
+import { rejection } from '#tests/helpers/oidc_refusals'
 
 const NURSERY = 'https://nursery.example/callback'
 
@@ -22,17 +23,9 @@ async function nurseryClient() {
     redirectUris: [NURSERY],
     allowedScopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'tomoni:balances'],
     type: 'public',
+    // LIKE's wildcards in the id: found as they are, no other client's grants
+    clientId: 'minato_nursery%1',
   })
-}
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise
-  } catch (error) {
-    const refusal = error as { error?: string; cause?: { parameters?: { error?: string } }[] }
-    return refusal.error ?? refusal.cause?.[0]?.parameters?.error ?? (error as Error).message
-  }
-  return 'accepted'
 }
 
 /** Hanako signs in to the nursery site through Tomoni and allows it: her browser and tokens */

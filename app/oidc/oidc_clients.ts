@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import OidcClient, { type OidcClientType } from '#oidc/oidc_client'
 import { sha256Hex } from '#shared/sha256'
 
@@ -30,22 +31,25 @@ export type NewOidcClient = {
  * client's secret is returned once, here, and only its hash is kept.
  */
 export default class OidcClients {
-  static async create(input: NewOidcClient) {
+  static async create(input: NewOidcClient, trx?: TransactionClientContract) {
     const secret = input.type === 'confidential' ? randomBytes(32).toString('base64url') : null
-    const client = await OidcClient.create({
-      municipalityId: input.municipalityId,
-      clientId: input.clientId ?? `tomoni-${randomBytes(12).toString('base64url')}`,
-      name: input.name,
-      logoText: input.logoText ?? null,
-      redirectUris: input.redirectUris,
-      postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
-      allowedScopes: input.allowedScopes.filter((scope) =>
-        (OIDC_SCOPES as readonly string[]).includes(scope)
-      ),
-      type: input.type,
-      secretHash: secret ? hashClientSecret(secret) : null,
-      backchannelLogoutUri: input.backchannelLogoutUri ?? null,
-    })
+    const client = await OidcClient.create(
+      {
+        municipalityId: input.municipalityId,
+        clientId: input.clientId ?? `tomoni-${randomBytes(12).toString('base64url')}`,
+        name: input.name,
+        logoText: input.logoText ?? null,
+        redirectUris: input.redirectUris,
+        postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
+        allowedScopes: input.allowedScopes.filter((scope) =>
+          (OIDC_SCOPES as readonly string[]).includes(scope)
+        ),
+        type: input.type,
+        secretHash: secret ? hashClientSecret(secret) : null,
+        backchannelLogoutUri: input.backchannelLogoutUri ?? null,
+      },
+      trx ? { client: trx } : undefined
+    )
     return { client, secret }
   }
 }

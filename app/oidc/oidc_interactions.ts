@@ -86,9 +86,9 @@ export default class OidcInteractions {
     if (next.kind !== 'consent') return next.to
     const { prompt, params, session } = this.details
     const { Grant } = this.provider
-    const grant = this.details.grantId
-      ? await Grant.find(this.details.grantId)
-      : new Grant({ accountId: session!.accountId, clientId: params.client_id })
+    // The session may still name a grant the resident revoked since (or one expired)
+    const kept = this.details.grantId ? await Grant.find(this.details.grantId) : undefined
+    const grant = kept ?? new Grant({ accountId: session!.accountId, clientId: params.client_id })
     const missing = prompt.details
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)

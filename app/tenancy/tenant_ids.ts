@@ -54,6 +54,7 @@ const children = inTable('children', 'child.not_found', 'child_id')
 const applications = inTable('applications', 'application.not_found', 'application_id')
 const redemptions = inTable('ledger_redemptions', 'redemption.not_found', 'redemption_id')
 const csvJobs = inTable('csv_jobs', 'csv_job.not_found', 'csv_job_id')
+const oidcClients = inTable('oidc_clients', 'oidc_client.not_found', 'oidc_client_id')
 
 /**
  * Every id parameter of every tenant route, by name. The tenant middleware
@@ -76,6 +77,8 @@ export const TENANT_IDS: Record<string, TenantId> = {
   providerExport: csvJobs,
   providerVisitToken: inTable('visit_tokens', 'visit_token.not_found', 'visit_token_id'),
   memo: inTable('provider_memos', 'provider.memo_not_found', 'memo_id'),
+  oidcClient: oidcClients,
+  linkedClient: oidcClients,
   // Provider staff are named by their user id (one person, several memberships)
   providerStaff: {
     ...inTable('memberships', 'provider.staff_not_found', 'user_id'),

@@ -13,6 +13,7 @@ import { rules as providerApprovals } from '#tests/helpers/tenant_routes/provide
 import { rules as providerHistory } from '#tests/helpers/tenant_routes/provider_history'
 import { rules as providerStaff } from '#tests/helpers/tenant_routes/provider_staff'
 import { rules as staffSignIn } from '#tests/helpers/tenant_routes/staff_sign_in'
+import { rules as oidcClients } from '#tests/helpers/tenant_routes/oidc_clients'
 
 const core: TenantRouteRules = {
   roles: {
@@ -46,6 +47,7 @@ const all = [
   providerHistory,
   providerStaff,
   staffSignIn,
+  oidcClients,
 ]
 
 /**

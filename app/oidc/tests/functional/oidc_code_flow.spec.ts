@@ -8,6 +8,7 @@ import Municipality from '#tenancy/municipality'
 import OidcClients from '#oidc/oidc_clients'
 import { apiResource } from '#oidc/oidc_providers'
 import { chainKeyFor } from '#audit/audit_event_input'
+import { rejection } from '#tests/helpers/oidc_refusals'
 import {
   type Outcome,
   OidcBrowser,
@@ -84,17 +85,6 @@ async function minatoEvents(action: string) {
 /** The error code a refused authorization sends back to the relying party */
 function errorAtCallback(outcome: Outcome) {
   return outcome.kind === 'callback' ? outcome.url.searchParams.get('error') : outcome.kind
-}
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise
-  } catch (error) {
-    // A refusal in the body (error), or in a WWW-Authenticate challenge (its error parameter)
-    const refusal = error as { error?: string; cause?: { parameters?: { error?: string } }[] }
-    return refusal.error ?? refusal.cause?.[0]?.parameters?.error ?? (error as Error).message
-  }
-  return 'accepted'
 }
 
 test.group('OpenID Provider: discovery and the code flow', (group) => {

@@ -172,7 +172,8 @@ const env = await Env.create(new URL('../', import.meta.url), {
  */
 const COMMANDS_THAT_SEND_LINKS = new Set(['queue:work'])
 
-if (inConsole) {
+// A script that boots the app in the console environment without ace (bench/boot.ts) has no kernel to watch
+if (inConsole && app.container.hasBinding('ace')) {
   const ace = await app.container.make('ace')
   ace.executing((command) => {
     const name = (command.constructor as { commandName?: string }).commandName ?? ''

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import AttemptThrottle, { LOGIN_RULES } from '#identity/attempt_throttle'
+import AttemptThrottle, { LOGIN_RULES, SECOND_FACTOR_RULES } from '#identity/attempt_throttle'
 
 const pairRule = LOGIN_RULES.find((rule) => rule.name === 'account_and_ip')!
 const accountRule = LOGIN_RULES.find((rule) => rule.name === 'account')!
@@ -96,5 +96,57 @@ test.group('Login throttle beside transactions', () => {
         .map((outcome) => String(outcome.reason)),
       []
     )
+  })
+})
+
+const BROKEN_KEY = 'broken_rule:write-refused'
+
+/** The database refuses every counter write of BROKEN_KEY (a trigger) */
+async function refuseBrokenKeyWrites() {
+  if (db.connection().dialect.name === 'postgres') {
+    await db.rawQuery(`CREATE OR REPLACE FUNCTION refuse_broken_rule() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.key LIKE '%broken_rule:%' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`)
+    await db.rawQuery(`CREATE TRIGGER refuse_broken_rule BEFORE INSERT ON rate_limits
+      FOR EACH ROW EXECUTE FUNCTION refuse_broken_rule()`)
+    return async () => {
+      await db.rawQuery('DROP TRIGGER IF EXISTS refuse_broken_rule ON rate_limits')
+      await db.rawQuery('DROP FUNCTION IF EXISTS refuse_broken_rule()')
+    }
+  }
+  await db.rawQuery(`CREATE TRIGGER refuse_broken_rule BEFORE INSERT ON rate_limits
+    WHEN NEW.key LIKE '%broken_rule:%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`)
+  return async () => {
+    await db.rawQuery('DROP TRIGGER IF EXISTS refuse_broken_rule')
+  }
+}
+
+// No test transaction here: what is checked is the state the pool's own connection is left in
+test.group('Throttle counters when the database refuses a write', () => {
+  test('the refused write leaves no transaction open on the connection the next request takes', async ({
+    assert,
+    cleanup,
+  }) => {
+    // The store creates its table on first use
+    await new AttemptThrottle(SECOND_FACTOR_RULES).consume({ email: 'x@example.jp', ip: '1' })
+    cleanup(await refuseBrokenKeyWrites())
+    const throttle = new AttemptThrottle([
+      { ...accountRule, name: 'broken', key: () => BROKEN_KEY },
+    ])
+
+    await assert.rejects(() => throttle.consume({ email: 'd@example.jp', ip: '192.0.2.9' }))
+
+    // The next request's transaction begins, writes and commits on that connection
+    const committed = await db.transaction(async (trx) => {
+      await trx.table('rate_limits').insert({ key: 'after-refusal', points: 1, expire: null })
+      return trx.from('rate_limits').where('key', 'after-refusal').first()
+    })
+    assert.equal(committed.points, 1)
+    cleanup(async () => {
+      await db.from('rate_limits').where('key', 'after-refusal').delete()
+    })
+    assert.isNull(await db.from('rate_limits').where('key', 'like', `%${BROKEN_KEY}`).first())
   })
 })

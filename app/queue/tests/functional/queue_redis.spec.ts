@@ -104,6 +104,7 @@ test.group('Queue (configured driver)', (group) => {
           ['csv_sweep', '* * * * *', null],
           ['expire_lots', '10 0 * * *', 'Asia/Tokyo'],
           ['ledger_rollup_refresh', '* * * * *', null],
+          ['oidc_prune', '47 * * * *', null],
           ['prune_expired_sessions', '17 * * * *', null],
         ]
       )

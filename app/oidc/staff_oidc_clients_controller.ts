@@ -2,24 +2,12 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ConsolePolicy from '#tenancy/console_policy'
 import { auditedNotFound, staffActionFrom } from '#audit/staff_action'
 import { staffFieldNames } from '#http/staff_field_names'
-import OidcClientRegistry, { type OidcClientSettings } from '#oidc/oidc_client_registry'
+import OidcClientRegistry from '#oidc/oidc_client_registry'
 import type OidcClient from '#oidc/oidc_client'
 import { OIDC_SCOPES } from '#oidc/oidc_clients'
 import { issuerPath, appUrl } from '#oidc/oidc_providers'
-import {
-  lines,
-  registerOidcClientValidator,
-  updateOidcClientValidator,
-} from '#oidc/oidc_client_validator'
-
-type SettingsInput = {
-  name: string
-  logo_text?: string
-  redirect_uris: string
-  post_logout_redirect_uris?: string
-  backchannel_logout_uri?: string
-  allowed_scopes: string[]
-}
+import { registerOidcClientValidator, updateOidcClientValidator } from '#oidc/oidc_client_validator'
+import { oidcClientSettings, oidcClientView } from '#oidc/oidc_client_view'
 
 /**
  * 連携サービス（OIDCクライアント）: a municipality's administrators register
@@ -34,7 +22,7 @@ export default class StaffOidcClientsController {
     return ctx.inertia.render('oidc/staff/clients', {
       issuer: this.#issuer(ctx),
       clients: clients.map((client) => ({
-        ...this.#view(client),
+        ...oidcClientView(client),
         lastUsedAt: lastUsed.get(client.clientId) ?? null,
       })),
     })
@@ -51,14 +39,14 @@ export default class StaffOidcClientsController {
     const input = await ctx.request.validateUsing(registerOidcClientValidator, {
       messagesProvider: staffFieldNames(ctx, 'oidc.clients'),
     })
-    const { client, secret } = await registry.register(settingsFrom(input), input.type)
+    const { client, secret } = await registry.register(oidcClientSettings(input), input.type)
     return this.#secretPage(ctx, client, secret, 'registered')
   }
 
   async edit(ctx: HttpContext) {
     const { client } = await this.#client(ctx)
     return ctx.inertia.render('oidc/staff/client_form', {
-      client: this.#view(client),
+      client: oidcClientView(client),
       scopes: OIDC_SCOPES,
     })
   }
@@ -68,7 +56,7 @@ export default class StaffOidcClientsController {
     const input = await ctx.request.validateUsing(updateOidcClientValidator, {
       messagesProvider: staffFieldNames(ctx, 'oidc.clients'),
     })
-    const changed = await registry.update(client, settingsFrom(input))
+    const changed = await registry.update(client, oidcClientSettings(input))
     ctx.session.flash(
       'notice',
       ctx.i18n.t(changed.length ? 'oidc.clients.flash.saved' : 'oidc.clients.flash.unchanged')
@@ -109,7 +97,7 @@ export default class StaffOidcClientsController {
   ) {
     ctx.response.header('Cache-Control', 'no-store')
     return ctx.inertia.render('oidc/staff/client_secret', {
-      client: this.#view(client),
+      client: oidcClientView(client),
       secret,
       event,
       issuer: this.#issuer(ctx),
@@ -136,35 +124,5 @@ export default class StaffOidcClientsController {
 
   #issuer(ctx: HttpContext) {
     return `${appUrl()}${issuerPath(ctx.tenant.municipality.slug)}`
-  }
-
-  #view(client: OidcClient) {
-    return {
-      id: client.id,
-      clientId: client.clientId,
-      name: client.name,
-      logoText: client.logoText,
-      type: client.type,
-      redirectUris: client.redirectUris,
-      postLogoutRedirectUris: client.postLogoutRedirectUris,
-      backchannelLogoutUri: client.backchannelLogoutUri,
-      allowedScopes: client.allowedScopes,
-      disabled: Boolean(client.disabledAt),
-      createdAt: client.createdAt.toISO(),
-    }
-  }
-}
-
-function settingsFrom(input: SettingsInput): OidcClientSettings {
-  const scopes = new Set<string>(input.allowed_scopes)
-  // Every client signs residents in: openid always
-  scopes.add('openid')
-  return {
-    name: input.name,
-    logoText: input.logo_text || null,
-    redirectUris: lines(input.redirect_uris),
-    postLogoutRedirectUris: lines(input.post_logout_redirect_uris ?? ''),
-    backchannelLogoutUri: lines(input.backchannel_logout_uri ?? '')[0] ?? null,
-    allowedScopes: OIDC_SCOPES.filter((scope) => scopes.has(scope)),
   }
 }

@@ -10,8 +10,8 @@
 */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { withApp } from './boot.js'
+import { startBenchServer } from './bench_server.js'
 
 const PATHS = (process.env.BENCH_HTTP_PATHS ?? '/health/live').split(',').filter(Boolean)
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 32)
@@ -27,19 +27,6 @@ type AutocannonResult = {
   timeouts: number
 }
 
-async function waitUntilUp(url: string, output: () => string) {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    try {
-      const response = await fetch(url)
-      if (response.ok) return
-    } catch {
-      // not listening yet
-    }
-    await sleep(100)
-  }
-  throw new Error(`the server did not come up:\n${output()}`)
-}
-
 async function cannon(path: string): Promise<AutocannonResult> {
   const child = spawn(
     'autocannon',
@@ -53,16 +40,9 @@ async function cannon(path: string): Promise<AutocannonResult> {
   return JSON.parse(json) as AutocannonResult
 }
 
-const server = spawn(process.execPath, ['--import', '@poppinss/ts-exec', 'bin/server.ts'], {
-  env: { ...process.env },
-  stdio: ['ignore', 'pipe', 'pipe'],
-})
-let serverOutput = ''
-server.stdout.on('data', (chunk) => (serverOutput += chunk))
-server.stderr.on('data', (chunk) => (serverOutput += chunk))
+const server = await startBenchServer(base)
 
 try {
-  await waitUntilUp(`${base}/health/live`, () => serverOutput)
   await withApp(async () => {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const sessions = async () => {
@@ -91,6 +71,5 @@ try {
     }
   })
 } finally {
-  server.kill('SIGTERM')
-  await once(server, 'exit')
+  await server.stop()
 }

@@ -11,12 +11,10 @@
 | with the demo data and its demo relying party's client (public, PKCE);
 | the callback is never fetched. Run with bench/oidc.sh.
 */
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
-import { setTimeout as sleep } from 'node:timers/promises'
 import * as oidc from 'openid-client'
 import { reportBench } from './report.js'
+import { startBenchServer } from './bench_server.js'
 
 const CONCURRENCY = Number(process.env.BENCH_OIDC_CONCURRENCY ?? 16)
 const SECONDS = Number(process.env.BENCH_OIDC_SECONDS ?? 10)
@@ -146,29 +144,13 @@ async function load(one: () => Promise<void>) {
   }
 }
 
-async function waitUntilUp(url: string, output: () => string) {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const response = await fetch(url).catch(() => null)
-    if (response?.ok) return
-    await sleep(100)
-  }
-  throw new Error(`the server did not come up:\n${output()}`)
-}
-
 // The demo data (`node ace db:seed` in bench/oidc.sh) holds Hanako and the demo client
 const clientId = 'tomoni-demo-rp'
 const dialect = process.env.DB_CONNECTION === 'postgres' ? 'postgres' : 'sqlite'
 
-const server = spawn(process.execPath, ['--import', '@poppinss/ts-exec', 'bin/server.ts'], {
-  env: { ...process.env },
-  stdio: ['ignore', 'pipe', 'pipe'],
-})
-let serverOutput = ''
-server.stdout.on('data', (chunk) => (serverOutput += chunk))
-server.stderr.on('data', (chunk) => (serverOutput += chunk))
+const server = await startBenchServer(base)
 
 try {
-  await waitUntilUp(`${base}/health/live`, () => serverOutput)
   const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), {
     execute: [oidc.allowInsecureRequests],
   })
@@ -229,6 +211,5 @@ try {
     met: flows.failures === 0 ? null : false,
   })
 } finally {
-  server.kill('SIGTERM')
-  await once(server, 'exit')
+  await server.stop()
 }

@@ -202,7 +202,7 @@ try {
   const ratio = flows.perSecond / live.perSecond
   console.log(`  ratio flows/s ÷ /health/live req/s: ${(ratio * 100).toFixed(1)} %`)
   reportBench({
-    path: 'OIDC code flow (authorize → token), c=16',
+    path: `OIDC code flow (authorize → token), c=${CONCURRENCY}`,
     db: dialect,
     figure: `${flows.perSecond.toFixed(1)} flows/s, p50 ${flows.p50.toFixed(0)} ms, p95 ${flows.p95.toFixed(0)} ms`,
     anchor: `/health/live ${live.perSecond.toFixed(0)} req/s, p50 ${live.p50.toFixed(0)} ms`,

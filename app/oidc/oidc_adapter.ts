@@ -30,6 +30,8 @@ export function lucidAdapterFor(municipalityId: number) {
         grant_id: payload.grantId ?? null,
         user_code: payload.userCode ?? null,
         uid: payload.uid ?? null,
+        client_id: payload.clientId ?? null,
+        account_id: payload.accountId ?? null,
         expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
       }
       await db
@@ -37,7 +39,7 @@ export function lucidAdapterFor(municipalityId: number) {
         .table(TABLE)
         .insert(row)
         .onConflict(['municipality_id', 'model', 'id'])
-        .merge(['payload', 'grant_id', 'user_code', 'uid', 'expires_at'])
+        .merge(['payload', 'grant_id', 'user_code', 'uid', 'client_id', 'account_id', 'expires_at'])
     }
 
     async find(id: string) {
